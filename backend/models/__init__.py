@@ -1,0 +1,36 @@
+"""All ORM tables; importing this package registers every table on `Base.metadata`."""
+
+from backend.models.base import Base, UTCDateTime, utcnow
+from backend.models.bookings import (
+    Booking,
+    DailyCounter,
+    StudentShuttleSignup,
+    Subscription,
+)
+from backend.models.complaints import AppendOnlyError, Complaint, ComplaintTransition
+from backend.models.dispatch import DispatchRun, DispatchStop
+from backend.models.fleet import Driver, Operator, Vehicle, VehiclePosition
+from backend.models.parcels import Parcel, ParcelEvent, SendRequest, ServicePoint
+from backend.models.people import ChannelIdentity, Citizen
+from backend.models.places import Place, PlaceAlias
+from backend.models.transit import (
+    Agency,
+    Disruption,
+    FareAttribute,
+    FareRule,
+    Route,
+    ServiceCalendar,
+    ServiceException,
+    Stop,
+    StopTime,
+    Trip,
+)
+
+__all__ = [
+    "Agency", "AppendOnlyError", "Base", "Booking", "ChannelIdentity", "Citizen", "Complaint",
+    "ComplaintTransition", "DailyCounter", "Disruption", "DispatchRun", "DispatchStop", "Driver",
+    "FareAttribute", "FareRule", "Operator", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
+    "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "Stop",
+    "StopTime", "StudentShuttleSignup", "Subscription", "Trip", "UTCDateTime", "Vehicle",
+    "VehiclePosition", "utcnow",
+]

@@ -1,0 +1,125 @@
+"""Typed settings for the whole service, read from the environment and `.env`.
+
+One `Settings` object, nested per channel (STYLE.md §19). Environment variable names are
+those of CONTRACTS.md §5 (`DATABASE_URL`, `WECHAT_TOKEN`, `TWILIO_AUTH_TOKEN` ...). A value
+that cannot work stops start-up with one line naming the variable (`SettingsError`).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+_S = TypeVar("_S", bound=BaseSettings)
+
+
+class SettingsError(Exception):
+    """A configuration value that cannot work; `str()` is one line naming the variable."""
+
+
+def _config(prefix: str = "") -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")
+
+
+class WeChatSettings(BaseSettings):
+    """WeChat official account (公众号) credentials; unset token = endpoint answers 503."""
+
+    model_config = _config("WECHAT_")
+
+    token: str | None = None
+    app_id: str | None = None
+    app_secret: str | None = None
+    aes_key: str | None = None
+    api_base_url: str = "https://api.weixin.qq.com"
+    reply_budget_seconds: float = 3.5
+    timestamp_window_seconds: int = 300
+
+
+class TwilioSettings(BaseSettings):
+    """Twilio-compatible SMS / voice gateway; unset auth token = endpoints answer 503."""
+
+    model_config = _config("TWILIO_")
+
+    auth_token: str | None = None
+    account_sid: str | None = None
+    api_base_url: str = "https://api.twilio.com"
+    from_number: str | None = None
+    agent_number: str | None = Field(default=None, description="hotline agent line for <Dial>")
+    sms_max_parts: int = 3
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one cuntong process."""
+
+    model_config = _config()
+
+    database_url: str = "sqlite:///./cuntong.db"
+    redis_url: str | None = None
+    tz_name: str = "Asia/Shanghai"
+    public_base_url: str | None = None
+    operator_api_token: str | None = None
+    nlu_model_path: Path = Path("models/nlu.pkl")
+    conversation_idle_minutes: int = 30
+    quiet_hours: str = "22:00-07:00"
+    complaint_first_response_working_days: int = 1
+    complaint_resolution_working_days: int = 5
+    seed_on_empty: bool = True
+    wechat: WeChatSettings = Field(default_factory=WeChatSettings)
+    twilio: TwilioSettings = Field(default_factory=TwilioSettings)
+
+    @field_validator("database_url")
+    @classmethod
+    def _parse_database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"无法解析的数据库地址 {value!r}: {exc}") from None
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _parse_redis_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"应以 redis:// 或 rediss:// 开头，收到 {value!r}")
+        return value
+
+    @field_validator("tz_name")
+    @classmethod
+    def _parse_tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知时区 {value!r}") from None
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; raise `SettingsError` with one line naming the bad variable."""
+    parts: dict[str, object] = {}
+    for field_name, prefix, cls in (("wechat", "WECHAT_", WeChatSettings), ("twilio", "TWILIO_", TwilioSettings)):
+        if field_name not in overrides:
+            parts[field_name] = _build(cls, prefix)
+    return _build(Settings, "", **parts, **overrides)
+
+
+def _build(cls: type[_S], prefix: str, **values: object) -> _S:
+    try:
+        return cls(**values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        variable = prefix + "_".join(str(part) for part in first["loc"]).upper()
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"配置错误 {variable}: {message}") from None
