@@ -1,0 +1,36 @@
+"""GTFS static feeds: a pure reader and validator (folder or .zip in, typed ``Feed`` out).
+
+The database importer builds on ``read_feed``; nothing here touches the database.
+"""
+
+from backend.gtfs.errors import GtfsError
+from backend.gtfs.reader import read_feed
+from backend.gtfs.records import (
+    Agency,
+    Calendar,
+    CalendarDate,
+    FareAttribute,
+    FareRule,
+    Feed,
+    FeedInfo,
+    Route,
+    Stop,
+    StopTime,
+    Trip,
+)
+
+__all__ = [
+    "Agency",
+    "Calendar",
+    "CalendarDate",
+    "FareAttribute",
+    "FareRule",
+    "Feed",
+    "FeedInfo",
+    "GtfsError",
+    "Route",
+    "Stop",
+    "StopTime",
+    "Trip",
+    "read_feed",
+]
