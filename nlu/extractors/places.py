@@ -1,0 +1,199 @@
+"""Finds gazetteer places in running text, exactly or by sound.
+
+Every window of the text is looked up among the gazetteer's surface forms (canonical
+names, aliases, derived short forms); windows of Han characters are also compared by
+pinyin (`nlu.pinyin_match`) with the forms, which catches homophones and pinyin-input
+slips (松口 -> 嵩口镇, 林舍 -> 林畲镇). A sound-alike must earn its place: a two-character one
+needs a place cue next to it (去/到/从/在 ... before it, 出发/的车/到 ... after it) or must stand
+alone as the whole answer; a longer one needs a cue or a near-perfect match ending in the same
+character (林舍村, 嵩口中新小学; not 三名是 for 三明市). Sound-alikes and
+short forms that are part of a longer ordinary word (松口气, 田园风光; jieba's dictionary) are
+dropped. Overlaps are settled longest first, then exact before alias, short, pinyin.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from nlu.extractors.base import Entity, EntityExtractor
+from nlu.gazetteer import Gazetteer, SurfaceForm
+from nlu.pinyin_match import aligned_similarity, folded_readings, is_han
+
+logger = logging.getLogger(__name__)
+
+MIN_FUZZY = 0.8
+MIN_FUZZY_WITHOUT_CUE = 0.9
+FUZZY_CONFIDENCE = 0.9
+_METHOD_RANK = {"exact": 0, "alias": 1, "short": 2, "pinyin": 3}
+_PRE_CUES = frozenset("去到从在往回至来离住经过由自达抵是发寄送上")
+_POST_CUES = (
+    "出发", "上车", "下车", "的车", "的班", "的公交", "的客车", "的巴士", "的快递", "的包裹",
+    "那边", "这边", "那里", "这里", "那儿", "方向", "附近",
+    "站", "镇", "乡", "村", "街", "去", "到", "走", "发", "开", "回", "来", "至", "往",
+)  # fmt: skip
+_CUE_CHARS = _PRE_CUES | {c for c in _POST_CUES if len(c) == 1} | {"的"}
+_PARTICLES = frozenset("啊吧呢呀哦嘛了哈噢呗")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    form: SurfaceForm
+    method: str
+    confidence: float
+
+    def key(self) -> tuple[int, int, float, int]:
+        return (self.start - self.end, _METHOD_RANK[self.method], -self.confidence, self.start)
+
+
+def _jieba_is_word() -> Callable[[str], bool]:
+    import jieba  # deferred: only the extractor needs the dictionary
+
+    jieba.dt.check_initialized()
+    freq = jieba.dt.FREQ
+    return lambda word: freq.get(word, 0) > 0
+
+
+class PlaceExtractor(EntityExtractor):
+    """Entities `place` with canonical value; additional_info kind and method."""
+
+    name = "PlaceExtractor"
+
+    def __init__(self, gazetteer: Gazetteer, *, is_word: Callable[[str], bool] | None = None) -> None:
+        self._gazetteer = gazetteer
+        self._exact = {f.text: f for f in gazetteer.forms if not f.shadowed}
+        self._lengths = sorted({len(t) for t in self._exact}, reverse=True)
+        self._by_sound: dict[str, list[SurfaceForm]] = {}
+        for form in self._exact.values():
+            if not all(is_han(ch) for ch in form.text):
+                continue
+            for key in folded_readings(form.text[0]):
+                self._by_sound.setdefault(key, []).append(form)
+            for ch in form.text:
+                folded_readings(ch)  # warm the per-character pinyin cache
+        self._is_word = is_word if is_word is not None else _jieba_is_word()
+
+    def extract(self, text: str, *, now: datetime | None = None) -> list[Entity]:
+        if not isinstance(text, str) or not text:
+            return []
+        candidates = self._exact_candidates(text) + self._sound_candidates(text)
+        chosen: list[_Candidate] = []
+        taken = [False] * len(text)
+        for cand in sorted(candidates, key=_Candidate.key):
+            if any(taken[cand.start : cand.end]):
+                continue
+            if cand.method in ("short", "pinyin") and self._cuts_word(text, cand.start, cand.end):
+                continue
+            chosen.append(cand)
+            taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
+        chosen.sort(key=lambda c: c.start)
+        return [self._entity(c) for c in chosen]
+
+    def _entity(self, cand: _Candidate) -> Entity:
+        entry = self._gazetteer.entry(cand.form.canonical)
+        return Entity(
+            entity="place",
+            value=cand.form.canonical,
+            start=cand.start,
+            end=cand.end,
+            extractor=self.name,
+            confidence=cand.confidence,
+            additional_info={"kind": entry.kind if entry else "unknown", "method": cand.method},
+        )
+
+    def _exact_candidates(self, text: str) -> list[_Candidate]:
+        out = []
+        for i in range(len(text)):
+            for length in self._lengths:
+                if i + length > len(text):
+                    continue
+                form = self._exact.get(text[i : i + length])
+                if form is not None:
+                    out.append(_Candidate(i, i + length, form, form.method, 1.0))
+        return out
+
+    def _sound_candidates(self, text: str) -> list[_Candidate]:
+        out = []
+        for i, ch in enumerate(text):
+            if not is_han(ch):
+                continue
+            seen: set[str] = set()
+            for key in folded_readings(ch):
+                for form in self._by_sound.get(key, ()):
+                    if form.text in seen:
+                        continue
+                    seen.add(form.text)
+                    end = i + len(form.text)
+                    window = text[i:end]
+                    if end > len(text) or window == form.text:
+                        continue
+                    score = aligned_similarity(window, form.text)
+                    if score < MIN_FUZZY or self._holds_exact(window, form.canonical):
+                        continue
+                    if self._sound_alike_allowed(text, i, end, score, window[-1] == form.text[-1]):
+                        out.append(_Candidate(i, end, form, "pinyin", round(FUZZY_CONFIDENCE * score, 3)))
+        return out
+
+    def _holds_exact(self, window: str, canonical: str) -> bool:
+        """福州是 sounds like 福州市, but 福州 alone is the better span for the same place."""
+        return any(
+            (f := self._exact.get(window[a:b])) is not None and f.canonical == canonical
+            for a in range(len(window))
+            for b in range(a + 2, len(window) + 1)
+        )
+
+    def _sound_alike_allowed(self, text: str, start: int, end: int, score: float, same_last: bool) -> bool:
+        if end - start >= 3 and score >= MIN_FUZZY_WITHOUT_CUE and same_last:
+            return True
+        if start > 0 and text[start - 1] in _PRE_CUES:
+            return True
+        if text.startswith(_POST_CUES, end):
+            return True
+        return self._stands_alone(text, start, end)
+
+    @staticmethod
+    def _stands_alone(text: str, start: int, end: int) -> bool:
+        if start > 0 and is_han(text[start - 1]):
+            return False
+        j = end
+        while j < len(text) and text[j] in _PARTICLES:
+            j += 1
+        return j == len(text) or not is_han(text[j])
+
+    def _cuts_word(self, text: str, start: int, end: int) -> bool:
+        """True if the window lies inside an ordinary word or cuts one in half.
+
+        A word straddling the left edge (这里|田园 for 里田) is tolerated only when a place cue
+        follows the window, one straddling the right edge (灵|地上) only when a cue precedes it.
+        """
+        for a in range(max(0, start - 2), start + 1):
+            for b in range(end, min(len(text), end + 2) + 1):
+                if (a, b) != (start, end) and self._is_ordinary(text[a:b]):
+                    return True
+        left = any(
+            self._is_ordinary(text[a:b]) and not _all_cues(text[a:start])
+            for a in range(max(0, start - 2), start)
+            for b in range(start + 1, end)
+        )
+        right = any(
+            self._is_ordinary(text[a:b]) and not _all_cues(text[end:b])
+            for a in range(start + 1, end)
+            for b in range(end + 1, min(len(text), end + 2) + 1)
+        )
+        if left and right:
+            return True
+        if left and not text.startswith(_POST_CUES, end):
+            return True
+        return right and not (start > 0 and text[start - 1] in _PRE_CUES)
+
+    def _is_ordinary(self, word: str) -> bool:
+        return word not in self._exact and self._is_word(word)
+
+
+def _all_cues(piece: str) -> bool:
+    """A word like 流到 (清流|到) that only glues a cue to the place is no evidence against it."""
+    return all(ch in _CUE_CHARS for ch in piece)
