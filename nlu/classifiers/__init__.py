@@ -1,0 +1,1 @@
+"""Classifiers: intent models trained from bags of string features."""

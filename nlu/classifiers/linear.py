@@ -1,0 +1,50 @@
+"""Linear intent classifier: TF-IDF over feature bags, multinomial logistic regression.
+
+The feature bags come from `nlu.featurize` (word uni/bigrams, character 1-3-grams,
+entity placeholders), so one sparse linear model covers both the way words are cut and
+the characters inside them. It trains in about a second on a few thousand messages and
+answers in well under a millisecond. C=30 with balanced class weights was chosen by 5-fold
+cross-validation against C=3/10/100 and a linear SVM (`nlu test` reports the numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from nlu.classifiers.base import IntentClassifier, Ranking
+
+
+def _as_is(doc: Sequence[str]) -> Sequence[str]:
+    """The analyzer: the docs already are lists of features (module level: picklable)."""
+    return doc
+
+
+class LinearIntentClassifier(IntentClassifier):
+    """TF-IDF weighted feature bags fed to an L2-regularised logistic regression."""
+
+    def __init__(self, *, c: float = 30.0, seed: int = 42, class_weight: str | None = "balanced") -> None:
+        self.c = c
+        self.seed = seed
+        self.class_weight = class_weight
+        self._vectorizer = TfidfVectorizer(analyzer=_as_is, sublinear_tf=True, lowercase=False)
+        self._model = LogisticRegression(C=c, max_iter=3000, random_state=seed, class_weight=class_weight)
+        self.labels: list[str] = []
+
+    def fit(self, docs: Sequence[Sequence[str]], labels: Sequence[str]) -> None:
+        matrix = self._vectorizer.fit_transform(docs)
+        with threadpool_limits(limits=1):  # BLAS threads only fight each other on small data
+            self._model.fit(matrix, list(labels))
+        self.labels = [str(label) for label in self._model.classes_]
+
+    def rank_many(self, docs: Sequence[Sequence[str]]) -> list[Ranking]:
+        probs = self._model.predict_proba(self._vectorizer.transform(docs))
+        out: list[Ranking] = []
+        for row in probs:
+            order = np.argsort(-row, kind="stable")
+            out.append([(self.labels[i], float(row[i])) for i in order])
+        return out

@@ -1,0 +1,1 @@
+"""Tokenizers: split a message into words with character offsets."""
