@@ -49,14 +49,23 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front: concurrent writers wait on busy_timeout
+    # instead of failing with "database is locked" when a read lock cannot be upgraded.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def check_connection(engine: Engine) -> None:
     """Open one connection; raise `DatabaseUnavailable` with a one-line reason."""
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        # a raw DBAPI connection: no transaction is begun, so a database that another
+        # process holds a write lock on still answers
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("SELECT 1")
+            cursor.close()
+        finally:
+            raw.close()
     except Exception as exc:  # any driver error means the same to the operator
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DatabaseUnavailable(f"无法连接数据库: {reason}") from None

@@ -18,6 +18,9 @@ ROUTERS: tuple[str, ...] = (
     "bot.routes.bookings",
     "bot.routes.parcels",
     "bot.routes.complaints",
+    "bot.routes.dispatch",
+    "bot.routes.nlu",
+    "bot.console.routes",
 )
 
 # command name -> module with `register(subparsers)`
@@ -25,14 +28,27 @@ COMMANDS: dict[str, str] = {
     "serve": "bot.commands.serve",
     "seed": "bot.commands.seed",
     "gtfs": "bot.commands.gtfs",
+    "nlu": "bot.commands.nlu",
+    "agents": "bot.commands.agents",
+    "worker": "bot.commands.worker",
+    "chat": "bot.commands.chat",
 }
 
 # channel name -> "module:InputClass"; the class has `from_settings(settings)` and
 # `router(on_message: OnMessage) -> APIRouter` (STYLE.md §2, §10)
-CHANNELS: dict[str, str] = {}
+CHANNELS: dict[str, str] = {
+    "wechat": "channels.wechat:WeChatInput",
+    "sms": "channels.sms:SmsInput",
+    "voice": "channels.voice:VoiceInput",
+    "rest": "channels.rest:RestInput",
+}
 
 # modules with `attach(runtime)` (build objects at start-up) and optional `detach(runtime)`
-RUNTIME_HOOKS: tuple[str, ...] = ()
+RUNTIME_HOOKS: tuple[str, ...] = (
+    "bot.outbound.hook",
+    "bot.nlu_runtime",
+    "bot.dialog_runtime",
+)
 
 
 def load(path: str) -> ModuleType:
