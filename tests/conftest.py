@@ -7,8 +7,10 @@ Set TEST_DATABASE_URL / TEST_REDIS_URL to run the same tests on PostgreSQL and R
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app import create_app
 from bot.config import load_settings
 from bot.runtime import Runtime, build_runtime
+from nlu.pipeline import NluPipeline
+from tests.nlu.trained import trained_model
 from tests.utils.database import fresh_engine, test_database_url
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -49,15 +53,36 @@ def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield s
 
 
+@pytest.fixture(scope="session")
+def nlu_model(tmp_path_factory: pytest.TempPathFactory) -> tuple[NluPipeline, Path]:
+    """One trained NLU model per test session (training takes seconds)."""
+    return trained_model(tmp_path_factory.mktemp("nlu-model"))
+
+
+@pytest.fixture(scope="session")
+def nlu_pipeline(nlu_model: tuple[NluPipeline, Path]) -> NluPipeline:
+    return nlu_model[0]
+
+
+@pytest.fixture(scope="session")
+def nlu_model_path(nlu_model: tuple[NluPipeline, Path]) -> Path:
+    return nlu_model[1]
+
+
 @pytest.fixture
-def runtime(engine: Engine, sessions: sessionmaker[Session]) -> Runtime:
+def runtime(engine: Engine, sessions: sessionmaker[Session], nlu_model: tuple[NluPipeline, Path]) -> Runtime:
     settings = load_settings(
         database_url=str(engine.url.render_as_string(hide_password=False)),
         redis_url=os.environ.get("TEST_REDIS_URL") or None,
         operator_api_token=OPERATOR_TOKEN,
+        nlu_model_path=nlu_model[1],
         seed_on_empty=False,
     )
-    return build_runtime(settings, engine=engine, sessions=sessions, prepare_database=False)
+    runtime = build_runtime(settings, engine=engine, sessions=sessions, prepare_database=False)
+    runtime.extras["nlu"] = nlu_model[0]
+    # conversation state of one test never meets another's on a shared Redis
+    runtime.extras["state_prefix"] = f"cuntong-test:{uuid.uuid4().hex}:"
+    return runtime
 
 
 @pytest.fixture

@@ -1,0 +1,191 @@
+"""One conversation turn (STYLE.md §14): dedup -> per-sender lock -> NLU -> policy ->
+backend actions -> replies.
+
+The same channel message id answers from the cache (one answer, one record). Turns of
+one sender run one at a time under the store's lock; different senders in parallel.
+The blocking part (NLU, dialog, database) runs in a worker thread inside one unit of
+work that commits before the replies are returned: write first, answer second. The
+tracker is saved only after a successful turn, so a failed turn changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, Protocol
+
+import anyio.to_thread
+from sqlalchemy.orm import Session
+
+from backend.localtime import local_now
+from backend.services import conversations
+from bot.state.base import LockTimeout, StateStore
+from channels.messages import Button, Message, Reply
+from dialogs import texts
+from dialogs.context import TurnContext
+from dialogs.policy import DialogPolicy
+from dialogs.tracker import Tracker
+from dialogs.understanding import Parse
+from dialogs.wording import style_for
+
+logger = logging.getLogger(__name__)
+
+ANSWER_TTL_SECONDS = 24 * 3600.0
+LOCK_TIMEOUT_SECONDS = 30.0
+
+
+class NluParser(Protocol):
+    def parse(
+        self, text: str, now: datetime | None = None, expected_slot: str | None = None
+    ) -> dict[str, Any]: ...
+
+
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+
+
+class Processor:
+    def __init__(
+        self,
+        *,
+        nlu: NluParser,
+        unit_of_work: UnitOfWork,
+        store: StateStore,
+        policy: DialogPolicy | None = None,
+        idle_minutes: float = 30,
+        clock: Callable[[], datetime] = local_now,
+        answer_ttl_seconds: float = ANSWER_TTL_SECONDS,
+        lock_timeout_seconds: float = LOCK_TIMEOUT_SECONDS,
+    ) -> None:
+        self.nlu = nlu
+        self.unit_of_work = unit_of_work
+        self.store = store
+        self.policy = policy or DialogPolicy()
+        self.idle_seconds = idle_minutes * 60
+        self.clock = clock
+        self.answer_ttl_seconds = answer_ttl_seconds
+        self.lock_timeout_seconds = lock_timeout_seconds
+
+    async def handle(self, message: Message) -> list[Reply]:
+        """The `on_message` callback every channel gets."""
+        key = dedup_key(message)
+        if key is not None:
+            cached = await self.store.cached_answer(key)
+            if cached is not None:
+                logger.info("duplicate delivery %s: cached answer", key)
+                return [decode(item) for item in cached]
+        try:
+            async with self.store.lock(message.conversation_id, timeout_seconds=self.lock_timeout_seconds):
+                return await self._locked(message, key)
+        except LockTimeout:
+            logger.warning("sender %s busy: turn dropped", message.conversation_id)
+            return [Reply(text=texts.render("error", style_for(message.channel)))]
+
+    async def _locked(self, message: Message, key: str | None) -> list[Reply]:
+        if key is not None:
+            cached = await self.store.cached_answer(key)
+            if cached is not None:  # the first delivery finished while this one waited
+                return [decode(item) for item in cached]
+        cid = message.conversation_id
+        saved = await self.store.load_tracker(cid)
+        tracker = (
+            Tracker.from_dict(saved)
+            if saved
+            else Tracker.new(conversation_id=cid, channel=message.channel, sender=message.sender)
+        )
+        try:
+            replies = await anyio.to_thread.run_sync(self._turn, message, tracker)
+        except Exception:
+            logger.exception("turn failed for %s", cid)
+            return [Reply(text=texts.render("error", style_for(message.channel)))]
+        await self.store.save_tracker(cid, tracker.to_dict(), ttl_seconds=self.idle_seconds)
+        if key is not None:
+            await self.store.cache_answer(
+                key, [encode(r) for r in replies], ttl_seconds=self.answer_ttl_seconds
+            )
+        return replies
+
+    def _turn(self, message: Message, tracker: Tracker) -> list[Reply]:
+        now = self.clock()
+
+        def parse_with(text: str, expected_slot: str | None) -> Parse:
+            return Parse.from_nlu(text, self.nlu.parse(text, now=now, expected_slot=expected_slot))
+
+        with self.unit_of_work() as session:
+            ctx = TurnContext(session=session, now=now, tracker=tracker)
+            quiet = self.policy.quiet(ctx)
+            parse = None
+            if not quiet:
+                location = (message.location.lat, message.location.lon) if message.location else None
+                parse = self.policy.turn(
+                    ctx,
+                    message.text,
+                    parse_with,
+                    event=message.event,
+                    location=location,
+                    media=tuple(m.url or m.media_id or m.kind for m in message.media),
+                )
+                ctx.flush_prefix()
+            ctx.mark_fallback()
+            self._record(ctx, message, parse, quiet=quiet)
+        tracker.remember(
+            user=message.text,
+            intent=parse.intent if parse else message.event,
+            bot=[r.text for r in ctx.replies],
+        )
+        return ctx.replies
+
+    @staticmethod
+    def _record(ctx: TurnContext, message: Message, parse: Parse | None, *, quiet: bool) -> None:
+        """Append the turn to the conversation log (what the agent console shows)."""
+        common = {
+            "conversation_id": message.conversation_id,
+            "channel": message.channel,
+            "sender": message.sender,
+        }
+        data: dict[str, Any] = {"message_id": message.message_id}
+        if parse is not None:
+            data["confidence"] = parse.confidence
+            data["entities"] = [{"entity": e.entity, "value": e.value} for e in parse.entities]
+        if message.event:
+            data["event"] = message.event
+        if message.media:
+            data["media"] = [{"kind": m.kind, "url": m.url, "media_id": m.media_id} for m in message.media]
+        if quiet:
+            data["during_handoff"] = True
+        conversations.record_event(
+            ctx.session, type="user", text=message.text, intent=parse.intent if parse else None,
+            data=data, ts=ctx.now, **common,
+        )  # fmt: skip
+        for action in ctx.actions:
+            conversations.record_event(
+                ctx.session, type="action", action=action["action"], data=action["data"], ts=ctx.now, **common
+            )
+        for reply in ctx.replies:
+            conversations.record_event(
+                ctx.session, type="bot", text=reply.text, action=reply.action, data=encode(reply), ts=ctx.now,
+                **common,
+            )  # fmt: skip
+
+
+def dedup_key(message: Message) -> str | None:
+    return f"{message.conversation_id}:{message.message_id}" if message.message_id else None
+
+
+def encode(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "buttons": [{"title": b.title, "payload": b.payload} for b in reply.buttons],
+        "card": reply.card,
+        "action": reply.action,
+    }
+
+
+def decode(data: dict[str, Any]) -> Reply:
+    return Reply(
+        text=data["text"],
+        buttons=tuple(Button(title=b["title"], payload=b["payload"]) for b in data.get("buttons") or ()),
+        card=data.get("card"),
+        action=data.get("action"),
+    )

@@ -1,0 +1,82 @@
+"""Redis state store: trackers, de-duplication answers and sender locks shared by every
+process of the service (REDIS_URL set).
+
+Keys live under one prefix (`cuntong:` by default; tests give each test its own):
+`<prefix>tracker:<conversation>` and `<prefix>answer:<message key>` hold JSON with a
+millisecond expiry (PX), `<prefix>lock:<sender>` is a redis-py lock with a lease, so a
+crashed process cannot block a sender forever.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from redis.asyncio import Redis
+from redis.exceptions import LockError
+
+from bot.state.base import JsonDict, LockTimeout, StateStore
+
+LOCK_LEASE_SECONDS = 60.0
+LOCK_POLL_SECONDS = 0.01
+
+
+class RedisStateStore(StateStore):
+    def __init__(self, client: Redis, *, prefix: str = "cuntong:") -> None:
+        self._client = client
+        self._prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str = "cuntong:") -> RedisStateStore:
+        return cls(Redis.from_url(url), prefix=prefix)
+
+    async def load_tracker(self, conversation_id: str) -> JsonDict | None:
+        raw = await self._client.get(self._key("tracker", conversation_id))
+        return None if raw is None else dict(json.loads(raw))
+
+    async def save_tracker(self, conversation_id: str, tracker: JsonDict, *, ttl_seconds: float) -> None:
+        await self._client.set(
+            self._key("tracker", conversation_id),
+            json.dumps(tracker, ensure_ascii=False),
+            px=max(1, int(ttl_seconds * 1000)),
+        )
+
+    async def delete_tracker(self, conversation_id: str) -> None:
+        await self._client.delete(self._key("tracker", conversation_id))
+
+    async def cached_answer(self, key: str) -> list[JsonDict] | None:
+        raw = await self._client.get(self._key("answer", key))
+        return None if raw is None else list(json.loads(raw))
+
+    async def cache_answer(self, key: str, answer: list[JsonDict], *, ttl_seconds: float) -> None:
+        await self._client.set(
+            self._key("answer", key),
+            json.dumps(answer, ensure_ascii=False),
+            px=max(1, int(ttl_seconds * 1000)),
+        )
+
+    @asynccontextmanager
+    async def lock(self, sender_key: str, *, timeout_seconds: float = 30.0) -> AsyncIterator[None]:
+        lock = self._client.lock(
+            self._key("lock", sender_key),
+            timeout=LOCK_LEASE_SECONDS,
+            sleep=LOCK_POLL_SECONDS,
+            blocking_timeout=timeout_seconds,
+            thread_local=False,
+        )
+        if not await lock.acquire():
+            raise LockTimeout(f"lock {sender_key} busy for {timeout_seconds}s")
+        try:
+            yield
+        finally:
+            try:
+                await lock.release()
+            except LockError:  # the lease ran out while the turn was running
+                pass
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    def _key(self, kind: str, name: str) -> str:
+        return f"{self._prefix}{kind}:{name}"

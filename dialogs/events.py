@@ -1,0 +1,97 @@
+"""What the dialog does with things that are not a typed sentence: channel events (a
+new WeChat follower, a menu click, a call starting, 退订 on SMS), a shared location, a
+picture or a phone recording; and the menu itself (帮助/菜单), numbered, with 0 for a
+person on every channel.
+"""
+
+from __future__ import annotations
+
+from backend.services import citizens, places
+from dialogs import filling
+from dialogs.context import TurnContext
+from dialogs.forms import FORMS
+from dialogs.handoff import hand_off
+from dialogs.slots import PLACE_KINDS
+from dialogs.understanding import Entity, Parse
+
+MENU: tuple[tuple[str, str], ...] = (
+    ("预约乘车", "form:book_ride"),
+    ("查班车", "form:query_bus"),
+    ("查快递", "form:track_parcel"),
+    ("寄快递", "form:send_parcel"),
+    ("投诉建议", "form:complaint"),
+    ("我的预约", "form:query_booking"),
+)
+
+
+def show_menu(ctx: TurnContext, key: str = "menu") -> None:
+    ctx.choose(ctx.text(key), list(MENU), purpose="menu")
+    ctx.add_option("人工客服", "handoff", key="0")
+
+
+def show_help(ctx: TurnContext) -> None:
+    """The menu; inside a form it also says what is under way and how to leave it."""
+    state = ctx.tracker.active
+    if state is None:
+        show_menu(ctx)
+        return
+    ctx.choose(ctx.text("help_in_form", form=FORMS[state.name].title), list(MENU), purpose="menu")
+    ctx.add_option("人工客服", "handoff", key="0")
+
+
+def channel_event(ctx: TurnContext, event: str) -> None:
+    if event == "subscribe":
+        ctx.tracker.reset()
+        show_menu(ctx, "welcome")
+    elif event == "call_start":
+        ctx.tracker.reset()  # the hotline greets and reads its own menu
+    elif event.startswith("menu:"):
+        name = event[5:]
+        if name == "human_agent":
+            hand_off(ctx, reason="市民点击转人工")
+        elif name in FORMS:
+            filling.begin(ctx, name, Parse.plain("", intent=name))
+        else:
+            show_menu(ctx)
+    # unsubscribe and unknown events: nothing to say
+
+
+def sms_opt_in(ctx: TurnContext, *, opting_out: bool) -> None:
+    """退订 stops outbound texts; any other text from the number starts them again."""
+    citizen = ctx.citizen()
+    if citizen.mobile and citizen.sms_opt_out != opting_out:
+        citizens.set_opt_out(ctx.session, mobile=citizen.mobile, opted_out=opting_out)
+        ctx.log("sms_opt_out" if opting_out else "sms_opt_in", mobile_tail=citizen.mobile[-4:])
+
+
+def location(ctx: TurnContext, where: tuple[float, float]) -> Parse:
+    """A shared location answers an open place question, else starts a bus question from there."""
+    found = places.nearest_places(ctx.session, where[0], where[1], limit=1)
+    name = found[0][0].name if found else ""
+    state = ctx.tracker.active
+    if state is not None and state.requested and FORMS[state.name].slot(state.requested).kind in PLACE_KINDS:
+        filling.answer(ctx, Parse.plain(name, intent="inform"))
+    elif name:
+        ctx.prefix("nearest_place", place=name)
+        origin = Parse(text=name, intent="query_bus", confidence=1.0, entities=(Entity("origin", name),))
+        filling.begin(ctx, "query_bus", origin)
+    else:
+        show_menu(ctx)
+    return Parse(text=name, intent="inform", confidence=1.0, entities=(Entity("place", name),))
+
+
+def media(ctx: TurnContext, items: tuple[str, ...], *, recording: bool) -> None:
+    """A picture or a recording: kept with a complaint under way, else acknowledged."""
+    state = ctx.tracker.active
+    ctx.prefix("media_received")
+    if state is not None and state.name == "complaint":
+        if recording and items:
+            state.slots["_recording"] = items[-1]
+            state.slots.setdefault("description", ctx.text("recorded_story"))
+        else:
+            state.slots.setdefault("_media", []).extend(items)
+        filling.proceed(ctx, FORMS[state.name], state)
+    elif state is not None:
+        filling.ask_current(ctx)
+    else:
+        show_menu(ctx)

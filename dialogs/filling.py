@@ -1,0 +1,243 @@
+"""The form runner: fill slots from a parse, ask for what is missing, read back and
+confirm, submit, and repair along the way.
+
+Every entity the citizen offers is used, asked for or not (明天8点从嵩口去县城 fills
+three slots at once); each value is checked before it is kept, and the first problem
+becomes the next question (您说的是嵩口镇吗?). At the read-back, 1 books, 2 asks what to
+change, and any new value (不对，是后天 / 改成三个人) replaces the old one and is read
+back again. Two failed attempts at one question offer a person. A backend refusal at
+submit time keeps the form and says why; nothing half-written stays (savepoint).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from backend.errors import BackendError
+from dialogs import slots as kinds
+from dialogs.context import TurnContext
+from dialogs.forms import FORMS
+from dialogs.forms.base import Form
+from dialogs.handoff import offer_person
+from dialogs.slots import Outcome, Slot
+from dialogs.tracker import FormState
+from dialogs.understanding import Parse
+
+logger = logging.getLogger(__name__)
+
+MAX_FAILURES = 2
+
+
+def begin(ctx: TurnContext, name: str, parse: Parse, *, slots: dict[str, Any] | None = None) -> None:
+    """Start the form for `name`, using whatever the first message already says."""
+    form = FORMS[name]
+    state = ctx.tracker.start(name, {k: v for k, v in (slots or {}).items() if not k.startswith("_")})
+    ctx.log("form_started", form=name)
+    if not form.start(ctx, state, parse):
+        _close(ctx, resume=True)
+        return
+    changed, problem = absorb(ctx, form, state, parse, requested=None)
+    if problem is not None:
+        _report(ctx, form, state, *problem)
+        return
+    proceed(ctx, form, state)
+
+
+def answer(ctx: TurnContext, parse: Parse) -> None:
+    """The citizen's message while a form is active."""
+    state = ctx.tracker.active
+    assert state is not None
+    form = FORMS[state.name]
+    if state.awaiting == "confirm" and parse.intent == "affirm":
+        submit(ctx, form, state)
+        return
+    if state.awaiting == "confirm" and parse.intent == "deny" and not parse.entities:
+        state.awaiting = "correction"
+        ctx.say("ask_change")
+        return
+    requested = form.slot(state.requested) if state.requested and state.awaiting is None else None
+    parse = _roles_named(form, parse)
+    changed, problem = absorb(ctx, form, state, parse, requested=requested)
+    if problem is not None:
+        _report(ctx, form, state, *problem)
+        return
+    if changed:
+        state.failures = 0
+        if state.awaiting in ("confirm", "correction"):
+            ctx.prefix("changed")
+        proceed(ctx, form, state)
+        return
+    named = _named_slot(form, parse)
+    if named is not None and (parse.corrects or state.awaiting is not None):
+        _ask_again(ctx, form, state, named)
+        return
+    if parse.corrects and state.awaiting is None and state.last_filled:
+        _ask_again(ctx, form, state, form.slot(state.last_filled[-1]))
+        return
+    fail(ctx, form, state)
+
+
+def absorb(
+    ctx: TurnContext, form: Form, state: FormState, parse: Parse, *, requested: Slot | None
+) -> tuple[list[str], tuple[Slot, Outcome] | None]:
+    """Keep every valid value the parse offers; return what changed and the first problem."""
+    changed: list[str] = []
+    problem: tuple[Slot, Outcome] | None = None
+    used_place = False
+    claimed = frozenset(name for s in form.slots if s is not requested for name in s.entities)
+    for slot in form.slots:
+        if not form.applies(ctx, state, slot):
+            continue
+        is_requested = requested is not None and slot.name == requested.name
+        if is_requested and slot.optional and parse.skips and parse.first(*slot.entities) is None:
+            state.slots[slot.name] = None
+            changed.append(slot.name)
+            continue
+        raw = kinds.candidate(parse, slot, requested=is_requested, claimed=claimed)
+        if (
+            raw is None
+            and slot.kind == "place"
+            and not used_place
+            and _takes_loose_place(form, state, slot, requested)
+        ):
+            loose = parse.first("place")
+            raw = loose.value if loose is not None else None
+        if raw is None:
+            continue
+        outcome = form.check(ctx, state, slot, raw)
+        if outcome.ok:
+            used_place = used_place or (slot.kind == "place" and parse.first(*slot.entities) is None)
+            if state.slots.get(slot.name) != outcome.value or slot.name not in state.slots:
+                changed.append(slot.name)
+            state.slots[slot.name] = outcome.value
+        elif problem is None:
+            problem = (slot, outcome)
+    if changed:
+        state.last_filled = changed
+    return changed, problem
+
+
+def _takes_loose_place(form: Form, state: FormState, slot: Slot, requested: Slot | None) -> bool:
+    """A place said without a role fills the asked place slot, else the first missing one."""
+    if requested is not None and requested.kind == "place":
+        return False  # `candidate` already gave it to the asked slot
+    missing = [name for name in form.place_order if name not in state.slots]
+    return bool(missing) and missing[0] == slot.name
+
+
+def proceed(ctx: TurnContext, form: Form, state: FormState) -> None:
+    """Ask the next missing thing, or read back for confirmation, or submit."""
+    missing = form.needed(ctx, state)
+    if missing:
+        state.requested, state.awaiting = missing[0].name, None
+        form.ask(ctx, state, missing[0])
+        return
+    state.requested = None
+    if form.needs_confirmation(state):
+        state.awaiting = "confirm"
+        ctx.choose(form.summary(ctx, state), form.confirm_options(), purpose="confirm")
+        return
+    submit(ctx, form, state)
+
+
+def submit(ctx: TurnContext, form: Form, state: FormState) -> None:
+    try:
+        with ctx.session.begin_nested():
+            form.submit(ctx, state)
+    except BackendError as exc:
+        logger.info("%s refused: %s", form.name, exc.message)
+        ctx.log("refused", form=form.name, code=exc.code, message=exc.message)
+        field = exc.details.get("field")
+        ctx.prefix("backend_refused", message=exc.message)
+        if isinstance(field, str) and field in {s.name for s in form.slots}:
+            state.slots.pop(field, None)
+            proceed(ctx, form, state)
+        else:
+            state.awaiting = "correction"
+            ctx.say("ask_change")
+        return
+    ctx.log("form_done", form=form.name)
+    _close(ctx, resume=True)
+
+
+def abandon(ctx: TurnContext) -> None:
+    state = ctx.tracker.active
+    assert state is not None
+    ctx.log("form_abandoned", form=state.name)
+    ctx.prefix("abandoned", form=FORMS[state.name].title)
+    _close(ctx, resume=True)
+
+
+def ask_current(ctx: TurnContext) -> None:
+    """Say again what the active form is waiting for."""
+    state = ctx.tracker.active
+    assert state is not None
+    form = FORMS[state.name]
+    if state.awaiting == "correction":
+        ctx.say("ask_change")
+    elif state.awaiting == "confirm":
+        ctx.choose(form.summary(ctx, state), form.confirm_options(), purpose="confirm")
+    elif state.requested:
+        form.ask(ctx, state, form.slot(state.requested))
+    else:
+        proceed(ctx, form, state)
+
+
+def fail(ctx: TurnContext, form: Form, state: FormState, key: str = "not_understood") -> None:
+    ctx.fallback = True
+    state.failures += 1
+    ctx.prefix(key)
+    if state.failures >= MAX_FAILURES:
+        state.failures = 0
+        ctx.flush_prefix()
+        offer_person(ctx)
+        return
+    ask_current(ctx)
+
+
+def _report(ctx: TurnContext, form: Form, state: FormState, slot: Slot, outcome: Outcome) -> None:
+    was_asked = state.requested == slot.name and state.awaiting is None
+    state.requested, state.awaiting = slot.name, None
+    text = ctx.text(outcome.problem or "not_understood", **(outcome.values or {}))
+    if was_asked:
+        state.failures += 1
+    if outcome.options:
+        ctx.choose(text, outcome.options, purpose="slot")
+    else:
+        ctx.say_text(text)
+    if state.failures >= MAX_FAILURES:
+        state.failures = 0
+        offer_person(ctx)
+
+
+def _ask_again(ctx: TurnContext, form: Form, state: FormState, slot: Slot) -> None:
+    state.slots.pop(slot.name, None)
+    state.requested, state.awaiting = slot.name, None
+    ctx.prefix("ok")
+    form.ask(ctx, state, slot)
+
+
+def _roles_named(form: Form, parse: Parse) -> Parse:
+    """A single place in a message that names its slot (终点改成县医院) takes that slot's role."""
+    named = _named_slot(form, parse)
+    said = parse.all(*kinds.PLACE_ENTITIES)
+    if named is None or named.kind not in kinds.PLACE_KINDS or not named.entities or len(said) != 1:
+        return parse
+    return parse.relabel(said[0], named.entities[0])
+
+
+def _named_slot(form: Form, parse: Parse) -> Slot | None:
+    for slot in form.slots:
+        if any(word in parse.text for word in slot.words):
+            return slot
+    return None
+
+
+def _close(ctx: TurnContext, *, resume: bool) -> None:
+    resumed = ctx.tracker.finish() if resume else None
+    if resumed is None:
+        ctx.flush_prefix()
+        return
+    ctx.prefix("resume", form=FORMS[resumed.name].title)
+    ask_current(ctx)

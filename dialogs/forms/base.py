@@ -1,0 +1,152 @@
+"""The contract of a form (one task: book a ride, open a complaint ...).
+
+A form declares its slots; the runner (`dialogs.filling`) fills them from what the
+citizen says, asks for what is missing, reads the summary back for confirmation and then
+calls `submit`, which talks to the backend and says the result. Subclasses override the
+hooks they need: `start` (prefill, or stop early with a reason), `applies` (a slot that
+only matters sometimes), `incomplete`, `check` (validation beyond the slot kind),
+`ask`, `summary` and `submit`.
+"""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from backend.localtime import to_local
+from dialogs import slots as kinds
+from dialogs.context import TurnContext
+from dialogs.slots import Outcome, Slot
+from dialogs.tracker import FormState
+from dialogs.understanding import Parse
+from dialogs.wording import when_text
+
+PAST_SLACK = timedelta(minutes=5)
+
+
+class Form(abc.ABC):
+    name: ClassVar[str]
+    title: ClassVar[str]  # 订车, 投诉 … as said to the citizen
+    slots: ClassVar[tuple[Slot, ...]]
+    confirm: ClassVar[bool] = True
+    place_order: ClassVar[tuple[str, ...]] = ()  # which place slot a place without a role fills
+    max_count: ClassVar[int] = 9
+    future_times: ClassVar[bool] = True
+    contact_slot: ClassVar[str | None] = None  # a phone slot asked last, only when no mobile is on record
+    deny_abandons: ClassVar[bool] = False  # 2 at the read-back means "don't", not "change something"
+
+    def slot(self, name: str) -> Slot:
+        for slot in self.slots:
+            if slot.name == name:
+                return slot
+        raise KeyError(name)
+
+    # -- hooks -------------------------------------------------------------------
+    def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        """Prepare the form from the first message; False when it cannot go on (it said why)."""
+        return True
+
+    def applies(self, ctx: TurnContext, state: FormState, slot: Slot) -> bool:
+        return True
+
+    def incomplete(self, ctx: TurnContext, state: FormState, slot: Slot) -> bool:
+        """True when the slot has a value that is not yet enough (a date without a time)."""
+        return False
+
+    def needed(self, ctx: TurnContext, state: FormState) -> list[Slot]:
+        missing = [
+            s
+            for s in self.slots
+            if s.name != self.contact_slot
+            and self.applies(ctx, state, s)
+            and (s.name not in state.slots or self.incomplete(ctx, state, s))
+        ]
+        if missing or self.contact_slot is None or self.contact_slot in state.slots:
+            return missing
+        return [] if ctx.known_mobile() else [self.slot(self.contact_slot)]
+
+    def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        """Validate one candidate value by its kind; forms add their own rules."""
+        if slot.kind == "place":
+            outcome = kinds.check_place(ctx.session, raw)
+            if outcome.ok:
+                other = {"origin": "destination", "destination": "origin"}.get(slot.name)
+                if other and state.slots.get(other) == outcome.value:
+                    return Outcome.bad("place_same")
+            return outcome
+        if slot.kind == "time":
+            return self.check_time(ctx, state, slot, raw)
+        if slot.kind == "count":
+            count = int(raw)
+            if count < 1:
+                return Outcome.bad("count_bad")
+            if count > self.max_count:
+                return Outcome.bad("count_too_many", max=self.max_count)
+            return Outcome.good(count)
+        if slot.kind == "phone":
+            return kinds.check_phone(raw)
+        if slot.kind == "tracking":
+            return kinds.check_tracking(raw)
+        if slot.kind == "plate":
+            return kinds.check_plate(raw)
+        if slot.kind == "text":
+            text = str(raw).strip()
+            return Outcome.good(text) if len(text) >= 2 else Outcome.bad("text_short")
+        if slot.kind == "choice":
+            return self.check_choice(ctx, state, slot, raw)
+        return Outcome.good(raw)
+
+    def check_time(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        value = kinds.merge_time(state.slots.get(slot.name), raw)
+        moment = kinds.time_of(value)
+        if self.future_times:
+            if value["grain"] == "day":
+                late = to_local(moment).date() < to_local(ctx.now).date()
+            else:
+                late = moment < ctx.now - PAST_SLACK
+            if late:
+                return Outcome.bad("time_past", when=self.when(ctx, value))
+        return Outcome.good(value)
+
+    def choices(self, ctx: TurnContext, state: FormState, slot: Slot) -> list[tuple[str, str]]:
+        """(title, value) pairs offered for a `choice` slot."""
+        return []
+
+    def check_choice(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        said = str(raw).strip()
+        for title, value in self.choices(ctx, state, slot):
+            if said in (title, value):
+                return Outcome.good(value)
+        return Outcome.bad("choice_bad")
+
+    def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
+        if slot.kind == "choice":
+            ctx.choose(ctx.text(slot.ask), self.choices(ctx, state, slot), purpose="slot")
+        else:
+            ctx.say(slot.ask, **self.ask_values(ctx, state, slot))
+
+    def ask_values(self, ctx: TurnContext, state: FormState, slot: Slot) -> dict[str, Any]:
+        return {}
+
+    def needs_confirmation(self, state: FormState) -> bool:
+        return self.confirm
+
+    def summary(self, ctx: TurnContext, state: FormState) -> str:
+        return ctx.text("confirm_generic", form=self.title)
+
+    def confirm_options(self) -> list[tuple[str, str]]:
+        return [("确认", "affirm"), ("修改", "deny")]
+
+    @abc.abstractmethod
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        """Do the task through the backend and say the result (raise BackendError to refuse)."""
+
+    # -- helpers for subclasses ----------------------------------------------------
+    def when(self, ctx: TurnContext, value: dict[str, Any]) -> str:
+        return when_text(kinds.time_of(value), ctx.now, ctx.style, grain=value.get("grain", "minute"))
+
+    @staticmethod
+    def moment(state: FormState, name: str) -> datetime | None:
+        value = state.slots.get(name)
+        return kinds.time_of(value) if value else None

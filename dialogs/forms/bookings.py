@@ -1,0 +1,192 @@
+"""Forms about a booking the citizen already has: cancel it, change its time or head
+count (改签), or ask where the vehicle is and who drives it.
+
+Which booking: the number when the citizen says it; otherwise their active bookings,
+narrowed by any day or place they mention; one left is taken, several are offered as
+numbered options (1 11月21日08:00 嵩口镇→清流县城 2人 …), none ends the form politely.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from backend.errors import NotFound
+from backend.localtime import to_local
+from backend.models import Booking
+from backend.services import rides
+from backend.services import rides_checks as checks
+from dialogs.context import TurnContext
+from dialogs.forms.base import Form
+from dialogs.forms.rides import PASSENGERS, TIME, booking_card, booking_line
+from dialogs.slots import Outcome, Slot
+from dialogs.tracker import FormState
+from dialogs.understanding import Parse
+from dialogs.wording import people_text, trip_text, when_text
+
+BOOKING = Slot(
+    "booking", "booking", "ask_which_booking", ("booking_id",), words=("订单", "哪个预约", "哪一个")
+)
+MAX_LISTED = 5
+
+
+class BookingForm(Form):
+    """Picks one of the citizen's bookings first."""
+
+    slots: ClassVar[tuple[Slot, ...]] = (BOOKING,)
+    active_only: ClassVar[bool] = True
+
+    def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        if parse.first("booking_id") is not None:
+            return True
+        bookings = self.bookings(ctx)
+        if not bookings:
+            ctx.say("no_bookings")
+            return False
+        narrowed = _narrow(bookings, parse)
+        if len(narrowed) == 1:
+            state.slots["booking"] = narrowed[0].id
+        return True
+
+    def bookings(self, ctx: TurnContext) -> list[Booking]:
+        return rides.list_bookings(ctx.session, citizen_id=ctx.citizen().id, active_only=True, now=ctx.now)
+
+    def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
+        if slot.name != "booking":
+            super().ask(ctx, state, slot)
+            return
+        listed = self.bookings(ctx)[:MAX_LISTED]
+        options = [(booking_line(ctx, b), b.id) for b in listed]
+        ctx.choose(ctx.text("ask_which_booking", count=len(listed)), options, purpose="slot")
+
+    def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        if slot.name != "booking":
+            return super().check(ctx, state, slot, raw)
+        wanted = str(raw).strip().upper()
+        try:
+            booking = rides.get_booking(ctx.session, wanted)
+        except NotFound:
+            return Outcome.bad("booking_unknown", id=wanted)
+        if booking.citizen_id != ctx.citizen().id:
+            return Outcome.bad("booking_unknown", id=wanted)
+        if self.active_only and booking.status not in checks.ACTIVE_STATUSES:
+            return Outcome.bad("booking_not_active", id=wanted)
+        return Outcome.good(booking.id)
+
+    def booking(self, ctx: TurnContext, state: FormState) -> Booking:
+        return rides.get_booking(ctx.session, state.slots["booking"])
+
+
+class CancelBooking(BookingForm):
+    name = "cancel_booking"
+    title = "取消预约"
+    deny_abandons = True
+
+    def summary(self, ctx: TurnContext, state: FormState) -> str:
+        booking = self.booking(ctx, state)
+        return ctx.text("cancel_confirm", id=booking.id, line=booking_line(ctx, booking))
+
+    def confirm_options(self) -> list[tuple[str, str]]:
+        return [("确认取消", "affirm"), ("不取消", "deny")]
+
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        booking = rides.cancel_booking(
+            ctx.session, booking_id=state.slots["booking"], citizen_id=ctx.citizen().id, now=ctx.now
+        )
+        ctx.log("booking_cancelled", booking_id=booking.id)
+        ctx.say("cancelled", id=booking.id, line=booking_line(ctx, booking), card=booking_card(booking))
+
+
+class ChangeBooking(BookingForm):
+    name = "change_booking"
+    title = "改签"
+    slots = (BOOKING, TIME, PASSENGERS)
+
+    def needed(self, ctx: TurnContext, state: FormState) -> list[Slot]:
+        if "booking" not in state.slots:
+            return [BOOKING]
+        value = state.slots.get("time")
+        if value is None and state.slots.get("passengers") is None:
+            return [TIME]
+        return []
+
+    def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
+        if slot.name == "time":
+            booking = self.booking(ctx, state)
+            ctx.say("ask_change_what", id=booking.id, line=booking_line(ctx, booking))
+            return
+        super().ask(ctx, state, slot)
+
+    def check_time(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        if "time" not in state.slots and "booking" in state.slots:
+            current = to_local(self.booking(ctx, state).pickup_time)
+            state.slots["time"] = {"value": current.isoformat(), "grain": "minute", "said": ""}
+            outcome = super().check_time(ctx, state, slot, raw)
+            del state.slots["time"]
+            return outcome
+        return super().check_time(ctx, state, slot, raw)
+
+    def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        if slot.name == "passengers" and int(raw) > checks.max_vehicle_seats(ctx.session):
+            return Outcome.bad("ride_too_many", max=checks.max_vehicle_seats(ctx.session))
+        return super().check(ctx, state, slot, raw)
+
+    def summary(self, ctx: TurnContext, state: FormState) -> str:
+        booking = self.booking(ctx, state)
+        moment = self.moment(state, "time") or booking.pickup_time
+        count = state.slots.get("passengers") or booking.passengers
+        return ctx.text(
+            "change_confirm",
+            id=booking.id,
+            when=when_text(moment, ctx.now, ctx.style),
+            trip=trip_text(booking.origin, booking.destination, ctx.style),
+            people=people_text(count, ctx.style),
+        )
+
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        booking = rides.change_booking(
+            ctx.session,
+            booking_id=state.slots["booking"],
+            citizen_id=ctx.citizen().id,
+            pickup_time=self.moment(state, "time"),
+            passengers=state.slots.get("passengers"),
+            now=ctx.now,
+        )
+        ctx.log("booking_changed", booking_id=booking.id)
+        ctx.say("booking_changed", id=booking.id, line=booking_line(ctx, booking), card=booking_card(booking))
+
+
+class QueryBooking(BookingForm):
+    name = "query_booking"
+    title = "查预约"
+    confirm = False
+
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        booking = self.booking(ctx, state)
+        line = booking_line(ctx, booking)
+        card = booking_card(booking)
+        if booking.status == "assigned" and booking.vehicle is not None:
+            driver = booking.driver
+            ctx.say(
+                "booking_assigned",
+                id=booking.id,
+                line=line,
+                plate=booking.vehicle.plate,
+                driver=f"{driver.name} {driver.phone}" if driver else "待定",
+                eta=when_text(booking.planned_pickup or booking.pickup_time, ctx.now, ctx.style),
+                card=card,
+            )
+            return
+        ctx.say(f"booking_{booking.status}", id=booking.id, line=line, card=card)
+
+
+def _narrow(bookings: list[Booking], parse: Parse) -> list[Booking]:
+    found = bookings
+    time = parse.first("time")
+    if time is not None:
+        day = to_local(datetime.fromisoformat(str(time.value))).date()
+        found = [b for b in found if to_local(b.pickup_time).date() == day] or found
+    place = parse.first("destination", "place", "origin")
+    if place is not None:
+        found = [b for b in found if place.value in (b.destination, b.origin)] or found
+    return found

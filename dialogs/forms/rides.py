@@ -1,0 +1,171 @@
+"""Ride forms: book a seat or a demand-responsive ride (预约出行), charter a vehicle (包车).
+
+Both ask where from, where to, when and how many, plus a mobile number when the citizen
+has none on record (WeChat / REST; on SMS and the phone the caller's number is known),
+read the trip back, and book it through `backend.services.rides`. The booking number
+and what happens next end the conversation.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from backend.models import Booking
+from backend.services import charters, dispatch_plans, rides
+from backend.services import rides_checks as checks
+from dialogs.context import TurnContext
+from dialogs.forms.base import Form
+from dialogs.slots import Outcome, Slot
+from dialogs.tracker import FormState
+from dialogs.wording import money, people_text, trip_text, when_text
+
+ORIGIN = Slot("origin", "place", "ask_origin", ("origin",), words=("出发地", "起点", "上车", "从哪"))
+DESTINATION = Slot(
+    "destination", "place", "ask_destination", ("destination",), words=("目的地", "终点", "下车", "去哪")
+)
+TIME = Slot("time", "time", "ask_time", ("time",), words=("时间", "几点", "日期", "哪天"))
+PASSENGERS = Slot("passengers", "count", "ask_passengers", ("passengers",), words=("人数", "几个人", "几位"))
+PHONE = Slot("phone", "phone", "ask_phone", ("phone",), words=("手机", "电话", "号码"))
+
+
+class RideForm(Form):
+    """What booking a ride and chartering a vehicle have in common."""
+
+    slots: ClassVar[tuple[Slot, ...]] = (ORIGIN, DESTINATION, TIME, PASSENGERS, PHONE)
+    place_order: ClassVar[tuple[str, ...]] = ("destination", "origin")
+    contact_slot: ClassVar[str | None] = "phone"
+
+    def incomplete(self, ctx: TurnContext, state: FormState, slot: Slot) -> bool:
+        value = state.slots.get(slot.name)
+        return slot.kind == "time" and bool(value) and value["grain"] == "day"
+
+    def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
+        value = state.slots.get("time")
+        if slot.name == "time" and value and value["grain"] == "day":
+            ctx.say("ask_clock", day=self.when(ctx, value))
+            return
+        super().ask(ctx, state, slot)
+
+    def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        if slot.name == "passengers":
+            limit, count = self.seat_limit(ctx), int(raw)
+            if count < 1:
+                return Outcome.bad("count_bad")
+            return Outcome.good(count) if count <= limit else Outcome.bad(self.too_many_key, max=limit)
+        return super().check(ctx, state, slot, raw)
+
+    too_many_key: ClassVar[str] = "ride_too_many"
+
+    def seat_limit(self, ctx: TurnContext) -> int:
+        return checks.demand_max_seats(ctx.session)
+
+    def summary(self, ctx: TurnContext, state: FormState) -> str:
+        s = state.slots
+        return ctx.text(
+            self.confirm_key,
+            when=self.when(ctx, s["time"]),
+            trip=trip_text(s["origin"], s["destination"], ctx.style),
+            people=people_text(s["passengers"], ctx.style),
+        )
+
+    confirm_key: ClassVar[str] = "ride_confirm"
+
+    def contact(self, ctx: TurnContext, state: FormState) -> str | None:
+        phone = state.slots.get("phone")
+        if phone:
+            ctx.link_mobile(phone)
+        return phone
+
+    def request_key(self, ctx: TurnContext, state: FormState) -> str:
+        return f"{ctx.tracker.conversation_id}:{state.form_id}"
+
+
+class BookRide(RideForm):
+    name = "book_ride"
+    title = "订车"
+
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        s = state.slots
+        phone = self.contact(ctx, state)
+        booking = rides.book_ride(
+            ctx.session,
+            citizen_id=ctx.citizen().id,
+            origin=s["origin"],
+            destination=s["destination"],
+            pickup_time=self.moment(state, "time"),  # type: ignore[arg-type]
+            passengers=s["passengers"],
+            channel=ctx.channel,
+            contact_phone=phone,
+            request_key=self.request_key(ctx, state),
+            now=ctx.now,
+        )
+        if booking.kind == "demand":  # put it on a run now; a full window is refused with the nearest times
+            dispatch_plans.confirm_ride(ctx.session, booking_id=booking.id, now=ctx.now)
+        ctx.log("booking_created", booking_id=booking.id, kind=booking.kind)
+        say_booked(ctx, booking)
+
+
+class BookCharter(RideForm):
+    name = "book_charter"
+    title = "包车"
+    confirm_key = "charter_confirm"
+    too_many_key = "charter_too_many"
+
+    def seat_limit(self, ctx: TurnContext) -> int:
+        return checks.max_vehicle_seats(ctx.session)
+
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        s = state.slots
+        phone = self.contact(ctx, state)
+        booking = charters.book_charter(
+            ctx.session,
+            citizen_id=ctx.citizen().id,
+            origin=s["origin"],
+            destination=s["destination"],
+            pickup_time=self.moment(state, "time"),  # type: ignore[arg-type]
+            passengers=s["passengers"],
+            channel=ctx.channel,
+            contact_phone=phone,
+            request_key=self.request_key(ctx, state),
+            now=ctx.now,
+        )
+        ctx.log("booking_created", booking_id=booking.id, kind=booking.kind)
+        say_booked(ctx, booking)
+
+
+def booking_card(booking: Booking) -> dict[str, Any]:
+    return {
+        "type": "booking",
+        "id": booking.id,
+        "status": booking.status,
+        "kind": booking.kind,
+        "origin": booking.origin,
+        "destination": booking.destination,
+        "time": booking.pickup_time.isoformat(),
+        "passengers": booking.passengers,
+    }
+
+
+def booking_line(ctx: TurnContext, booking: Booking) -> str:
+    """明天(11月21日)08:00 嵩口镇→清流县城 2人"""
+    when = when_text(booking.pickup_time, ctx.now, ctx.style)
+    return f"{when} {trip_text(booking.origin, booking.destination, ctx.style)} {people_text(booking.passengers, ctx.style)}"
+
+
+def say_booked(ctx: TurnContext, booking: Booking) -> None:
+    values = {"id": booking.id, "line": booking_line(ctx, booking)}
+    if booking.kind == "seat":
+        fare = f"{money(booking.fare_total)}元" if booking.fare_total is not None else "上车买票"
+        ctx.say("ride_booked_seat", card=booking_card(booking), fare=fare, **values)
+    elif booking.kind == "charter":
+        price = f"约{money(booking.fare_total)}元" if booking.fare_total is not None else "待定"
+        kind = charters.KIND_NAMES.get((booking.details or {}).get("vehicle_kind", ""), "车辆")
+        ctx.say("charter_booked", card=booking_card(booking), price=price, vehicle=kind, **values)
+    elif booking.status == "assigned" and booking.planned_pickup and booking.vehicle and booking.driver:
+        ctx.say(
+            "ride_dispatched", card=booking_card(booking), when=when_text(booking.planned_pickup, ctx.now, ctx.style),
+            origin=booking.origin, plate=booking.vehicle.plate, driver=f"{booking.driver.name} {booking.driver.phone}",
+            **values,
+        )  # fmt: skip
+    else:
+        ctx.say("ride_booked_demand", card=booking_card(booking), **values)

@@ -1,0 +1,207 @@
+"""Scheduled-bus forms: timetable questions (next departures, first and last bus, fare,
+when the next bus reaches my stop) and alert subscriptions (到站提醒, 停运通知).
+
+What a bus question asks for is read from its words (末班车 / 多少钱 / 到哪了); the
+answer comes straight from `backend.services.bus`, no read-back needed. A subscription
+is read back before it is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+from backend.errors import NotFound
+from backend.localtime import to_local
+from backend.services import bus, subscriptions
+from dialogs.context import TurnContext
+from dialogs.forms.base import Form
+from dialogs.forms.rides import DESTINATION, ORIGIN, TIME
+from dialogs.slots import Outcome, Slot
+from dialogs.tracker import FormState
+from dialogs.understanding import Parse
+from dialogs.wording import clock_text, day_text, money, trip_text
+
+MODES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("arrival", re.compile(r"到哪|还有多久|多久到|几分钟|快到了|到了没|来了没|还要等")),
+    ("first_last", re.compile(r"首班|头班|第一班|早班|末班|最后一班|最晚|最早")),
+    ("fare", re.compile(r"多少钱|票价|车费|几块|价格|收费")),
+)
+ROUTE = re.compile(r"(\d{1,2})\s*路|\b(L\d{2})\b", re.I)
+SHOWN = 3
+STOP = Slot("origin", "place", "ask_stop", ("place", "origin"), words=("站",))
+
+
+class QueryBus(Form):
+    name = "query_bus"
+    title = "查班车"
+    slots: ClassVar[tuple[Slot, ...]] = (ORIGIN, DESTINATION, TIME)
+    place_order = ("destination", "origin")
+    confirm = False
+    future_times = False
+
+    def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        state.slots["_mode"] = next((mode for mode, words in MODES if words.search(parse.text)), "departures")
+        route = ROUTE.search(parse.text)
+        if route:
+            state.slots["_route"] = route_name(route)
+        return True
+
+    def needed(self, ctx: TurnContext, state: FormState) -> list[Slot]:
+        wanted = (STOP,) if state.slots.get("_mode") == "arrival" else (ORIGIN, DESTINATION)
+        return [s for s in wanted if s.name not in state.slots]
+
+    def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
+        if state.slots.get("_mode") == "arrival" and slot.name == "origin":
+            ctx.say("ask_stop")
+            return
+        super().ask(ctx, state, slot)
+
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        mode = state.slots.get("_mode")
+        try:
+            if mode == "arrival":
+                self._arrival(ctx, state)
+            elif mode == "first_last":
+                self._first_last(ctx, state)
+            elif mode == "fare":
+                self._fare(ctx, state)
+            else:
+                self._departures(ctx, state)
+        except NotFound as exc:
+            ctx.say("backend_refused", message=exc.message)
+
+    def _departures(self, ctx: TurnContext, state: FormState) -> None:
+        s = state.slots
+        after = self.moment(state, "time")
+        if after is None or after < ctx.now:
+            after = ctx.now
+        found = bus.next_departures(
+            ctx.session, origin=s["origin"], destination=s["destination"], after=after, limit=SHOWN
+        )
+        today = to_local(ctx.now).date()
+        lines = []
+        for dep in found:
+            local = to_local(dep.departure)
+            day = "" if local.date() == today else day_text(local.date(), today, ctx.style)
+            fare = f"，{money(dep.fare)}元" if dep.fare is not None and ctx.style == "rich" else ""
+            lines.append(
+                ctx.text("departure_line", when=day + clock_text(local, ctx.style), route=dep.route,
+                         stop=dep.board_stop, minutes=dep.duration_minutes, fare=fare)
+            )  # fmt: skip
+        card = {
+            "type": "departures",
+            "origin": s["origin"],
+            "destination": s["destination"],
+            "departures": [
+                {"route": d.route, "departure": d.departure.isoformat(), "arrival": d.arrival.isoformat(),
+                 "board_stop": d.board_stop, "fare": str(d.fare) if d.fare is not None else None}
+                for d in found
+            ],
+        }  # fmt: skip
+        joiner = "；" if ctx.style != "rich" else "\n"
+        ctx.say(
+            "departures",
+            trip=trip_text(s["origin"], s["destination"], ctx.style),
+            lines=joiner.join(lines),
+            card=card,
+        )
+
+    def _first_last(self, ctx: TurnContext, state: FormState) -> None:
+        s = state.slots
+        day = to_local(self.moment(state, "time") or ctx.now).date()
+        first, last = bus.first_last_bus(
+            ctx.session, origin=s["origin"], destination=s["destination"], day=day
+        )
+        ctx.say(
+            "first_last",
+            trip=trip_text(s["origin"], s["destination"], ctx.style),
+            day=day_text(day, to_local(ctx.now).date(), ctx.style),
+            first=clock_text(to_local(first.departure), ctx.style),
+            last=clock_text(to_local(last.departure), ctx.style),
+            route=first.route,
+        )
+
+    def _fare(self, ctx: TurnContext, state: FormState) -> None:
+        s = state.slots
+        price = bus.fare(ctx.session, origin=s["origin"], destination=s["destination"])
+        ctx.say("fare", trip=trip_text(s["origin"], s["destination"], ctx.style), fare=money(price))
+
+    def _arrival(self, ctx: TurnContext, state: FormState) -> None:
+        place = state.slots["origin"]
+        route = state.slots.get("_route")
+        found = bus.estimate_arrival(ctx.session, place=place, route=route, now=ctx.now, limit=SHOWN)
+        if not found:
+            ctx.say("no_arrivals", place=place)
+            return
+        lines = [
+            ctx.text("arrival_line", route=e.route, minutes=e.minutes_away, stop=e.stop,
+                     source="实时" if e.source == "realtime" else "按时刻表")
+            for e in found
+        ]  # fmt: skip
+        ctx.say("arrivals", place=place, lines=("；" if ctx.style != "rich" else "\n").join(lines))
+
+
+def route_name(match: re.Match[str]) -> str:
+    return f"{match.group(1)}路" if match.group(1) else match.group(2).upper()
+
+
+KIND = Slot("kind", "choice", "ask_alert_kind")
+ALERT_PLACE = Slot(
+    "place", "place", "ask_alert_place", ("place", "origin", "destination"), words=("站", "地方")
+)
+ALERT_KIND_WORDS = (
+    ("disruption", re.compile(r"停运|停班|停开|停驶|不开|通知|封路")),
+    ("arrival", re.compile(r"到站|快到|到了叫|到了告诉|到了通知|进站")),
+)
+
+
+class SubscribeAlert(Form):
+    name = "subscribe_alert"
+    title = "订阅提醒"
+    slots = (KIND, ALERT_PLACE)
+
+    def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        kind = next((k for k, words in ALERT_KIND_WORDS if words.search(parse.text)), None)
+        if kind:
+            state.slots["kind"] = kind
+        route = ROUTE.search(parse.text)
+        if route:
+            state.slots["_route"] = route_name(route)
+        return True
+
+    def choices(self, ctx: TurnContext, state: FormState, slot: Slot) -> list[tuple[str, str]]:
+        return [("到站提醒", "arrival"), ("停运通知", "disruption")]
+
+    def needed(self, ctx: TurnContext, state: FormState) -> list[Slot]:
+        if "kind" not in state.slots:
+            return [KIND]
+        if state.slots["kind"] == "arrival" and "place" not in state.slots:
+            return [ALERT_PLACE]
+        return []
+
+    def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        if slot.name == "kind":
+            said = str(raw)
+            kind = next((k for k, words in ALERT_KIND_WORDS if words.search(said)), None)
+            if kind:
+                return Outcome.good(kind)
+        return super().check(ctx, state, slot, raw)
+
+    def summary(self, ctx: TurnContext, state: FormState) -> str:
+        return ctx.text(f"alert_confirm_{state.slots['kind']}", where=self._where(state))
+
+    def _where(self, state: FormState) -> str:
+        parts = [state.slots.get("_route"), state.slots.get("place")]
+        return "".join(p for p in parts if p) or "全县线路"
+
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        sub = subscriptions.subscribe(
+            ctx.session,
+            citizen_id=ctx.citizen().id,
+            kind=state.slots["kind"],
+            place=state.slots.get("place"),
+            route=state.slots.get("_route"),
+        )
+        ctx.log("subscribed", subscription_id=sub.id, kind=sub.kind)
+        ctx.say(f"alert_done_{sub.kind}", where=self._where(state))

@@ -1,0 +1,232 @@
+"""The policy: given the tracker and what the citizen just sent, pick what happens next.
+
+In order: a hand-off in progress keeps the bot quiet; channel events (subscribe, menu
+clicks, a call starting) and shared locations; a numbered option answers what was
+offered; control words (取消/算了, 帮助/菜单, 0/转人工) work everywhere; then the NLU
+parse, told which slot was just asked. Inside a form, a new task pauses the form (it is
+resumed when the new one ends), a correction changes the form's values, anything else
+answers the question. Outside a form, a task starts its form; the rest is small talk or
+the menu, and two failed turns offer a person.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from backend.services import conversations
+from dialogs import events, filling
+from dialogs.context import TurnContext
+from dialogs.forms import FORMS
+from dialogs.handoff import hand_off, offer_person
+from dialogs.understanding import Entity, Parse
+
+logger = logging.getLogger(__name__)
+
+Parser = Callable[[str, str | None], Parse]
+"""(text, expected slot) -> parse: the NLU as the policy sees it."""
+
+RIDE_FORMS = ("book_ride", "book_charter", "change_booking")
+CORRECTING_INTENTS = ("inform", "deny", "affirm", "change_booking")
+MAX_FAILURES = 2
+
+
+class DialogPolicy:
+    """Stateless: everything it knows about a conversation is in the tracker."""
+
+    def expected_slot(self, ctx: TurnContext) -> str | None:
+        """The slot to tell the NLU about (None when no slot question is open)."""
+        state = ctx.tracker.active
+        if state is None or state.awaiting is not None or state.requested is None:
+            return None
+        return FORMS[state.name].slot(state.requested).expect
+
+    def free_text_expected(self, ctx: TurnContext) -> bool:
+        state = ctx.tracker.active
+        if state is None or state.awaiting is not None or state.requested is None:
+            return False
+        return FORMS[state.name].slot(state.requested).kind == "text"
+
+    def quiet(self, ctx: TurnContext) -> bool:
+        """True while a person handles this conversation; notices when it was handed back."""
+        active = conversations.active_handoff(ctx.session, conversation_id=ctx.tracker.conversation_id)
+        if active is not None:
+            ctx.tracker.handoff_id = active.id
+            return True
+        if ctx.tracker.handoff_id is not None:
+            ctx.tracker.handoff_id = None
+            ctx.tracker.reset()
+            ctx.prefix("handoff_back")
+        return False
+
+    def turn(
+        self,
+        ctx: TurnContext,
+        text: str,
+        parse_with: Parser,
+        *,
+        event: str | None = None,
+        location: tuple[float, float] | None = None,
+        media: tuple[str, ...] = (),
+    ) -> Parse | None:
+        """Handle one inbound message; replies go to `ctx`. Returns the parse used, if any."""
+        if ctx.channel == "sms":
+            events.sms_opt_in(ctx, opting_out=event == "opt_out")
+        if event == "opt_out":
+            ctx.say("opted_out")
+            return None
+        if location is not None:
+            return events.location(ctx, location)
+        if event == "recording" or (media and not text.strip()):
+            events.media(ctx, media, recording=event == "recording")
+            return None
+        if event and not text.strip():
+            events.channel_event(ctx, event)
+            return None
+        return self._text(ctx, text, parse_with)
+
+    def _text(self, ctx: TurnContext, text: str, parse_with: Parser) -> Parse:
+        tracker = ctx.tracker
+        option = tracker.choose(text) if tracker.options else None
+        purpose = tracker.options_for
+        tracker.clear_options()
+        if option is not None:
+            return self._option(ctx, option.value, purpose, text)
+        plain = Parse.plain(text, intent="inform")
+        if plain.wants_abandon and tracker.active is not None:  # with no form, 取消 may mean a booking
+            self._abandon(ctx)
+            return plain
+        if plain.wants_help:
+            events.show_help(ctx)
+            return plain
+        if plain.wants_person:
+            hand_off(ctx, reason="市民要求转人工")
+            return plain
+        if self.free_text_expected(ctx):
+            filling.answer(ctx, plain)
+            return plain
+        parse = parse_with(text, self.expected_slot(ctx))
+        self._understood(ctx, parse)
+        return parse
+
+    # -- after the NLU ---------------------------------------------------------------------
+    def _understood(self, ctx: TurnContext, parse: Parse) -> None:
+        tracker = ctx.tracker
+        if parse.intent == "human_agent" and parse.wants_person:
+            hand_off(ctx, reason="市民要求转人工")
+            return
+        if parse.intent == "help":
+            events.show_help(ctx)
+            return
+        state = tracker.active
+        if state is None:
+            self._no_form(ctx, parse)
+            return
+        if parse.intent == "goodbye":
+            filling.abandon(ctx)
+            ctx.say("goodbye")
+            tracker.reset()
+            return
+        if parse.switches_task and parse.intent != state.name and not self._is_correction(state.name, parse):
+            if state.name in RIDE_FORMS[:2] and parse.intent == "cancel_booking" and not parse.entities:
+                filling.abandon(ctx)  # 不订了 / 取消预约 while booking: drop this booking
+                return
+            if state.name in RIDE_FORMS[:2] and parse.intent in RIDE_FORMS[:2]:
+                tracker.active = None  # 人多，包车吧: the same trip as a charter, nothing asked twice
+                filling.begin(ctx, parse.intent, parse, slots=state.slots)
+                return
+            filling.begin(ctx, parse.intent, parse)
+            return
+        if parse.intent in ("greet", "thanks", state.name) and not parse.entities:
+            ctx.prefix("ok")
+            filling.ask_current(ctx)
+            return
+        filling.answer(ctx, parse)
+
+    @staticmethod
+    def _is_correction(form: str, parse: Parse) -> bool:
+        """改成三个人 / 改到后天 inside a booking form changes this form, not a booking."""
+        if parse.intent not in CORRECTING_INTENTS or parse.first("booking_id") is not None:
+            return False
+        names = {name for slot in FORMS[form].slots for name in slot.entities}
+        return any(e.entity in names for e in parse.entities)
+
+    def _no_form(self, ctx: TurnContext, parse: Parse) -> None:
+        tracker = ctx.tracker
+        if parse.is_task:
+            tracker.failures = 0
+            filling.begin(ctx, parse.intent, parse)
+            return
+        if parse.intent == "greet":
+            events.show_menu(ctx, "greet")
+        elif parse.intent == "thanks":
+            ctx.say("thanks")
+        elif parse.intent == "goodbye":
+            tracker.reset()
+            ctx.say("goodbye")
+        elif parse.intent in ("affirm", "deny"):
+            ctx.say("nothing_to_abandon")
+        elif parse.intent == "inform" and parse.all("origin", "destination", "place", "time"):
+            tracker.carry = [_entity_dict(e) for e in parse.entities]
+            options = [("订车", "form:book_ride"), ("查班车", "form:query_bus")]
+            ctx.choose(ctx.text("what_for_places"), options, purpose="menu")
+        else:
+            ctx.fallback = True
+            tracker.failures += 1
+            if tracker.failures >= MAX_FAILURES:
+                tracker.failures = 0
+                ctx.prefix("out_of_scope")
+                ctx.flush_prefix()
+                offer_person(ctx)
+                return
+            ctx.prefix("out_of_scope")
+            events.show_menu(ctx)
+
+    # -- options, control words, events ---------------------------------------------------
+    def _option(self, ctx: TurnContext, value: str, purpose: str | None, text: str) -> Parse:
+        tracker = ctx.tracker
+        if value == "handoff":
+            hand_off(ctx, reason="市民要求转人工")
+        elif value.startswith("form:"):
+            carried = Parse(text=text, intent=value[5:], confidence=1.0, entities=_entities(tracker.carry))
+            tracker.carry = []
+            filling.begin(ctx, value[5:], carried)
+        elif tracker.active is None:
+            events.show_menu(ctx)
+        elif purpose == "confirm":
+            state = tracker.active
+            if value == "deny" and FORMS[state.name].deny_abandons:
+                ctx.log("form_abandoned", form=state.name)
+                ctx.prefix("kept")
+                tracker.finish()
+                ctx.flush_prefix()
+            else:
+                filling.answer(ctx, Parse.plain(text, intent=value))
+        elif value in ("", "continue"):
+            ctx.prefix("ok")
+            filling.ask_current(ctx)
+        else:
+            filling.answer(ctx, Parse.plain(value, intent="inform"))
+        return Parse.plain(text, intent="inform")
+
+    def _abandon(self, ctx: TurnContext) -> None:
+        state = ctx.tracker.active
+        if state is None:
+            ctx.say("nothing_to_abandon")
+        elif FORMS[state.name].deny_abandons:
+            ctx.log("form_abandoned", form=state.name)
+            ctx.prefix("kept")
+            ctx.tracker.finish()
+            ctx.flush_prefix()
+        else:
+            filling.abandon(ctx)
+
+
+def _entity_dict(entity: Entity) -> dict[str, Any]:
+    return {"entity": entity.entity, "value": entity.value, "start": entity.start, "end": entity.end,
+            "grain": entity.grain}  # fmt: skip
+
+
+def _entities(items: list[dict[str, Any]]) -> tuple[Entity, ...]:
+    return tuple(Entity(**item) for item in items)

@@ -1,0 +1,212 @@
+"""Slots: what a form needs to know, where a value comes from in a parse, and how each
+kind of value is checked against the backend before it is kept.
+
+Kinds: `place` (resolved through the gazetteer; unknown -> the best guesses as numbered
+options), `time` (kept as ISO text with its grain; a clock time said after a date keeps
+the date: 明天 … 8点 -> 明天8点), `count`, `phone`, `text` (the message as written),
+`choice` (a numbered option), `tracking`, `plate`, `booking`, `ticket`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from backend.errors import BackendError, UnknownPlace
+from backend.localtime import to_local
+from backend.services import places
+from backend.services.citizens import normalise_mobile
+from backend.services.complaints import normalise_plate
+from backend.services.tracking_numbers import validate_tracking_no
+from dialogs.understanding import Entity, Parse
+
+PLACE_ENTITIES = ("origin", "destination", "place")
+PLACE_KINDS = ("place", "school", "address")
+_ID_PATTERNS = {"booking": re.compile(r"B\d{12}"), "ticket": re.compile(r"C\d{11}")}
+DATE_WORDS = re.compile(r"[今明后前昨]天|[今明后]早|大后天|号|日|月|周|星期|礼拜|年|初|十五")
+_PLACE_FILLER = re.compile(
+    r"^(我)?(在|从|到|去|回|是|就|寄到|寄往|寄去|送到|发到)+|(出发|上车|下车|走|去|那里|那边|这里|吧|啊|呀)+$"
+)
+_NUMERALS = {
+    "一": 1,
+    "两": 2,
+    "俩": 2,
+    "二": 2,
+    "三": 3,
+    "仨": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
+_COUNT = re.compile(r"^(\d{1,3}|[一两俩二三仨四五六七八九十])(个|位|个人|人|口人)?$")
+_PHONE = re.compile(r"1[3-9]\d{9}")
+_TRACKING = re.compile(r"[A-Za-z]{0,4}\d{8,20}[A-Za-z]{0,2}")
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    kind: str
+    ask: str  # text key of the question
+    entities: tuple[str, ...] = ()
+    optional: bool = False  # may be skipped (没有 / 不清楚)
+    words: tuple[str, ...] = ()  # how a citizen names it in a correction (改时间, 人数不对)
+
+    @property
+    def expect(self) -> str | None:
+        """The slot name to tell the NLU, so a bare answer is labelled as this slot."""
+        if self.kind in ("text", "choice", "booking"):
+            return None
+        return self.entities[0] if self.entities else None
+
+
+@dataclass
+class Outcome:
+    """The result of checking one candidate value."""
+
+    ok: bool
+    value: Any = None
+    problem: str | None = None  # text key
+    values: dict[str, Any] | None = None  # for the problem text
+    options: list[tuple[str, str]] | None = None  # numbered guesses (title, value)
+
+    @classmethod
+    def good(cls, value: Any) -> Outcome:
+        return cls(ok=True, value=value)
+
+    @classmethod
+    def bad(cls, problem: str, *, options: list[tuple[str, str]] | None = None, **values: Any) -> Outcome:
+        return cls(ok=False, problem=problem, values=values, options=options)
+
+
+def candidate(parse: Parse, slot: Slot, *, requested: bool, claimed: frozenset[str] = frozenset()) -> Any:
+    """The raw value the parse offers for `slot`, or None.
+
+    An asked-for place slot also takes a place the NLU gave another role, unless another
+    slot of the form claims that role (去县城 answering 从哪里出发 is not the origin).
+    """
+    if slot.kind == "address" and requested:
+        written = _PLACE_FILLER.sub("", parse.bare)  # 福州市鼓楼区 as written, not just 福州市
+        if 2 <= len(written) <= 50 and not written.isdigit():
+            return written
+    found = parse.first(*slot.entities) if slot.entities else None
+    if slot.kind in PLACE_KINDS and found is None and requested:
+        places_said = parse.all(*PLACE_ENTITIES)
+        free = [e for e in places_said if e.entity not in claimed]
+        if places_said and not free:
+            return None  # 去县城 answering 从哪里出发: the place belongs to another slot
+        found = free[0] if len(free) == 1 else None
+    if found is not None:
+        return _entity_value(parse, found, slot)
+    if not requested:
+        return None
+    bare = parse.bare
+    if slot.kind in ("text", "parcel", "ref", "choice"):
+        return parse.text.strip() or None
+    if slot.kind in PLACE_KINDS and 0 < len(bare) <= 12 and not bare.isdigit():
+        name = _PLACE_FILLER.sub("", bare)
+        return name or None
+    if slot.kind == "count":
+        match = _COUNT.fullmatch(bare)
+        if match:
+            word = match.group(1)
+            return int(word) if word.isdigit() else _NUMERALS[word]
+    if slot.kind == "phone":
+        mobile = normalise_mobile(bare)
+        if mobile:
+            return mobile
+        match = _PHONE.search(bare)
+        return match.group(0) if match else (bare if bare.isdigit() else None)
+    if slot.kind == "tracking":
+        match = _TRACKING.search(bare)
+        return match.group(0).upper() if match else None
+    if slot.kind in _ID_PATTERNS:
+        match = _ID_PATTERNS[slot.kind].search(bare.upper())
+        return match.group(0) if match else None
+    return None
+
+
+def _entity_value(parse: Parse, entity: Entity, slot: Slot) -> Any:
+    if slot.kind == "time":
+        return {"value": str(entity.value), "grain": entity.grain or "minute", "said": parse.span(entity)}
+    if slot.kind == "count":
+        try:
+            return int(entity.value)
+        except (TypeError, ValueError):
+            return None
+    return entity.value
+
+
+def check_place(session: Any, raw: Any) -> Outcome:
+    name = str(raw or "").strip()
+    if not name:
+        return Outcome.bad("place_unknown", name=name)
+    try:
+        return Outcome.good(places.resolve_place(session, name).name)
+    except UnknownPlace as exc:
+        guesses = exc.guesses[:4]
+        if len(guesses) == 1:
+            return Outcome.bad(
+                "place_guess_one", options=[("是", guesses[0]), ("不是", "")], name=name, guess=guesses[0]
+            )
+        if guesses:
+            return Outcome.bad("place_guess_many", options=[(g, g) for g in guesses], name=name)
+        return Outcome.bad("place_unknown", name=name)
+    except BackendError:
+        return Outcome.bad("place_unknown", name=name)
+
+
+def merge_time(previous: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """Combine a time said now with the one already agreed.
+
+    A bare day (不对，是后天) keeps the agreed clock time; a bare clock time (8点) keeps the
+    agreed day; anything with both replaces the agreed time.
+    """
+    if not previous:
+        return new
+    if new["grain"] == "day":
+        if previous["grain"] == "day":
+            return new
+        return _combine(day_of=new, clock_of=previous, grain=previous["grain"], said=new.get("said"))
+    if DATE_WORDS.search(new.get("said") or ""):
+        return new
+    return _combine(day_of=previous, clock_of=new, grain=new["grain"], said=new.get("said"))
+
+
+def _combine(
+    *, day_of: dict[str, Any], clock_of: dict[str, Any], grain: str, said: str | None
+) -> dict[str, Any]:
+    day = to_local(datetime.fromisoformat(day_of["value"]))
+    clock = to_local(datetime.fromisoformat(clock_of["value"]))
+    merged = day.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
+    return {"value": merged.isoformat(), "grain": grain, "said": said}
+
+
+def check_phone(raw: Any) -> Outcome:
+    mobile = normalise_mobile(str(raw or ""))
+    return Outcome.good(mobile) if mobile else Outcome.bad("phone_bad")
+
+
+def check_tracking(raw: Any) -> Outcome:
+    try:
+        number, _carrier = validate_tracking_no(str(raw or ""))
+    except BackendError as exc:
+        return Outcome.bad("backend_refused", message=exc.message)
+    return Outcome.good(number)
+
+
+def check_plate(raw: Any) -> Outcome:
+    try:
+        return Outcome.good(normalise_plate(str(raw or "")))
+    except BackendError as exc:
+        return Outcome.bad("backend_refused", message=exc.message)
+
+
+def time_of(value: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(value["value"])

@@ -1,0 +1,64 @@
+"""Every text renders in every style; short texts leave room for numbered options in two
+SMS segments; spoken texts carry no symbols a listener cannot hear."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+
+from dialogs.texts import TEXTS, render
+
+SAMPLE = {
+    "form": "订车", "when": "明天(11月21日)08:00", "trip": "嵩口镇→清流县城", "people": "2人",
+    "day": "明天(11月21日)", "id": "B202611200001", "line": "明天(11月21日)08:00 嵩口镇→清流县城 2人",
+    "fare": "20元", "max": 19, "count": 3, "name": "张小明", "school": "清流县第一中学", "home": "嵩口镇",
+    "guess": "嵩口镇", "message": "这班车只剩1个座位，坐不下2人", "place": "嵩口镇", "where": "嵩口镇",
+    "origin": "嵩口镇", "destination": "福州市", "goods": "笋干20斤", "phone": "3000", "category": "司机服务",
+    "story": "司机态度很差，还骂人", "extra": "，昨天15:00", "first": "11月23日", "due": "11月27日",
+    "state": "受理", "reply": "", "lines": "09:34 1路", "text": "上学：每周日 14:10 从嵩口镇出发",
+    "route": "1路", "stop": "嵩口镇", "minutes": 12, "source": "实时", "price": "约300元", "vehicle": "大巴车",
+    "last": "16:24", "plate": "闽G12345", "driver": "李师傅 13900000000", "eta": "明天(11月21日)07:55",
+}  # fmt: skip
+FIELDS = {name for text in TEXTS.values() for v in (text.rich, text.short, text.voice) if v
+          for _, name, _, _ in string.Formatter().parse(v) if name}  # fmt: skip
+# what the longest options add on SMS ("回复1 确认\n" per option); menus list 7 short items
+OPTION_ROOM = 40
+SMS_LIMIT = 134
+
+
+def test_the_sample_covers_every_field() -> None:
+    assert FIELDS <= set(SAMPLE)
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+@pytest.mark.parametrize("style", ["rich", "short", "voice"])
+def test_every_text_renders(key: str, style: str) -> None:
+    text = render(key, style, **SAMPLE)  # type: ignore[arg-type]
+    assert "{" not in text and "}" not in text
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_short_texts_fit_two_sms_segments_with_options(key: str) -> None:
+    if key in (
+        "parcel_status",
+        "departures",
+        "arrivals",
+        "shuttle_schedule",
+        "shuttle_signed_up",
+        "backend_refused",
+    ):
+        pytest.skip("lists and backend messages: the SMS channel splits them at sentence boundaries")
+    assert len(render(key, "short", **SAMPLE)) + OPTION_ROOM <= SMS_LIMIT
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_spoken_texts_have_nothing_to_look_at(key: str) -> None:
+    heard = {
+        "trip": "从嵩口镇到清流县城",
+        "when": "明天上午8点",
+        "line": "明天上午8点 从嵩口镇到清流县城 2位",
+    }
+    spoken = render(key, "voice", **{**SAMPLE, **heard})
+    assert not re.search(r"[→“”\n]|回复", spoken.replace(SAMPLE["message"], "")), spoken

@@ -1,0 +1,87 @@
+"""Helpers for conversation tests: one trained NLU model per test process (training
+takes seconds, so it is done once and shared), state stores (in-process, or Redis with
+a key prefix of the test's own when TEST_REDIS_URL is set), a turn processor with a
+fixed clock, and the records a sender's conversation left in the database.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import redis
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.processor import Processor
+from bot.runtime import Runtime
+from bot.state.base import StateStore
+from bot.state.memory import MemoryStateStore
+from bot.state.redis import RedisStateStore
+from nlu.pipeline import NluPipeline
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)  # a Friday morning, as in tests/conftest.py
+
+
+@lru_cache(maxsize=1)
+def trained_nlu() -> NluPipeline:
+    """The NLU trained from training_data/ once per test process, in a private directory."""
+    path = Path(tempfile.mkdtemp(prefix="cuntong-nlu-")) / "nlu.pkl"
+    return NluPipeline.load_or_train(path)
+
+
+def redis_url() -> str | None:
+    return os.environ.get("TEST_REDIS_URL") or None
+
+
+def make_store(kind: str = "auto") -> tuple[StateStore, str]:
+    """A fresh store and its key prefix: Redis when asked for (or TEST_REDIS_URL set with
+    "auto"), else in-process."""
+    prefix = f"cuntong-test:{uuid.uuid4().hex[:10]}:"
+    url = redis_url()
+    if kind == "redis" or (kind == "auto" and url):
+        if url is None:
+            raise RuntimeError("TEST_REDIS_URL is not set")
+        return RedisStateStore.from_url(url, prefix=prefix), prefix
+    return MemoryStateStore(), prefix
+
+
+def forget_redis_keys(prefix: str) -> None:
+    """Delete what a test left in Redis under its prefix."""
+    url = redis_url()
+    if url is None:
+        return
+    client = redis.Redis.from_url(url)
+    try:
+        keys = list(client.scan_iter(match=prefix + "*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
+
+
+def make_processor(runtime: Runtime, store: StateStore, *, now: datetime = NOW, **kwargs: Any) -> Processor:
+    """A processor on the test's runtime with the clock stopped at `now`."""
+    options: dict[str, Any] = {
+        "unit_of_work": runtime.unit_of_work,
+        "idle_minutes": runtime.settings.conversation_idle_minutes,
+        **kwargs,
+    }
+    return Processor(nlu=trained_nlu(), store=store, clock=lambda: now, **options)
+
+
+def citizen_of(session: Session, *, channel: str, sender: str) -> int | None:
+    """The citizen id behind a sender, if the conversation created one."""
+    from backend.models import ChannelIdentity
+
+    stmt = select(ChannelIdentity.citizen_id).where(
+        ChannelIdentity.channel == channel, ChannelIdentity.external_id == sender
+    )
+    return session.scalars(stmt).first()
