@@ -1,0 +1,237 @@
+"""The day planner: OR-Tools routing with pickup-and-delivery pairs for every ride request
+and parcel consignment, one route per vehicle from and back to its depot.
+
+Hard constraints in the model: seats, cargo kg and cargo m3 as capacity dimensions (never
+exceeded at any moment), pick-up windows (narrowed for riders already told a time), each
+rider's maximum ride time as a cumul difference, shifts as the start and end windows of
+each vehicle's route, and the same vehicle picking up and dropping off each job. The
+objective is road metres plus a fixed cost per vehicle used plus a penalty for every job
+left unserved (much larger for riders already told a time). The search starts from the
+current plan (`initial`, with the jobs that came in since inserted greedily, read with
+ReadAssignmentFromRoutes) or, without one, from the greedy insertion plan, and improves it with guided local search until the time limit.
+The order found is re-timed by `schedule.timetable`; the validator has the last word.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from backend.dispatch.config import DispatchConfig
+from backend.dispatch.insertion import extend_plan, greedy_plan
+from backend.dispatch.model import DAY_MINUTES, DROPOFF, PICKUP, Plan, Problem, Run, Stop, VehicleSpec
+from backend.dispatch.schedule import JobBook, Visit, timetable
+from backend.dispatch.travel import TravelTimes
+
+logger = logging.getLogger(__name__)
+
+KG_SCALE = 10  # capacities in 0.1 kg
+M3_SCALE = 1000  # and in litres
+
+
+@dataclass
+class PlannerResult:
+    plan: Plan
+    seconds: float
+    started_from: str  # "current plan", "greedy" or "solver"
+    solved: bool  # False: the solver found nothing better to return, `plan` is the start
+
+
+@dataclass
+class _Model:
+    """Node layout: one node per distinct depot, then a pick-up and a drop-off node per job."""
+
+    depots: list[str]
+    jobs: list[str]
+    vehicles: list[VehicleSpec]
+    places: list[str]
+    dwell: list[int]
+
+    def pickup_node(self, k: int) -> int:
+        return len(self.depots) + 2 * k
+
+    def visit(self, node: int) -> Visit:
+        k, rest = divmod(node - len(self.depots), 2)
+        return (PICKUP if rest == 0 else DROPOFF, self.jobs[k])
+
+
+def _layout(problem: Problem, book: JobBook) -> _Model:
+    vehicles = sorted(problem.vehicles.values(), key=lambda v: v.id)
+    depots = sorted({v.depot for v in vehicles})
+    jobs = problem.job_ids()
+    places, dwell = list(depots), [0] * len(depots)
+    for job in jobs:
+        info = book[job]
+        places += [info.pickup, info.dropoff]
+        dwell += [info.dwell, info.dwell]
+    return _Model(depots, jobs, vehicles, places, dwell)
+
+
+def plan(
+    problem: Problem,
+    travel: TravelTimes,
+    config: DispatchConfig,
+    *,
+    initial: Plan | None = None,
+    time_limit_s: float | None = None,
+) -> PlannerResult:
+    """Plan the whole problem; `initial` is the current plan to start from and stay near."""
+    began = time.perf_counter()
+    book = JobBook(problem, travel, config)
+    if initial is None:
+        initial, started_from = greedy_plan(problem, travel, config), "greedy"
+    else:  # the jobs that came in since are inserted first, so the search starts complete
+        initial, started_from = extend_plan(problem, initial, travel, config), "current plan"
+    if not problem.vehicles or not problem.job_ids():
+        return PlannerResult(Plan({}, problem.job_ids()), time.perf_counter() - began, started_from, True)
+    model = _layout(problem, book)
+    manager = pywrapcp.RoutingIndexManager(
+        len(model.places),
+        len(model.vehicles),
+        [model.depots.index(v.depot) for v in model.vehicles],
+        [model.depots.index(v.depot) for v in model.vehicles],
+    )
+    routing = pywrapcp.RoutingModel(manager)
+    time_dim = _build(routing, manager, model, book, travel, config)
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    limit = config.time_limit_s if time_limit_s is None else time_limit_s
+    spent = time.perf_counter() - began
+    params.time_limit.FromMilliseconds(max(100, int((limit - spent) * 1000)))
+    routing.CloseModelWithParameters(params)
+    start = routing.ReadAssignmentFromRoutes(_routes(manager, model, initial), True)
+    if start is None and started_from == "current plan":
+        logger.info("the current plan does not fit the model any more; starting from greedy insertion")
+        initial, started_from = greedy_plan(problem, travel, config), "greedy"
+        start = routing.ReadAssignmentFromRoutes(_routes(manager, model, initial), True)
+    if start is None:
+        started_from = "solver"
+        solution = routing.SolveWithParameters(params)
+    else:
+        solution = routing.SolveFromAssignmentWithParameters(start, params)
+    seconds = time.perf_counter() - began
+    if solution is None:
+        logger.warning("planner found no solution in %.1fs; keeping the plan it started from", seconds)
+        return PlannerResult(initial, seconds, started_from, False)
+    result = _extract(routing, manager, model, book, solution, time_dim)
+    logger.info(
+        "planned %d jobs on %d vehicles in %.2fs (from %s), %d unserved",
+        len(model.jobs),
+        len(result.runs),
+        seconds,
+        started_from,
+        len(result.unserved),
+    )
+    return PlannerResult(result, time.perf_counter() - began, started_from, True)
+
+
+def _build(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    model: _Model,
+    book: JobBook,
+    travel: TravelTimes,
+    config: DispatchConfig,
+) -> pywrapcp.RoutingDimension:
+    names = sorted(set(model.places))
+    where = {name: i for i, name in enumerate(names)}
+    minutes = [[travel.minutes(a, b) for b in names] for a in names]
+    metres = [[round(travel.km(a, b) * 1000) for b in names] for a in names]
+    at = [where[p] for p in model.places]
+    time_cb = routing.RegisterTransitMatrix(
+        [[minutes[a][b] + d for b in at] for a, d in zip(at, model.dwell, strict=True)]
+    )
+    cost_cb = routing.RegisterTransitMatrix([[metres[a][b] for b in at] for a in at])
+    routing.SetArcCostEvaluatorOfAllVehicles(cost_cb)
+    routing.SetFixedCostOfAllVehicles(round(config.fixed_vehicle_cost_km * 1000))
+    routing.AddDimension(time_cb, DAY_MINUTES, DAY_MINUTES, False, "time")
+    time_dim = routing.GetDimensionOrDie("time")
+    seats, kg, m3 = [0] * len(model.places), [0] * len(model.places), [0] * len(model.places)
+    solver = routing.solver()
+    for k, job in enumerate(model.jobs):
+        info = book[job]
+        p_node = model.pickup_node(k)
+        p, d = manager.NodeToIndex(p_node), manager.NodeToIndex(p_node + 1)
+        seats[p_node], seats[p_node + 1] = info.seats, -info.seats
+        kg[p_node], kg[p_node + 1] = round(info.kg * KG_SCALE), -round(info.kg * KG_SCALE)
+        m3[p_node], m3[p_node + 1] = round(info.m3 * M3_SCALE), -round(info.m3 * M3_SCALE)
+        routing.AddPickupAndDelivery(p, d)
+        solver.Add(routing.VehicleVar(p) == routing.VehicleVar(d))
+        solver.Add(time_dim.CumulVar(p) <= time_dim.CumulVar(d))
+        time_dim.CumulVar(p).SetRange(info.pick_lo, info.pick_hi)
+        time_dim.CumulVar(d).SetRange(info.drop_lo, info.drop_hi)
+        if info.max_ride is not None:
+            solver.Add(time_dim.CumulVar(d) - time_dim.CumulVar(p) <= info.max_ride)
+        routing.AddDisjunction([p, d], _penalty(info.parcel, info.told is not None, config), 2)
+    for name, demand, capacity in (
+        ("seats", seats, [v.seats for v in model.vehicles]),
+        ("kg", kg, [int(v.cargo_kg * KG_SCALE) for v in model.vehicles]),
+        ("m3", m3, [int(v.cargo_m3 * M3_SCALE) for v in model.vehicles]),
+    ):
+        routing.AddDimensionWithVehicleCapacity(
+            routing.RegisterUnaryTransitVector(demand), 0, capacity, True, name
+        )
+    for v, vehicle in enumerate(model.vehicles):
+        time_dim.CumulVar(routing.Start(v)).SetRange(vehicle.shift_start, vehicle.shift_end)
+        time_dim.CumulVar(routing.End(v)).SetRange(vehicle.shift_start, vehicle.shift_end)
+        routing.AddVariableMaximizedByFinalizer(time_dim.CumulVar(routing.Start(v)))
+        routing.AddVariableMinimizedByFinalizer(time_dim.CumulVar(routing.End(v)))
+    return time_dim
+
+
+def _penalty(parcel: bool, told: bool, config: DispatchConfig) -> int:
+    if parcel:
+        return round(config.parcel_penalty_km * 1000)
+    factor = config.told_penalty_factor if told else 1
+    return round(config.unserved_penalty_km * 1000) * factor
+
+
+def _routes(manager: pywrapcp.RoutingIndexManager, model: _Model, initial: Plan) -> list[list[int]]:
+    """The plan's stop order per vehicle as routing indices (jobs not in the model skipped)."""
+    node_of = {}
+    for k, job in enumerate(model.jobs):
+        node_of[(PICKUP, job)] = model.pickup_node(k)
+        node_of[(DROPOFF, job)] = model.pickup_node(k) + 1
+    routes = []
+    for vehicle in model.vehicles:
+        run = initial.runs.get(vehicle.id)
+        stops = run.stops if run is not None else []
+        routes.append(
+            [manager.NodeToIndex(node_of[(s.action, s.job)]) for s in stops if (s.action, s.job) in node_of]
+        )
+    return routes
+
+
+def _extract(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    model: _Model,
+    book: JobBook,
+    solution: pywrapcp.Assignment,
+    time_dim: pywrapcp.RoutingDimension,
+) -> Plan:
+    runs: dict[str, Run] = {}
+    for v, vehicle in enumerate(model.vehicles):
+        index = solution.Value(routing.NextVar(routing.Start(v)))
+        visits, solver_times = [], []
+        while not routing.IsEnd(index):
+            visits.append(model.visit(manager.IndexToNode(index)))
+            solver_times.append(solution.Min(time_dim.CumulVar(index)))
+            index = solution.Value(routing.NextVar(index))
+        if not visits:
+            continue
+        run = timetable(vehicle, visits, book) or timetable(vehicle, visits, book, keep_told=False)
+        if run is None:  # cannot happen when both time the same way; keep the solver's own times
+            logger.warning("re-timing the route of %s failed; using the solver's times", vehicle.id)
+            stops = [
+                Stop(a, j, book.place((a, j)), t) for (a, j), t in zip(visits, solver_times, strict=True)
+            ]
+            start = solution.Min(time_dim.CumulVar(routing.Start(v)))
+            run = Run(vehicle.id, stops, start, solution.Min(time_dim.CumulVar(routing.End(v))))
+        runs[vehicle.id] = run
+    served = {job for run in runs.values() for job in run.jobs()}
+    return Plan(runs, [job for job in model.jobs if job not in served])

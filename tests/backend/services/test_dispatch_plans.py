@@ -1,0 +1,193 @@
+"""Dispatch services on the pilot database: live placement with the planned pick-up,
+counter-offers and accepting one, cancellation shortening the run, whole-day re-planning,
+and bad input refused with nothing written."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from backend.dispatch.config import DispatchConfig
+from backend.dispatch.store import load_day, travel_for
+from backend.dispatch.validator import validate
+from backend.errors import CapacityExceeded, IllegalTransition, InvalidInput, UnknownPlace
+from backend.models import Booking, DispatchRun, DispatchStop, Vehicle
+from backend.services import citizens, dispatch_plans, rides
+from tests.conftest import NOW
+
+TOMORROW = NOW + timedelta(days=1)
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return TOMORROW.replace(hour=hour, minute=minute)
+
+
+def book(session: Session, mobile: str, **overrides: Any) -> Booking:
+    person = citizens.citizen_for_mobile(session, mobile=mobile, name="村民")
+    args: dict[str, Any] = {
+        "origin": "嵩口镇",
+        "destination": "清流县城",
+        "pickup_time": at(8),
+        "passengers": 1,
+    }
+    args.update(overrides)
+    return rides.book_ride(session, citizen_id=person.id, kind="demand", now=NOW, **args)
+
+
+def written(session: Session) -> tuple[Any, ...]:
+    session.flush()
+    return (
+        session.scalar(select(func.count()).select_from(DispatchRun)),
+        session.scalar(select(func.count()).select_from(DispatchStop)),
+        tuple(
+            session.execute(select(Booking.id, Booking.status, Booking.planned_pickup).order_by(Booking.id))
+        ),
+    )
+
+
+def assert_day_valid(session: Session) -> None:
+    config = DispatchConfig()
+    travel = travel_for(session)
+    day = load_day(session, day=TOMORROW.date(), config=config, travel=travel)
+    assert validate(day.problem, day.plan, travel, config) == []
+
+
+@pytest.fixture
+def one_minibus(session: Session) -> None:
+    """Only the 9-seat minibus based at 嵩口镇 is in service."""
+    session.execute(update(Vehicle).where(Vehicle.plate != "闽GZ1021").values(status="maintenance"))
+
+
+def test_a_booking_is_placed_live_with_its_planned_pickup(session: Session) -> None:
+    booking = book(session, "13905981001", origin="溪源村", destination="清流县医院")
+    placement = dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW)
+    assert placement.placed and placement.vehicle_plate and placement.driver_name and placement.driver_phone
+    assert at(8) <= placement.pickup_time <= at(8, 25)
+    assert (booking.status, booking.planned_pickup) == ("assigned", placement.pickup_time)
+    stops = session.scalars(select(DispatchStop).where(DispatchStop.booking_id == booking.id)).all()
+    assert [(s.action, s.place) for s in stops] == [("pickup", "溪源村"), ("dropoff", "清流县医院")]
+    assert stops[0].planned_time == placement.pickup_time
+    again = dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW)
+    assert again == placement  # placing twice changes nothing
+    neighbour = book(session, "13905981002", origin="溪源村", destination="清流县城", pickup_time=at(8, 5))
+    pooled = dispatch_plans.dispatch_booking(session, booking_id=neighbour.id, now=NOW)
+    assert pooled.vehicle_plate == placement.vehicle_plate  # rides along rather than a second vehicle
+    assert booking.planned_pickup == placement.pickup_time  # the first rider keeps the told time
+    assert_day_valid(session)
+
+
+def test_no_room_gives_counter_offers_and_accepting_one_books_it(session: Session, one_minibus: None) -> None:
+    group = book(session, "13905981003", passengers=9, pickup_time=at(10))
+    assert dispatch_plans.dispatch_booking(session, booking_id=group.id, now=NOW).placed
+    late = book(session, "13905981004", passengers=1, pickup_time=at(10))  # 10点的车满了
+    before = written(session)
+    refused = dispatch_plans.dispatch_booking(session, booking_id=late.id, now=NOW)
+    assert not refused.placed and refused.pickup_time is None
+    assert refused.offer_before is not None and refused.offer_before < at(10)
+    assert refused.offer_after is not None and refused.offer_after > at(10, 25)
+    assert written(session) == before and late.status == "requested"
+    with pytest.raises(CapacityExceeded, match="10:00的车都排满了，可以改到") as refusal:
+        dispatch_plans.confirm_ride(session, booking_id=late.id, now=NOW)
+    assert refusal.value.details["field"] == "time"  # the booking dialog asks for the time again
+    assert refusal.value.details["offers"] == [
+        refused.offer_before.isoformat(),
+        refused.offer_after.isoformat(),
+    ]
+    assert f"{refused.offer_after:%H:%M}" in refusal.value.message
+    check = dispatch_plans.ride_offers(
+        session, origin="嵩口", destination="县城", pickup_time=at(10), passengers=1, now=NOW
+    )
+    assert (check.feasible, check.offer_before, check.offer_after) == (
+        False,
+        refused.offer_before,
+        refused.offer_after,
+    )
+    accepted = dispatch_plans.accept_offer(
+        session, booking_id=late.id, pickup_time=refused.offer_after, now=NOW
+    )
+    assert accepted.placed and accepted.pickup_time == refused.offer_after
+    assert late.status == "assigned" and late.pickup_time == refused.offer_after
+    assert group.planned_pickup == at(10)
+    assert_day_valid(session)
+
+
+def test_cancelling_a_ride_shortens_its_run(session: Session, one_minibus: None) -> None:
+    first = book(session, "13905981005", origin="嵩口镇", destination="清流县城", pickup_time=at(8))
+    second = book(session, "13905981006", origin="溪源村", destination="清流县城", pickup_time=at(7, 45))
+    for booking in (first, second):
+        assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW).placed
+    run = session.scalars(select(DispatchRun).where(DispatchRun.status == "planned")).one()
+    assert len(run.stops) == 4
+    first_pickup = run.stops[0].planned_time
+    dispatch_plans.cancel_ride(session, booking_id=second.id, now=NOW)
+    assert second.status == "cancelled"
+    session.refresh(run)
+    assert [s.booking_id for s in run.stops] == [first.id, first.id]
+    assert run.stops[0].planned_time == first.planned_pickup
+    assert run.stops[0].planned_time >= first_pickup and [s.seq for s in run.stops] == [1, 2]
+    dispatch_plans.cancel_ride(session, booking_id=first.id, now=NOW)
+    assert session.scalars(select(DispatchStop)).all() == []
+
+
+def test_replanning_the_day_assigns_everyone_and_keeps_told_times(session: Session) -> None:
+    told = book(session, "13905981007", origin="灵地村", destination="清流县医院", pickup_time=at(7, 30))
+    assert dispatch_plans.dispatch_booking(session, booking_id=told.id, now=NOW).placed
+    promised = told.planned_pickup
+    waiting = [
+        book(session, f"1390598101{n}", origin=o, destination=d, pickup_time=at(h, m), passengers=p)
+        for n, (o, d, h, m, p) in enumerate(
+            [
+                ("嵩口镇", "清流县城", 7, 0, 2),
+                ("长校村", "清流县汽车站", 7, 40, 1),
+                ("清流县医院", "灵地村", 15, 30, 3),
+            ]
+        )
+    ]
+    result = dispatch_plans.plan_day(
+        session, day=TOMORROW.date(), time_limit_s=1.0, created_by="调度员", now=NOW
+    )
+    assert result.unserved == [] or all(job.startswith("SP") for job in result.unserved)
+    assert all(b.status == "assigned" for b in waiting)
+    assert abs((told.planned_pickup - promised).total_seconds()) <= 10 * 60
+    assert {r.created_by for r in result.runs} == {"调度员"}
+    assert_day_valid(session)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        ({"origin": "火星村"}, UnknownPlace, "火星村"),
+        ({"passengers": 0}, InvalidInput, "至少是1人"),
+        ({"passengers": 50}, CapacityExceeded, "坐不下50人"),
+        ({"pickup_time": NOW - timedelta(hours=2)}, InvalidInput, "过去"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_written(
+    session: Session, call: dict[str, Any], error: type[Exception], words: str
+) -> None:
+    book(session, "13905981020")
+    before = written(session)
+    args: dict[str, Any] = {
+        "origin": "嵩口镇",
+        "destination": "清流县城",
+        "pickup_time": at(9),
+        "passengers": 1,
+    }
+    with pytest.raises(error, match=words):
+        dispatch_plans.ride_offers(session, now=NOW, **{**args, **call})
+    assert written(session) == before
+
+
+def test_a_booking_whose_window_has_passed_is_refused(session: Session) -> None:
+    booking = book(session, "13905981021", pickup_time=NOW + timedelta(hours=1))
+    before = written(session)
+    with pytest.raises(InvalidInput, match="已经过去了"):
+        dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW + timedelta(hours=2))
+    assert written(session) == before
+    rides.cancel_booking(session, booking_id=booking.id, now=NOW)
+    with pytest.raises(IllegalTransition, match="取消"):
+        dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW)
