@@ -6,6 +6,8 @@ wrong character usually sounds the same or nearly the same as the right one (松
 heteronym readings from pypinyin, cached per character): same character 1.0, same reading
 with tone 0.95, same reading without tone 0.9, same reading after folding the confusions
 common in southern Mandarin (z/zh, c/ch, s/sh, n/l, f/h, en/eng, in/ing, an/ang) 0.75.
+A character as typed is read by its usual reading first: a match that needs one of its rare
+readings (单 as chan, 号 as xiao) counts `RARE_READING` times less, so 单号 is not 长校.
 Words are compared by an edit-distance alignment over these character scores; typed
 pinyin in Latin letters ("songkou") is compared against the words' spelled pinyin.
 """
@@ -21,6 +23,7 @@ SAME_CHAR = 1.0
 SAME_TONE3 = 0.95
 SAME_TONELESS = 0.9
 SAME_FUZZY = 0.75
+RARE_READING = 0.85
 
 _INITIAL_FOLDS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("f", "h"))
 _FINAL_FOLDS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
@@ -71,6 +74,25 @@ def folded_readings(ch: str) -> frozenset[str]:
     return frozenset(fold(r) for r in readings(ch))
 
 
+@lru_cache(maxsize=16384)
+def usual_readings(ch: str) -> frozenset[str]:
+    """The reading(s) a character has out of context (单 -> dan1, not chan2 or shan4)."""
+    if len(ch) != 1 or not is_han(ch):
+        return frozenset()
+    result = pinyin(ch, style=Style.TONE3, heteronym=False, errors="ignore")
+    return frozenset(r for group in result for r in group if r and r.isascii())
+
+
+def _reading_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    if a & b:
+        return SAME_TONE3
+    if {toneless(r) for r in a} & {toneless(r) for r in b}:
+        return SAME_TONELESS
+    if {fold(r) for r in a} & {fold(r) for r in b}:
+        return SAME_FUZZY
+    return 0.0
+
+
 def char_similarity(a: str, b: str) -> float:
     """Similarity of two characters in 0..1 by sound (1.0 for the same character)."""
     if a == b:
@@ -84,17 +106,29 @@ def char_similarity(a: str, b: str) -> float:
     return 0.0
 
 
-def aligned_similarity(a: str, b: str) -> float:
-    """Position-by-position similarity of two equally long strings (0 if any pair is 0)."""
-    if len(a) != len(b) or not a:
+@lru_cache(maxsize=65536)
+def typed_char_similarity(typed: str, meant: str) -> float:
+    """Like `char_similarity`, but `typed` is heard by its usual reading (see module doc)."""
+    if typed == meant:
+        return SAME_CHAR
+    usual = _reading_similarity(usual_readings(typed), readings(meant))
+    return usual or RARE_READING * char_similarity(typed, meant)
+
+
+def aligned_similarity(typed: str, meant: str) -> float:
+    """Position-by-position similarity of two equally long strings (0 if any pair is 0).
+
+    `typed` is the text as written, `meant` the known word it may stand for.
+    """
+    if len(typed) != len(meant) or not typed:
         return 0.0
     total = 0.0
-    for x, y in zip(a, b, strict=True):
-        s = char_similarity(x, y)
+    for x, y in zip(typed, meant, strict=True):
+        s = typed_char_similarity(x, y)
         if s == 0.0:
             return 0.0
         total += s
-    return total / len(a)
+    return total / len(typed)
 
 
 def word_similarity(a: str, b: str) -> float:

@@ -10,7 +10,8 @@ digits -> 京东; YT+13 digits -> 圆通; 73/75+12 digits -> 中通; 77+13 digit
 digits -> 韵达. An S10 number with a wrong check digit is still reported as tracking_no but
 with confidence 0.6, `additional_info.valid = False` and no carrier. Any other run of 10-20
 characters with at least 8 digits is a tracking_no (confidence 0.6, no carrier) only when
-the message talks about parcels. A carrier named in words (邮政, EMS, 顺丰, 极兔 ...) is
+the message talks about parcels (then also when read out in digit groups, 7712 3456 7890) or
+is nothing but that number (12 or more digits). A carrier named in words (邮政, EMS, 顺丰, 极兔 ...) is
 reported as such; the number-implied carrier is added only when no carrier is named.
 Plates: province + letter + 5 characters (6 for new-energy plates), separators dropped.
 """
@@ -61,6 +62,8 @@ _S10 = re.compile(r"([A-Z]{2})(\d{8})(\d)([A-Z]{2})")
 _S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 _BOOKING = re.compile(r"B(\d{8})\d{4}")
 _TICKET = re.compile(r"C(\d{8})\d{3}")
+_MIN_ALONE = 12
+"""A message that is only a number of at least this many digits is read as a tracking number."""
 _MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
 
 
@@ -113,7 +116,13 @@ class IdentifierExtractor(EntityExtractor):
             taken[m.start(1) : m.end(1)] = [True] * 4
         for m in _RUN.finditer(norm):
             if not any(taken[m.start() : m.end()]):
-                out += self._scan_run(norm, m, parcel_context, bool(carriers))
+                digits = m.group(0).replace(" ", "").replace("-", "")
+                alone = (
+                    digits.isdigit()
+                    and len(digits) >= _MIN_ALONE
+                    and not any(ch.isalnum() for ch in norm[: m.start()] + norm[m.end() :])
+                )
+                out += self._scan_run(norm, m, parcel_context or alone, bool(carriers))
         out.sort(key=lambda e: (e.start, e.entity))
         return out
 
@@ -141,8 +150,11 @@ class IdentifierExtractor(EntityExtractor):
         while i < len(parts):
             for j in range(min(len(parts), i + _MAX_JOIN), i, -1):
                 start, end = parts[i][0], parts[j - 1][1]
+                grouped = all(text[a:b].isdigit() for a, b in parts[i:j]) and all(
+                    b - a >= 3 for a, b in parts[i : j - 1]
+                )
                 entities = self._classify(
-                    text[start:end], start, end, parcel_context and j == i + 1, carrier_named
+                    text[start:end], start, end, parcel_context and (j == i + 1 or grouped), carrier_named
                 )
                 if entities:
                     found += entities

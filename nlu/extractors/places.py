@@ -8,7 +8,9 @@ needs a place cue next to it (去/到/从/在 ... before it, 出发/的车/到 .
 alone as the whole answer; a longer one needs a cue or a near-perfect match ending in the same
 character (林舍村, 嵩口中新小学; not 三名是 for 三明市). Sound-alikes and
 short forms that are part of a longer ordinary word (松口气, 田园风光; jieba's dictionary) are
-dropped. Overlaps are settled longest first, then exact before alias, short, pinyin.
+dropped. Overlaps are settled longest first, then exact before alias, short, pinyin. A
+generic facility alias right after another place belongs to that place: 嵩口汽车站 is one
+place, 嵩口镇 (not 嵩口镇 plus the county's 汽车站), while 县城汽车站 stays the county station.
 """
 
 from __future__ import annotations
@@ -31,11 +33,11 @@ _METHOD_RANK = {"exact": 0, "alias": 1, "short": 2, "pinyin": 3}
 _PRE_CUES = frozenset("去到从在往回至来离住经过由自达抵是发寄送上")
 _POST_CUES = (
     "出发", "上车", "下车", "的车", "的班", "的公交", "的客车", "的巴士", "的快递", "的包裹",
-    "那边", "这边", "那里", "这里", "那儿", "方向", "附近",
+    "那边", "这边", "那里", "这里", "那儿", "方向", "附近", "公交", "班车", "客车", "汽车", "大巴", "中巴",
     "站", "镇", "乡", "村", "街", "去", "到", "走", "发", "开", "回", "来", "至", "往",
 )  # fmt: skip
 _CUE_CHARS = _PRE_CUES | {c for c in _POST_CUES if len(c) == 1} | {"的"}
-_PARTICLES = frozenset("啊吧呢呀哦嘛了哈噢呗")
+_PARTICLES = frozenset("啊吧呢呀哦嘛了哈噢呗的")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class PlaceExtractor(EntityExtractor):
             for ch in form.text:
                 folded_readings(ch)  # warm the per-character pinyin cache
         self._is_word = is_word if is_word is not None else _jieba_is_word()
+        county = next((e.canonical[:-2] for e in gazetteer.entries if e.kind == "county_seat"), None)
+        self._county_prefixes = tuple(p for p in ("县", county) if p)
 
     def extract(self, text: str, *, now: datetime | None = None) -> list[Entity]:
         if not isinstance(text, str) or not text:
@@ -91,7 +95,37 @@ class PlaceExtractor(EntityExtractor):
             chosen.append(cand)
             taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
         chosen.sort(key=lambda c: c.start)
-        return [self._entity(c) for c in chosen]
+        return [self._entity(c) for c in self._bind_facilities(chosen)]
+
+    def _bind_facilities(self, chosen: list[_Candidate]) -> list[_Candidate]:
+        """嵩口|汽车站 -> one 嵩口镇 span; 县城|汽车站 -> one 清流县汽车站 span."""
+        out: list[_Candidate] = []
+        for cand in chosen:
+            prev = out[-1] if out else None
+            if prev is None or prev.end != cand.start or not self._generic_facility(cand.form):
+                out.append(cand)
+                continue
+            prev_entry = self._gazetteer.entry(prev.form.canonical)
+            facility = self._gazetteer.entry(cand.form.canonical)
+            if prev_entry is None or facility is None or prev_entry.kind == "landmark":
+                out.append(cand)
+                continue
+            same_town = prev_entry.township is not None and prev_entry.township == facility.township
+            keep = cand if same_town else prev
+            out[-1] = _Candidate(
+                prev.start, cand.end, keep.form, keep.method, min(prev.confidence, cand.confidence)
+            )
+        return out
+
+    def _generic_facility(self, form: SurfaceForm) -> bool:
+        """An alias like 汽车站 that names a kind of place, not which one (县汽车站 does)."""
+        entry = self._gazetteer.entry(form.canonical)
+        return (
+            entry is not None
+            and entry.kind == "landmark"
+            and form.method in ("alias", "short")
+            and not form.text.startswith(self._county_prefixes)
+        )
 
     def _entity(self, cand: _Candidate) -> Entity:
         entry = self._gazetteer.entry(cand.form.canonical)
@@ -155,13 +189,15 @@ class PlaceExtractor(EntityExtractor):
             return True
         return self._stands_alone(text, start, end)
 
-    @staticmethod
-    def _stands_alone(text: str, start: int, end: int) -> bool:
+    def _stands_alone(self, text: str, start: int, end: int) -> bool:
+        """The whole answer, maybe with particles: 温交 / 里甜的 (but 现成的 is a word + 的)."""
         if start > 0 and is_han(text[start - 1]):
             return False
         j = end
         while j < len(text) and text[j] in _PARTICLES:
             j += 1
+        if "的" in text[end:j] and self._is_ordinary(text[start:end]):
+            return False
         return j == len(text) or not is_han(text[j])
 
     def _cuts_word(self, text: str, start: int, end: int) -> bool:
@@ -180,7 +216,7 @@ class PlaceExtractor(EntityExtractor):
             for b in range(start + 1, end)
         )
         right = any(
-            self._is_ordinary(text[a:b]) and not _all_cues(text[end:b])
+            self._is_ordinary(text[a:b]) and not _all_cues(text[end:b]) and not _cue_covers(text, end, b)
             for a in range(start + 1, end)
             for b in range(end + 1, min(len(text), end + 2) + 1)
         )
@@ -192,6 +228,11 @@ class PlaceExtractor(EntityExtractor):
 
     def _is_ordinary(self, word: str) -> bool:
         return word not in self._exact and self._is_word(word)
+
+
+def _cue_covers(text: str, end: int, b: int) -> bool:
+    """县成|方向: the word 成方 reaches only into the cue 方向 that follows the place."""
+    return any(len(cue) >= b - end and text.startswith(cue, end) for cue in _POST_CUES)
 
 
 def _all_cues(piece: str) -> bool:

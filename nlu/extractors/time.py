@@ -1,8 +1,9 @@
 """Chinese date and time expressions, resolved to ISO 8601 (Asia/Shanghai) against `now`.
 
 Pieces are found by one regex (day words 今天/明天/后天/大后天, 明早/今晚, 周六/下周一/这周五/礼拜天,
-11月25号, 25号; periods 凌晨/早上/上午/中午/下午/傍晚/晚上/夜里; clock times 8点, 八点半, 八点一刻,
-三点四十, 十点钟, 8:30; relative 半小时后, 一个小时后, 10分钟后, 3天后) and adjacent pieces are
+11月25号, 25号, 下个月3号; periods 凌晨/早上/上午/中午/下午/傍晚/晚上/夜里 and the dialect
+后晌/上晌/擦黑, but not a duration 等了一上午; clock times 8点, 八点半, 八点一刻, 三点四十, 十点钟,
+8:30; relative 半小时后, 一个小时后, 10分钟后, 3天后) and adjacent pieces are
 joined (day, then period, then clock: 后天下午两点半). Rules, in order:
 
 - a clock time gives `minute` grain; a period alone gives `hour` grain at its default hour
@@ -44,13 +45,15 @@ _DAY_WORDS = {
 _COMPOUNDS = {
     "今早": (0, "早上"), "今晨": (0, "早上"), "今晚": (0, "晚上"), "今夜": (0, "夜里"),
     "明早": (1, "早上"), "明晨": (1, "早上"), "明晚": (1, "晚上"), "明夜": (1, "夜里"), "昨晚": (-1, "晚上"),
+    "今早上": (0, "早上"), "今晚上": (0, "晚上"), "明早上": (1, "早上"), "明晚上": (1, "晚上"), "昨晚上": (-1, "晚上"),
 }  # fmt: skip
 # word -> (class, default hour, hour at which the period is over)
 _PERIODS = {
     "凌晨": ("dawn", 5, 6), "一大早": ("morning", 8, 9), "清早": ("morning", 8, 9), "清晨": ("morning", 8, 9),
     "一早": ("morning", 8, 9), "早上": ("morning", 8, 9), "早晨": ("morning", 8, 9), "早": ("morning", 8, 9),
     "上午": ("forenoon", 9, 12), "中午": ("noon", 12, 13), "晌午": ("noon", 12, 13), "下午": ("afternoon", 15, 18),
-    "午后": ("afternoon", 15, 18), "傍晚": ("dusk", 18, 19), "晚上": ("evening", 19, 24), "晚间": ("evening", 19, 24),
+    "午后": ("afternoon", 15, 18), "后晌": ("afternoon", 15, 18), "下晌": ("afternoon", 15, 18),
+    "上晌": ("forenoon", 9, 12), "前晌": ("forenoon", 9, 12), "傍黑": ("dusk", 18, 19), "擦黑": ("dusk", 18, 19), "傍晚": ("dusk", 18, 19), "晚上": ("evening", 19, 24), "晚间": ("evening", 19, 24),
     "晚": ("evening", 19, 24), "夜里": ("night", 21, 24), "夜间": ("night", 21, 24), "夜": ("night", 21, 24),
     "半夜": ("night", 23, 24), "深夜": ("night", 23, 24),
 }  # fmt: skip
@@ -68,15 +71,18 @@ _TOKEN = re.compile(
     rf"""
     (?P<rel>(?P<rel_pass>过)?(?:{_NB}(?P<rel_n>{_NUM})个?(?P<rel_half>半)?|(?P<rel_h0>半)个?)
         (?P<rel_unit>小时|钟头|分钟|天)(?P<rel_after>以后|之后|后)?)
+  | (?P<nm>下个?月(?P<nm_d>{_NUM})(?:号|日))
   | (?P<md>{_NB}(?:(?P<md_y>[0-9]{{4}})年)?(?P<md_m>{_NUM})月(?P<md_d>{_NUM})(?:号|日)?)
-  | (?P<cmp>{"|".join(_COMPOUNDS)})
+  | (?P<cmp>{"|".join(sorted(_COMPOUNDS, key=len, reverse=True))})
   | (?P<day>(?<![之以然最落往向背])(?:{"|".join(sorted(_DAY_WORDS, key=len, reverse=True))})(?![气生性然才]))
   | (?P<wk>(?<![每一二两三四五六七八九十0-9几])(?P<wk_mod>下下个?|下个?|这个?|本|上个?)?(?:周|星期|礼拜)
         (?P<wk_d>[一二三四五六日天1-7])(?![次回遍趟]))
   | (?P<wkend>(?P<we_mod>这个?|本|下个?)?周末)
   | (?P<dom>{_NB}(?<!月)(?P<dom_d>{_NUM})(?:号|日)(?![车线楼门位座房窗口台站机路码元]))
-  | (?P<per>一大早|凌晨|清早|清晨|一早|早上|早晨|上午|中午|晌午|下午|午后|傍晚|晚上|晚间|夜里|夜间|半夜|深夜)(?!好)
-  | (?P<per1>[早晚夜])(?![点些安饭餐班车了上间晨一])
+  | (?P<per>(?<!整)(?<!一个)(?<!整个)(?<![^周期拜]一)(?<!^一)(?!一早[上晨])(?:一大早|凌晨|清早|清晨|一早|早上|早晨|上午|中午|晌午|下午|午后
+        |后晌|下晌|上晌|前晌|傍黑|擦黑|傍晚
+        |晚上|晚间|夜里|夜间|半夜|深夜))(?!好)
+  | (?P<per1>(?<!整)(?<!一个)(?<!整个)(?<![^周期拜]一)(?<!^一)[早晚夜])(?![点些安饭餐班车了上间晨一])
   | (?P<cc>(?<![0-9])(?P<cc_h>[01]?[0-9]|2[0-4])[:：](?P<cc_m>[0-5][0-9])(?![0-9]))
   | (?P<ck>{_NB}(?P<ck_h>{_NUM})(?:点钟|点|时)
         (?:(?P<ck_half>半)|(?P<ck_q>一刻|1刻|三刻|3刻)|(?P<ck_m>零?{_NUM})(?:分钟|分|{_STOP_MIN}))?(?P<ck_z>钟)?)
@@ -86,6 +92,8 @@ _TOKEN = re.compile(
 _DIGITS = str.maketrans("０１２３４５６７８９：", "0123456789:")
 _GAP = re.compile(r"[\s的,，]{0,2}")
 _NOT_CLOCK_BEFORE = frozenset("有这那差快慢早晚多少好近远大小高低强弱贵第")
+_AGREED = ("说好", "约好", "讲好", "定好", "订好", "讲定", "约定", "说定")
+"""说好九点 / 约好八点: the 好 of an agreement, not 好一点 "a bit better"."""
 _ONE_OCLOCK_AFTER = ("的车", "的班", "出发", "发车", "开", "走", "左右", "前", "以前", "之前", "前后", "到")
 
 
@@ -183,6 +191,9 @@ class TimeExtractor(EntityExtractor):
             group.day = _weekday(today, m.group("we_mod"), 5)
         elif kind == "md":
             group.day = _month_day(today, m.group("md_y"), m.group("md_m"), m.group("md_d"))
+        elif kind == "nm":
+            month_start = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+            group.day = _month_day(month_start, None, None, m.group("nm_d"))
         elif kind == "dom":
             group.day = _month_day(today, None, None, m.group("dom_d"))
         elif kind in ("per", "per1"):
@@ -225,7 +236,8 @@ class TimeExtractor(EntityExtractor):
         if piece[0].isdigit() or not piece.endswith("点"):
             return True
         if group.start > 0 and text[group.start - 1] in _NOT_CLOCK_BEFORE:
-            return False
+            agreed = piece != "一点" and text[: group.start].endswith(_AGREED)
+            return agreed or (piece != "一点" and text.startswith(_ONE_OCLOCK_AFTER, group.end))
         if piece == "一点":
             return text.startswith(_ONE_OCLOCK_AFTER, group.end) or (
                 group.start > 0 and text[group.start - 1] in "在于等约是"

@@ -54,3 +54,14 @@ def test_quality_on_held_out_messages(nlu_pipeline: NluPipeline, name: str) -> N
     report = score(parser_for(nlu_pipeline, HELDOUT_NOW), examples)
     assert report.accuracy >= 0.9, format_report(report, name, show_errors=40)
     assert report.entity_micro.f1 >= 0.85, format_report(report, name, show_errors=40)
+
+
+def test_quality_on_the_blind_held_out_set(nlu_pipeline: NluPipeline) -> None:
+    """heldout_blind.yml was written before its sentences met the model and is never tuned to."""
+    examples = read_examples([DATA / "heldout_blind.yml"])
+    assert len(examples) >= 300
+    assert len({e.intent for e in examples}) == 22
+    assert len({ent.entity for e in examples for ent in e.entities}) == 11
+    report = score(parser_for(nlu_pipeline, HELDOUT_NOW), examples)
+    assert report.accuracy >= 0.9, format_report(report, "heldout_blind.yml", show_errors=60)
+    assert report.entity_micro.f1 >= 0.85, format_report(report, "heldout_blind.yml", show_errors=60)

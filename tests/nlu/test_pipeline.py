@@ -177,3 +177,31 @@ def test_load_or_train_trains_when_missing_corrupt_or_stale(small_data: Path, tm
         assert "goodbye" in [r["name"] for r in retrained.parse("再见")["intent_ranking"]]
     finally:
         extra.unlink()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "entities"),
+    [
+        ("单号7712 3456 7890 帮我查一下", "track_parcel", [("tracking_no", "771234567890")]),
+        (
+            "从嵩口汽车站到永安有几班车",
+            "query_bus",
+            [("origin", "嵩口镇"), ("destination", "永安市")],
+        ),
+        (
+            "订单B202611200033人数改成四个",
+            "change_booking",
+            [("booking_id", "B202611200033"), ("passengers", 4)],
+        ),
+        (
+            "班车没按时来，等了一上午",
+            "complaint",
+            [],
+        ),
+    ],
+)
+def test_known_extraction_slips_stay_fixed(
+    nlu_pipeline: NluPipeline, text: str, intent: str, entities: list[tuple[str, object]]
+) -> None:
+    result = nlu_pipeline.parse(text, now=NOW)
+    assert (result["intent"]["name"], _ents(result)) == (intent, entities)

@@ -153,3 +153,22 @@ def test_fast_on_a_typical_message(extractor: IdentifierExtractor) -> None:
     for _ in range(200):
         extractor.extract(text, now=NOW)
     assert (time.perf_counter() - start) / 200 < 0.001
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("帮我查下包裹 7712 3456 7890", [("tracking_no", "771234567890", "7712 3456 7890")]),
+        ("9812345678901", [("tracking_no", "9812345678901", "9812345678901")]),
+        (" 9812 3456 78901 ", [("tracking_no", "9812345678901", "9812 3456 78901")]),
+    ],
+)
+def test_read_out_or_bare_parcel_numbers(
+    extractor: IdentifierExtractor, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert _found(extractor, text) == expected
+
+
+@pytest.mark.parametrize("text", ["明天 2个人 123 456 7890", "1234567890", "B202613400007"])
+def test_digit_groups_outside_parcel_talk_stay_unread(extractor: IdentifierExtractor, text: str) -> None:
+    assert extractor.extract(text, now=NOW) == []

@@ -168,3 +168,34 @@ def test_fast_on_a_typical_message(extractor: PassengerExtractor) -> None:
     for _ in range(200):
         extractor.extract(text, now=NOW)
     assert (time.perf_counter() - start) / 200 < 0.001
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "span"),
+    [
+        ("想约明天去县城的车 要俩位置", 2, "俩位置"),
+        ("还有三个位置吗", 3, "三个位置"),
+        ("订两张座 礼拜天下午", 2, "两张座"),
+        ("我想要预约一个座位", 1, "一个座位"),
+        ("订单B202611200033人数改成四个", 4, "四个"),
+        ("嗯 人数要改一下 改成三个人", 3, "三个人"),
+        ("俺订的座要加一个人 变三个", 3, "三个"),
+        ("我们多了一个人 现在五个人", 5, "五个人"),
+        ("少一个人 改成俩人", 2, "俩人"),
+        ("俺们多一个人 一共三个", 3, "三个"),
+        ("俺订的座 再加一个人", 1, "一个人"),
+        ("两个大人再加一个小孩", 3, "两个大人再加一个小孩"),
+        ("俺们老两口明天上县城", 2, "老两口"),
+        ("老两口带个孙子", 3, "老两口带个孙子"),
+    ],
+)
+def test_seats_totals_and_changes(extractor: PassengerExtractor, text: str, value: int, span: str) -> None:
+    (entity,) = extractor.extract(text, now=NOW)
+    assert (entity.value, text[entity.start : entity.end]) == (value, span)
+
+
+@pytest.mark.parametrize(
+    "text", ["温郊到余朋多少钱一个人", "包一辆七座的", "人数要改一下", "一共三个小时", "一共两箱", "改成十点"]
+)
+def test_prices_vehicle_sizes_and_durations_are_not_counts(extractor: PassengerExtractor, text: str) -> None:
+    assert extractor.extract(text, now=NOW) == []

@@ -159,3 +159,47 @@ def test_fast_on_a_typical_message(extractor: PlaceExtractor) -> None:
     for _ in range(200):
         extractor.extract(text, now=NOW)
     assert (time.perf_counter() - start) / 200 < 0.001
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["单号771234567890 帮我查一下", "我的快递到哪了？单号 YT8812345678901", "单号", "订单号发我"],
+)
+def test_parcel_number_word_is_not_changxiao(extractor: PlaceExtractor, text: str) -> None:
+    # 单 and 号 sound like 长校 only by their rare readings (chan2, xiao1)
+    assert _found(extractor, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("县成方向的车几点过温郊", [("清流县城", "县成", "pinyin"), ("温郊乡", "温郊", "short")]),
+        ("文郊公交几点到", [("温郊乡", "文郊", "pinyin")]),
+        ("里甜的", [("里田乡", "里甜", "pinyin")]),
+    ],
+)
+def test_sound_alikes_before_a_place_cue(
+    extractor: PlaceExtractor, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert _found(extractor, text) == expected
+
+
+def test_word_plus_de_answer_is_not_a_place(extractor: PlaceExtractor) -> None:
+    assert _found(extractor, "现成的") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("从嵩口汽车站到永安有几班车", [("嵩口镇", "嵩口汽车站", "short"), ("永安市", "永安", "alias")]),
+        ("投诉松口汽车站的工作人员", [("嵩口镇", "松口汽车站", "pinyin")]),
+        ("三明汽车站到县城", [("三明市", "三明汽车站", "alias"), ("清流县城", "县城", "alias")]),
+        ("县城汽车站几点开门", [("清流县汽车站", "县城汽车站", "alias")]),
+        ("到汽车站接我", [("清流县汽车站", "汽车站", "alias")]),
+        ("嵩口 汽车站", [("嵩口镇", "嵩口", "short"), ("清流县汽车站", "汽车站", "alias")]),
+    ],
+)
+def test_station_right_after_a_township_is_that_townships(
+    extractor: PlaceExtractor, text: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert _found(extractor, text) == expected

@@ -293,3 +293,44 @@ def test_fast_on_a_typical_message(extractor: TimeExtractor) -> None:
     for _ in range(200):
         extractor.extract(text, now=NOW)
     assert (time.perf_counter() - start) / 200 < 0.001
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ("今天的班车没按时来，等了一上午", ["今天"]),
+        ("一上午都在等车", []),
+        ("等了一个上午", []),
+        ("整个下午都没车", []),
+        ("等了一早上", []),
+        ("住一晚", []),
+    ],
+)
+def test_a_stretch_of_time_is_not_a_time(extractor: TimeExtractor, text: str, spans: list[str]) -> None:
+    assert [text[e.start : e.end] for e in extractor.extract(text, now=NOW)] == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "grain", "span"),
+    [
+        ("明天后晌去县城", "2026-11-21T15:00:00+08:00", "hour", "明天后晌"),
+        ("后晌三点", "2026-11-20T15:00:00+08:00", "minute", "后晌三点"),
+        ("礼拜一上晌", "2026-11-23T09:00:00+08:00", "hour", "礼拜一上晌"),
+        ("明儿个上午", "2026-11-21T09:00:00+08:00", "hour", "明儿个上午"),
+        ("下周一上午", "2026-11-23T09:00:00+08:00", "hour", "下周一上午"),
+        ("明早上8点出发", "2026-11-21T08:00:00+08:00", "minute", "明早上8点"),
+        ("今晚上八点半", "2026-11-20T20:30:00+08:00", "minute", "今晚上八点半"),
+        ("下个月三号", "2026-12-03T00:00:00+08:00", "day", "下个月三号"),
+        ("约的车咋还没到 说好九点来的", "2026-11-20T09:00:00+08:00", "minute", "九点"),
+        ("有三点的车吗", "2026-11-20T15:00:00+08:00", "minute", "三点"),
+    ],
+)
+def test_dialect_periods_compounds_and_agreed_hours(
+    extractor: TimeExtractor, text: str, value: str, grain: str, span: str
+) -> None:
+    assert _one(extractor, text) == (value, grain, span)
+
+
+@pytest.mark.parametrize("text", ["好一点", "早一点来", "说好一点到"])
+def test_a_bit_is_still_not_one_oclock(extractor: TimeExtractor, text: str) -> None:
+    assert extractor.extract(text, now=NOW) == []
