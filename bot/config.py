@@ -40,6 +40,7 @@ class WeChatSettings(BaseSettings):
     api_base_url: str = "https://api.weixin.qq.com"
     reply_budget_seconds: float = 3.5
     timestamp_window_seconds: int = 300
+    notice_template_id: str | None = Field(default=None, description="template for notices outside 48 h")
 
 
 class TwilioSettings(BaseSettings):

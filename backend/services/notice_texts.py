@@ -1,0 +1,167 @@
+"""The six kinds of notice, composed from the records they are about: a short text for
+SMS (plain, no links, a numbered answer where one is expected) and a fuller one for
+WeChat, each with the event key that makes it idempotent. Each function writes the
+notice through `notices.notify` and returns it (None when there is nobody to tell).
+
+Callers: booking confirmed (dialogs, after `book_ride`), vehicle and driver assigned
+(dispatch), vehicle approaching (booking or arrival subscription), service disruption
+(per subscriber), complaint state changed and the follow-up question (complaint workflow).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from backend.localtime import to_local
+from backend.models import Booking, Complaint, ComplaintTransition, Disruption, Subscription
+from backend.models.outbound import OutboundMessage
+from backend.services.notices import notify
+
+SIGN = "【村通】"
+STATE_WORDS = {
+    "received": "已受理",
+    "assigned": "已派单处理",
+    "in_progress": "正在处理",
+    "resolved": "已办结",
+    "followed_up": "已回访",
+    "closed": "已结束",
+    "escalated": "已升级督办",
+    "reopened": "已重新处理",
+}
+
+
+def _when(moment: datetime) -> str:
+    local = to_local(moment)
+    return f"{local.month}月{local.day}日{local:%H:%M}"
+
+
+def booking_confirmed(session: Session, *, booking: Booking, now: datetime | None = None) -> OutboundMessage:
+    trip = f"{_when(booking.pickup_time)}从{booking.origin}到{booking.destination}，{booking.passengers}人"
+    short = f"{SIGN}预约成功：{trip}。单号{booking.id}。要取消请回复“取消{booking.id}”。"
+    rich = f"预约成功\n行程：{trip}\n单号：{booking.id}\n派车后会再通知您车牌和司机电话。"
+    return notify(
+        session,
+        citizen_id=booking.citizen_id,
+        event_key=f"booking_confirmed:{booking.id}",
+        kind="booking_confirmed",
+        text_short=short,
+        text_rich=rich,
+        now=now,
+    )
+
+
+def vehicle_assigned(
+    session: Session, *, booking: Booking, now: datetime | None = None
+) -> OutboundMessage | None:
+    if booking.vehicle is None or booking.driver is None:
+        return None
+    pickup = booking.planned_pickup or booking.pickup_time
+    who = f"车牌{booking.vehicle.plate}，司机{booking.driver.name}，电话{booking.driver.phone}"
+    short = f"{SIGN}单号{booking.id}已派车：{who}，约{_when(pickup)}到{booking.origin}接您。"
+    rich = f"已为您派车\n单号：{booking.id}\n{who}\n预计{_when(pickup)}到{booking.origin}接您，请提前到路边等候。"
+    return notify(
+        session,
+        citizen_id=booking.citizen_id,
+        event_key=f"vehicle_assigned:{booking.id}:{booking.vehicle_id}:{booking.driver_id}",
+        kind="vehicle_assigned",
+        text_short=short,
+        text_rich=rich,
+        now=now,
+    )
+
+
+def vehicle_approaching(
+    session: Session, *, booking: Booking, minutes: int, now: datetime | None = None
+) -> OutboundMessage:
+    plate = f"（{booking.vehicle.plate}）" if booking.vehicle else ""
+    short = f"{SIGN}您预约的车{plate}约{minutes}分钟后到{booking.origin}，请准备上车。"
+    return notify(
+        session,
+        citizen_id=booking.citizen_id,
+        event_key=f"vehicle_approaching:{booking.id}",
+        kind="vehicle_approaching",
+        text_short=short,
+        text_rich=f"车辆即将到达\n单号：{booking.id}\n您预约的车{plate}约{minutes}分钟后到{booking.origin}，请准备上车。",
+        now=now,
+    )
+
+
+def arrival_reminder(
+    session: Session,
+    *,
+    subscription: Subscription,
+    trip_id: str,
+    service_date: date,
+    line: str,
+    stop: str,
+    minutes: int,
+    now: datetime | None = None,
+) -> OutboundMessage:
+    """到站提醒 for an arrival subscription: once per subscription, trip and day."""
+    text = f"{line}约{minutes}分钟后到{stop}，请准备上车。"
+    return notify(
+        session,
+        citizen_id=subscription.citizen_id,
+        event_key=f"arrival:{subscription.id}:{trip_id}:{service_date.isoformat()}",
+        kind="vehicle_approaching",
+        text_short=f"{SIGN}{text}",
+        text_rich=f"到站提醒\n{text}",
+        now=now,
+    )
+
+
+def service_disruption(
+    session: Session, *, disruption: Disruption, citizen_id: int, now: datetime | None = None
+) -> OutboundMessage:
+    period = f"{_when(disruption.starts_at)}至{_when(disruption.ends_at)}"
+    short = f"{SIGN}{disruption.title}：{period}。请提前安排出行。"
+    return notify(
+        session,
+        citizen_id=citizen_id,
+        event_key=f"disruption:{disruption.id}:{citizen_id}",
+        kind="service_disruption",
+        text_short=short[:500],
+        text_rich=f"{disruption.title}\n时间：{period}\n{disruption.description}"[:2000],
+        now=now,
+    )
+
+
+def complaint_status(
+    session: Session, *, complaint: Complaint, transition: ComplaintTransition, now: datetime | None = None
+) -> OutboundMessage | None:
+    if complaint.citizen_id is None:
+        return None
+    state = STATE_WORDS.get(transition.to_state, transition.to_state)
+    short = f"{SIGN}您的工单{complaint.id}{state}。"
+    rich = f"工单进展\n工单号：{complaint.id}\n状态：{state}"
+    if transition.to_state == "resolved" and complaint.resolution:
+        short += f"处理结果：{complaint.resolution}"
+        rich += f"\n处理结果：{complaint.resolution}"
+    return notify(
+        session,
+        citizen_id=complaint.citizen_id,
+        event_key=f"complaint_status:{complaint.id}:{transition.id}",
+        kind="complaint_status",
+        text_short=short[:500],
+        text_rich=rich[:2000],
+        now=now,
+    )
+
+
+def complaint_followup(
+    session: Session, *, complaint: Complaint, now: datetime | None = None
+) -> OutboundMessage | None:
+    if complaint.citizen_id is None:
+        return None
+    question = "您对处理结果满意吗？请回复1到5打分，5分最满意，1分最不满意。"
+    return notify(
+        session,
+        citizen_id=complaint.citizen_id,
+        event_key=f"complaint_followup:{complaint.id}",
+        kind="complaint_followup",
+        text_short=f"{SIGN}工单{complaint.id}已办结。{question}",
+        text_rich=f"满意度回访\n工单号：{complaint.id}\n{question}",
+        now=now,
+    )

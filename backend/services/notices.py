@@ -1,0 +1,206 @@
+"""Outbound notices: decide whether, where and when to tell a citizen something, and
+write it down as one `OutboundMessage` that a worker will send.
+
+The channel is the citizen's preferred one when it can be used, else WeChat (when the
+account is configured and the person has an openid), else SMS (when there is a mobile
+that has not opted out); with none left the notice is kept as `suppressed`. Notices
+that arrive in the quiet hours wait until they end (except "vehicle approaching", which
+is about a ride happening now). The `event_key` makes every notice idempotent: asking
+twice for the same event returns the message already written.
+
+How the service is set up (is WeChat configured, quiet hours) is decided once at
+start-up through `configure_notices`, like the time zone in `backend.localtime`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.errors import InvalidInput
+from backend.localtime import local_now, to_local
+from backend.models import ChannelIdentity, Citizen
+from backend.models.outbound import OutboundMessage
+from backend.services.citizens import get_citizen
+
+logger = logging.getLogger(__name__)
+
+NOTICE_KINDS: dict[str, str] = {
+    "booking_confirmed": "预约成功",
+    "vehicle_assigned": "派车通知",
+    "vehicle_approaching": "车辆即将到达",
+    "service_disruption": "停运通知",
+    "complaint_status": "工单进展",
+    "complaint_followup": "满意度回访",
+}
+URGENT_KINDS = frozenset({"vehicle_approaching"})
+REPLY_KIND = "reply"
+MAX_SHORT = 500
+MAX_RICH = 2000
+
+
+@dataclass(frozen=True)
+class NoticePolicy:
+    wechat_enabled: bool = False
+    quiet_hours: tuple[time, time] | None = (time(22, 0), time(7, 0))
+
+
+_policy = NoticePolicy()
+
+
+def configure_notices(policy: NoticePolicy) -> None:
+    global _policy
+    _policy = policy
+
+
+def notice_policy() -> NoticePolicy:
+    return _policy
+
+
+def parse_quiet_hours(spec: str) -> tuple[time, time] | None:
+    """`22:00-07:00` -> (22:00, 07:00); "" or "off" -> None (no quiet hours)."""
+    spec = spec.strip()
+    if spec.lower() in ("", "off", "none"):
+        return None
+    try:
+        start, end = (time.fromisoformat(part.strip()) for part in spec.split("-"))
+    except ValueError:
+        raise InvalidInput(f"免打扰时段“{spec}”应写成 22:00-07:00", field="quiet_hours") from None
+    if start == end:
+        raise InvalidInput(f"免打扰时段“{spec}”的开始和结束不能相同", field="quiet_hours")
+    return start, end
+
+
+def quiet_until(moment: datetime, quiet_hours: tuple[time, time] | None) -> datetime | None:
+    """When the quiet hours around `moment` end, or None when `moment` is not in them."""
+    if quiet_hours is None:
+        return None
+    start, end = quiet_hours
+    local = to_local(moment)
+    clock = local.time().replace(tzinfo=None)
+    if start > end:  # over midnight, e.g. 22:00-07:00
+        if clock >= start:
+            return local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0) + timedelta(
+                days=1
+            )
+        if clock < end:
+            return local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+        return None
+    if start <= clock < end:
+        return local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return None
+
+
+def notify(
+    session: Session,
+    *,
+    citizen_id: int,
+    event_key: str,
+    kind: str,
+    text_short: str,
+    text_rich: str,
+    now: datetime | None = None,
+    policy: NoticePolicy | None = None,
+) -> OutboundMessage:
+    """Write the notice for this event (once); the worker sends it when `send_after` has passed."""
+    policy = policy or _policy
+    now = now or local_now()
+    if kind not in NOTICE_KINDS:
+        raise InvalidInput(f"未知的通知类型：{kind}", field="kind", known=sorted(NOTICE_KINDS))
+    _check_texts(event_key=event_key, text_short=text_short, text_rich=text_rich)
+    existing = find_by_event(session, event_key=event_key)
+    if existing is not None:
+        return existing
+    citizen = get_citizen(session, citizen_id)
+    channel, to, reason = _route(session, citizen, policy)
+    message = OutboundMessage(
+        citizen_id=citizen.id,
+        channel=channel,
+        to=to,
+        kind=kind,
+        body=text_rich.strip() if channel == "wechat" else text_short.strip(),
+        event_key=event_key,
+        status="queued" if reason is None else "suppressed",
+        error=reason,
+        attempts=0,
+        send_after=None if kind in URGENT_KINDS else quiet_until(now, policy.quiet_hours),
+        created_at=now,
+    )
+    return _insert(session, message)
+
+
+def queue_reply(session: Session, *, channel: str, to: str, text: str, event_key: str) -> OutboundMessage:
+    """An answer to someone who just wrote (WeChat's late answers): no quiet hours, once per key."""
+    if not text.strip() or not to.strip():
+        raise InvalidInput("回复内容和收件人不能为空")
+    _check_texts(event_key=event_key, text_short=text, text_rich=text)
+    existing = find_by_event(session, event_key=event_key)
+    if existing is not None:
+        return existing
+    identity = session.scalars(
+        select(ChannelIdentity).where(ChannelIdentity.channel == channel, ChannelIdentity.external_id == to)
+    ).first()
+    message = OutboundMessage(
+        citizen_id=identity.citizen_id if identity else None,
+        channel=channel,
+        to=to,
+        kind=REPLY_KIND,
+        body=text.strip(),
+        event_key=event_key,
+        status="queued",
+        attempts=0,
+        created_at=local_now(),
+    )
+    return _insert(session, message)
+
+
+def find_by_event(session: Session, *, event_key: str) -> OutboundMessage | None:
+    return session.scalars(select(OutboundMessage).where(OutboundMessage.event_key == event_key)).first()
+
+
+def _check_texts(*, event_key: str, text_short: str, text_rich: str) -> None:
+    if not event_key.strip() or len(event_key) > 200:
+        raise InvalidInput("通知事件键不能为空，且不超过200个字符", field="event_key")
+    if not text_short.strip() or len(text_short) > MAX_SHORT:
+        raise InvalidInput(f"短信内容不能为空，且不超过{MAX_SHORT}个字", field="text_short")
+    if not text_rich.strip() or len(text_rich) > MAX_RICH:
+        raise InvalidInput(f"微信内容不能为空，且不超过{MAX_RICH}个字", field="text_rich")
+
+
+def _route(session: Session, citizen: Citizen, policy: NoticePolicy) -> tuple[str, str, str | None]:
+    """(channel, address, reason it cannot be sent or None)."""
+    reachable: dict[str, str] = {}
+    if policy.wechat_enabled:
+        openid = session.scalars(
+            select(ChannelIdentity.external_id)
+            .where(ChannelIdentity.citizen_id == citizen.id, ChannelIdentity.channel == "wechat")
+            .order_by(ChannelIdentity.id.desc())
+        ).first()
+        if openid:
+            reachable["wechat"] = openid
+    if citizen.mobile and not citizen.sms_opt_out:
+        reachable["sms"] = citizen.mobile
+    for channel in (citizen.preferred_channel, "wechat", "sms"):
+        if channel in reachable:
+            return channel, reachable[channel], None
+    if citizen.mobile:
+        return "sms", citizen.mobile, "已退订短信，且没有其他可用渠道"
+    return "none", "", "没有可用的联系方式"
+
+
+def _insert(session: Session, message: OutboundMessage) -> OutboundMessage:
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:  # the same event, written at the same moment by another turn
+        existing = find_by_event(session, event_key=message.event_key)
+        if existing is None:
+            raise
+        return existing
+    logger.info("outbound %s %s -> %s (%s)", message.kind, message.event_key, message.channel, message.status)
+    return message

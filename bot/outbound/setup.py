@@ -1,0 +1,59 @@
+"""Build the outbound pieces from settings: the queue (Redis when REDIS_URL is set, else
+in-process), a sender per channel (the Twilio-compatible REST client when an account SID
+and auth token are set, WeChat when app id and secret are set, the log-only sender
+otherwise), and the notice policy (is WeChat configured, quiet hours)."""
+
+from __future__ import annotations
+
+import logging
+
+from backend.services.notices import NoticePolicy, configure_notices, parse_quiet_hours
+from bot.config import Settings
+from bot.outbound.base import OutboundQueue, Sender
+from bot.outbound.log_sender import LogSender
+from bot.outbound.memory import MemoryQueue
+from bot.outbound.twilio_sender import TwilioRestSender
+from bot.outbound.wechat_sender import WeChatSender
+from channels.wechat import WeChatOutput
+
+logger = logging.getLogger(__name__)
+
+
+def build_queue(settings: Settings) -> OutboundQueue:
+    if settings.redis_url:
+        from bot.outbound.redis_queue import RedisQueue
+
+        return RedisQueue.from_url(settings.redis_url)
+    return MemoryQueue()
+
+
+def build_senders(settings: Settings) -> dict[str, Sender]:
+    senders: dict[str, Sender] = {}
+    twilio = settings.twilio
+    if twilio.account_sid and twilio.auth_token and twilio.from_number:
+        senders["sms"] = TwilioRestSender(
+            account_sid=twilio.account_sid,
+            auth_token=twilio.auth_token,
+            from_number=twilio.from_number,
+            api_base_url=twilio.api_base_url,
+            max_parts=twilio.sms_max_parts,
+        )
+    else:
+        logger.info("TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM_NUMBER not all set: SMS are only logged")
+        senders["sms"] = LogSender("sms")
+    output = WeChatOutput.from_settings(settings)
+    if output is not None:
+        senders["wechat"] = WeChatSender(output, notice_template_id=settings.wechat.notice_template_id)
+    else:
+        senders["wechat"] = LogSender("wechat")
+    return senders
+
+
+def configure_policy(settings: Settings) -> NoticePolicy:
+    wechat = settings.wechat
+    policy = NoticePolicy(
+        wechat_enabled=bool(wechat.token and wechat.app_id and wechat.app_secret),
+        quiet_hours=parse_quiet_hours(settings.quiet_hours),
+    )
+    configure_notices(policy)
+    return policy

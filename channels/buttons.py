@@ -1,0 +1,19 @@
+"""Numbered choices for channels that cannot show buttons (STYLE.md §13): a button whose
+payload is a digit keeps that digit ("回复1确认"), others are numbered by position."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from channels.messages import Button
+
+
+def option_number(position: int, button: Button) -> str:
+    """The digit the citizen answers with; `position` counts from 1."""
+    payload = button.payload.strip()
+    return payload if payload.isdigit() and len(payload) <= 2 else str(position)
+
+
+def numbered(buttons: Sequence[Button], *, verb: str = "回复") -> str:
+    """One line per option, `回复1 确认` (SMS, WeChat): readable on a small phone."""
+    return "\n".join(f"{verb}{option_number(i, b)} {b.title}" for i, b in enumerate(buttons, start=1))

@@ -1,0 +1,127 @@
+"""SMS through a Twilio-compatible gateway: `SmsInput` serves `POST /sms/inbound`,
+`SmsOutput` renders answers as TwiML `<Response><Message>` (and plain parts for the
+outbound sender).
+
+A request is verified before anything is read from it (503 without TWILIO_AUTH_TOKEN,
+403 on a bad or missing signature, 400 on missing fields). 退订 / TD / STOP (in any case,
+full-width or with punctuation) becomes the `opt_out` event; the number stays opted out
+until its owner texts again, which the turn processor records. SMS readers are often
+elderly: answers are plain lines, choices become "回复1 …" lines, and a long answer is
+cut into Chinese SMS parts at sentence boundaries (`sms_segments`).
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from twilio.twiml.messaging_response import MessagingResponse
+
+from channels.buttons import numbered
+from channels.config import ChannelConfig
+from channels.errors import Rejected
+from channels.messages import Message, OnMessage, Reply
+from channels.phone import sender_id
+from channels.sms_segments import split_sms
+from channels.twilio_webhook import require, verified_form
+
+logger = logging.getLogger(__name__)
+
+OPT_OUT_WORDS = frozenset({"退订", "TD", "T", "STOP", "UNSUBSCRIBE", "退订短信", "取消订阅"})
+MAX_BODY_CHARS = 1600  # the longest SMS body a Twilio-compatible gateway delivers
+SORRY = "抱歉，系统有点忙，请稍后再发。"
+
+
+def is_opt_out(text: str) -> bool:
+    """退订 / TD / stop / ＳＴＯＰ / "退订。" all count; "退订了吗" does not."""
+    folded = unicodedata.normalize("NFKC", text).strip().strip("。.!！ ").upper()
+    return folded in OPT_OUT_WORDS
+
+
+class SmsOutput:
+    """Answers as SMS: plain text, numbered choices, split into at most `max_parts` parts."""
+
+    def __init__(self, *, max_parts: int) -> None:
+        self._max_parts = max_parts
+
+    def text(self, replies: list[Reply]) -> str:
+        blocks = []
+        for reply in replies:
+            lines = [reply.text.strip()] if reply.text.strip() else []
+            if reply.buttons:
+                lines.append(numbered(reply.buttons))
+            if lines:
+                blocks.append("\n".join(lines))
+        return "\n".join(blocks)
+
+    def parts(self, text: str) -> list[str]:
+        return split_sms(text, max_parts=self._max_parts)
+
+    def twiml(self, replies: list[Reply]) -> str:
+        response = MessagingResponse()
+        for part in self.parts(self.text(replies)):
+            response.message(part)
+        return str(response)
+
+
+class SmsInput:
+    def __init__(self, *, auth_token: str | None, public_base_url: str | None, output: SmsOutput) -> None:
+        self._auth_token = auth_token
+        self._public_base_url = public_base_url
+        self._output = output
+
+    @classmethod
+    def from_settings(cls, settings: ChannelConfig) -> SmsInput:
+        return cls(
+            auth_token=settings.twilio.auth_token,
+            public_base_url=settings.public_base_url,
+            output=SmsOutput(max_parts=settings.twilio.sms_max_parts),
+        )
+
+    def router(self, on_message: OnMessage) -> APIRouter:
+        router = APIRouter(prefix="/sms", tags=["channels"])
+
+        @router.post("/inbound", summary="Twilio-compatible inbound SMS webhook")
+        async def inbound(request: Request) -> Response:
+            try:
+                form = await verified_form(
+                    request, auth_token=self._auth_token, public_base_url=self._public_base_url
+                )
+                require(form, "From", "To", "Body", "MessageSid")
+                message = to_message(form)
+            except Rejected as exc:
+                logger.warning("sms webhook refused (%s): %s", exc.status, exc.reason)
+                return PlainTextResponse(exc.reason, status_code=exc.status)
+            if message is None:
+                return Response(str(MessagingResponse()), media_type="application/xml")
+            try:
+                replies = await on_message(message)
+            except Exception:  # the citizen still gets an answer; the error is logged
+                logger.exception("sms turn failed for %s", message.message_id)
+                replies = [Reply(text=SORRY)]
+            return Response(self._output.twiml(replies), media_type="application/xml")
+
+        return router
+
+
+def to_message(form: dict[str, str]) -> Message | None:
+    """The message for a verified form; None for an empty text (nothing to answer)."""
+    sid = form["MessageSid"].strip()
+    sender = sender_id(form["From"])
+    if not sid or len(sid) > 64 or not sender or len(sender) > 32:
+        raise Rejected(400, "MessageSid 或 From 无效")
+    text = form["Body"].strip()[:MAX_BODY_CHARS]
+    if not text:
+        return None
+    return Message(
+        channel="sms",
+        sender=sender,
+        text=text,
+        received_at=datetime.now(UTC),
+        message_id=sid,
+        event="opt_out" if is_opt_out(text) else None,
+        metadata={"to": form["To"], "num_media": form.get("NumMedia", "0")},
+    )

@@ -1,0 +1,72 @@
+"""Answers rewritten for the phone: dates, clock times, counts, money and codes in words
+a caller can follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from channels.voice_speech import clock_words, digit_by_digit, number_words, speakable
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (0, "零"),
+        (2, "二"),
+        (10, "十"),
+        (15, "十五"),
+        (20, "二十"),
+        (105, "一百零五"),
+        (110, "一百一十"),
+        (1005, "一千零五"),
+        (2200, "两千二百"),
+        (10001, "一万零一"),
+        (20000, "两万"),
+        (1234567, "一百二十三万四千五百六十七"),
+    ],
+)
+def test_number_words(value: int, words: str) -> None:
+    assert number_words(value) == words
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "words"),
+    [
+        (8, 0, "早上八点"),
+        (8, 30, "早上八点半"),
+        (10, 15, "上午十点十五分"),
+        (12, 5, "中午十二点零五分"),
+        (14, 30, "下午两点半"),
+        (19, 0, "晚上七点"),
+        (0, 20, "凌晨零点二十分"),
+        (6, 45, "早上六点四十五分"),
+    ],
+)
+def test_clock_words(hour: int, minute: int, words: str) -> None:
+    assert clock_words(hour, minute) == words
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("11月21日 08:00 出发", "十一月二十一日 早上八点 出发"),
+        ("2026-11-21 14:30", "二零二六年十一月二十一日 下午两点半"),
+        ("您的单号是B202611210007。", "您的单号是B，二零二六，幺幺二幺，零零零七。"),
+        ("工单C20261115003已受理", "工单C，二零二六，幺幺幺五，零零三已受理"),
+        ("司机电话13905981234", "司机电话幺三九，零五九八，幺二三四"),
+        ("车牌闽G12345", "车牌闽G，幺二三四五"),
+        ("2人，票价12.5元", "两人，票价十二点五元"),
+        ("票价2元，全程35公里", "票价两元，全程三十五公里"),
+        ("取件码0386", "取件码零三八六"),
+        ("明天早上8点半", "明天早上八点半"),
+        ("嵩口镇→清流县城", "嵩口镇到清流县城"),
+        ("请按1确认😀", "请按一确认"),
+    ],
+)
+def test_speakable(text: str, spoken: str) -> None:
+    assert speakable(text) == spoken
+
+
+def test_digit_by_digit_groups() -> None:
+    assert digit_by_digit("13905981234", groups=(3, 4, 4)) == "幺三九，零五九八，幺二三四"
+    assert digit_by_digit("202611210007") == "二零二六，幺幺二幺，零零零七"
