@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from backend.errors import BackendError, Conflict, InvalidInput, NotFound
 from bot import registry
 from bot.config import Settings, load_settings
+from bot.console.middleware import ConsoleSessionMiddleware
 from bot.runtime import Runtime, build_runtime
 from channels.messages import Message, OnMessage, Reply
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.add_middleware(ConsoleSessionMiddleware)
     app.add_exception_handler(BackendError, _backend_error)  # type: ignore[arg-type]
     for path in registry.ROUTERS:
         app.include_router(registry.load(path).router)

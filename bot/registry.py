@@ -19,6 +19,7 @@ ROUTERS: tuple[str, ...] = (
     "bot.routes.parcels",
     "bot.routes.complaints",
     "bot.routes.dispatch",
+    "bot.routes.dispatch_board",
     "bot.routes.nlu",
     "bot.console.routes",
 )

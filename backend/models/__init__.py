@@ -1,5 +1,6 @@
 """All ORM tables; importing this package registers every table on `Base.metadata`."""
 
+from backend.models.agents import Agent, AgentAction, CallbackTask, ConsoleSession
 from backend.models.base import Base, UTCDateTime, utcnow
 from backend.models.bookings import (
     Booking,
@@ -8,8 +9,10 @@ from backend.models.bookings import (
     Subscription,
 )
 from backend.models.complaints import AppendOnlyError, Complaint, ComplaintTransition
+from backend.models.conversations import ConversationEvent, Handoff
 from backend.models.dispatch import DispatchRun, DispatchStop
 from backend.models.fleet import Driver, Operator, Vehicle, VehiclePosition
+from backend.models.outbound import OutboundMessage
 from backend.models.parcels import Parcel, ParcelEvent, SendRequest, ServicePoint
 from backend.models.people import ChannelIdentity, Citizen
 from backend.models.places import Place, PlaceAlias
@@ -27,9 +30,10 @@ from backend.models.transit import (
 )
 
 __all__ = [
+    "Agent", "AgentAction", "CallbackTask", "ConsoleSession",
     "Agency", "AppendOnlyError", "Base", "Booking", "ChannelIdentity", "Citizen", "Complaint",
-    "ComplaintTransition", "DailyCounter", "Disruption", "DispatchRun", "DispatchStop", "Driver",
-    "FareAttribute", "FareRule", "Operator", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
+    "ComplaintTransition", "ConversationEvent", "DailyCounter", "Disruption", "DispatchRun", "DispatchStop", "Driver",
+    "FareAttribute", "FareRule", "Handoff", "Operator", "OutboundMessage", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
     "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "Stop",
     "StopTime", "StudentShuttleSignup", "Subscription", "Trip", "UTCDateTime", "Vehicle",
     "VehiclePosition", "utcnow",

@@ -1,0 +1,127 @@
+"""The dispatch board (/console/dispatch?date=YYYY-MM-DD): every vehicle's run of the day on
+a timeline (`bot.console.timeline`), the day's totals, the demand bookings not yet on any
+run, each run's stops with a link to the driver's printable run sheet, and a date picker.
+
+Any signed-in agent may look; re-planning the day (POST /console/dispatch/replan, the
+OR-Tools planner through `backend.services.dispatch_plans.plan_day`) is a supervisor's,
+carries the session's CSRF token and is written to the audit log. A refused re-plan (a
+day in the past, a plan failing validation) writes nothing and says why.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query
+from fastapi.responses import Response
+
+from backend.localtime import local_now
+from backend.services import dispatch_plans, dispatch_sheets
+from backend.services.dispatch_plans import DayPlan
+from backend.services.dispatch_sheets import DayBoard
+from bot.console import texts
+from bot.console.actions import attempt, back
+from bot.console.rendering import render
+from bot.console.security import ConsoleDep, ConsoleError, ConsoleRoute, FormDep
+from bot.console.timeline import day_timeline
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/console", tags=["console"], route_class=ConsoleRoute, include_in_schema=False)
+
+DayParam = Annotated[str, Query(alias="date", max_length=10)]
+DayField = Annotated[str, Form(alias="date", max_length=10)]
+
+
+def parse_day(value: str, *, today: date | None = None) -> date:
+    """`2026-11-21` -> that day; empty -> today; anything else is refused."""
+    if not value.strip():
+        return today or local_now().date()
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConsoleError(422, texts.say("bad_day")) from None
+
+
+def month_day(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def day_words(day: date) -> str:
+    """`11月21日 星期六`."""
+    return f"{month_day(day)} {texts.WEEKDAYS[day.weekday()]}"
+
+
+def totals(board: DayBoard) -> dict[str, int]:
+    bookings = {s.booking_id for sheet in board.runs for s in sheet.stops if s.booking_id}
+    return {
+        "vehicles": len({sheet.vehicle for sheet in board.runs}),
+        "riders": sum(sheet.riders for sheet in board.runs),
+        "bookings": len(bookings),
+        "parcels": sum(sheet.parcel_count for sheet in board.runs),
+        "waiting": len(board.waiting),
+    }
+
+
+def day_links(day: date, today: date) -> list[tuple[str, date, bool]]:
+    """(label, date, is the day shown) for the chips beside the date picker."""
+    return [
+        (texts.TEXTS["prev_day"], day - timedelta(days=1), False),
+        (texts.TEXTS["today"], today, day == today),
+        (texts.TEXTS["tomorrow"], today + timedelta(days=1), day == today + timedelta(days=1)),
+        (texts.TEXTS["next_day"], day + timedelta(days=1), False),
+    ]
+
+
+@router.get("/dispatch")
+def dispatch_board(console: ConsoleDep, day: DayParam = "") -> Response:
+    now = local_now()
+    today = now.date()
+    shown = parse_day(day, today=today)
+    board = dispatch_sheets.day_board(console.db, day=shown)
+    context: dict[str, Any] = {
+        **console.page("dispatch"),
+        "day": shown,
+        "day_words": day_words(shown),
+        "day_links": day_links(shown, today),
+        "board": board,
+        "totals": totals(board),
+        "timeline": day_timeline(board.runs, now=now),
+        "can_replan": console.is_supervisor and shown >= today,
+    }
+    return render("console/dispatch.html", context)
+
+
+@router.post("/dispatch/replan")
+def replan(console: FormDep, day: DayField = "") -> Response:
+    console.require_supervisor()
+    shown = parse_day(day)
+
+    def act() -> DayPlan:
+        result = dispatch_plans.plan_day(console.db, day=shown, created_by=console.username)
+        console.audit(
+            "dispatch_replan",
+            f"dispatch:{shown.isoformat()}",
+            runs=len(result.runs),
+            unserved=len(result.unserved),
+            seconds=round(result.seconds, 1),
+        )
+        return result
+
+    result = attempt(console, act)
+    if result is not None:
+        logger.info("%s re-planned %s: %d runs", console.username, shown, len(result.runs))
+        console.flash(
+            texts.say(
+                "replanned",
+                day=month_day(shown),
+                runs=len({run.vehicle_id for run in result.runs}),
+                seconds=f"{result.seconds:.1f}",
+            )
+        )
+        waiting = dispatch_sheets.day_board(console.db, day=shown).waiting
+        if waiting:
+            console.flash(texts.say("replan_waiting", n=len(waiting)))
+    return back(f"/console/dispatch?date={shown.isoformat()}")

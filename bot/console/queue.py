@@ -1,0 +1,177 @@
+"""The live queue page (/console): conversations waiting for a person, the ones this agent
+holds, a conversation's transcript, and the actions on it (claim, reply on the citizen's
+channel, hand back to the bot, close), plus the callbacks owed to hotline callers.
+
+The waiting list and the open transcript are HTML fragments under /console/live/ that
+bot/static/console.js fetches every few seconds, so the page updates without a reload.
+Only the agent holding a conversation, or a supervisor, may answer or release it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Form
+from fastapi.responses import HTMLResponse, Response
+
+from backend.errors import Conflict
+from backend.localtime import local_now
+from backend.models import Citizen
+from backend.models.conversations import Handoff
+from backend.services import agent_queue, conversations
+from bot.console import texts
+from bot.console.actions import attempt, back, send_soon
+from bot.console.rendering import render, render_html
+from bot.console.security import Console, ConsoleDep, ConsoleRoute, FormDep
+from bot.deps import RuntimeDep
+
+router = APIRouter(prefix="/console", tags=["console"], route_class=ConsoleRoute, include_in_schema=False)
+
+NoteField = Annotated[str, Form(max_length=500)]
+
+
+def _lists(console: Console) -> dict[str, Any]:
+    now = local_now()
+    db = console.db
+    claimed = agent_queue.queue_entries(db, statuses=("claimed",), now=now)
+    return {
+        "waiting": agent_queue.queue_entries(db, statuses=("waiting",), now=now),
+        "mine": [e for e in claimed if e.handoff.claimed_by == console.username],
+        "others": [e for e in claimed if e.handoff.claimed_by != console.username],
+        "csrf_token": console.csrf_token,
+        "names": console.names(),
+        "now": now,
+    }
+
+
+def _conversation(console: Console, handoff_id: int) -> dict[str, Any]:
+    handoff = conversations.get_handoff(console.db, handoff_id=handoff_id)
+    holder = handoff.status == "claimed" and (handoff.claimed_by == console.username or console.is_supervisor)
+    return {
+        "handoff": handoff,
+        "citizen": console.db.get(Citizen, handoff.citizen_id) if handoff.citizen_id else None,
+        "events": conversations.transcript(console.db, conversation_id=handoff.conversation_id),
+        "can_claim": handoff.status == "waiting",
+        "can_reply": holder,
+        "can_release": holder or handoff.status == "waiting",
+        "reply_key": secrets.token_urlsafe(16),
+    }
+
+
+@router.get("")
+def queue_page(console: ConsoleDep, h: int | None = None) -> Response:
+    context = {**console.page("queue"), **_lists(console)}
+    context["selected"] = _conversation(console, h) if h is not None else None
+    context["selected_id"] = h
+    context["callbacks"] = agent_queue.list_callbacks(console.db)
+    return render("console/queue.html", context)
+
+
+@router.get("/live/queue")
+def live_queue(console: ConsoleDep, h: int | None = None) -> HTMLResponse:
+    return HTMLResponse(render_html("console/_queue_lists.html", {**_lists(console), "selected_id": h}))
+
+
+@router.get("/live/handoffs/{handoff_id}")
+def live_transcript(handoff_id: int, console: ConsoleDep) -> HTMLResponse:
+    handoff = conversations.get_handoff(console.db, handoff_id=handoff_id)
+    events = conversations.transcript(console.db, conversation_id=handoff.conversation_id)
+    context = {"events": events, "handoff": handoff, "names": console.names()}
+    return HTMLResponse(render_html("console/_transcript.html", context))
+
+
+@router.post("/handoffs/{handoff_id}/claim")
+def claim(handoff_id: int, console: FormDep) -> Response:
+    def act() -> Handoff:
+        handoff = agent_queue.claim(console.db, handoff_id=handoff_id, agent=console.username)
+        console.audit("claim_handoff", f"handoff:{handoff_id}", conversation=handoff.conversation_id)
+        return handoff
+
+    if attempt(console, act) is not None:
+        console.flash(texts.say("claimed"))
+    return back(f"/console?h={handoff_id}")
+
+
+@router.post("/handoffs/{handoff_id}/reply")
+def reply(
+    handoff_id: int,
+    console: FormDep,
+    runtime: RuntimeDep,
+    background: BackgroundTasks,
+    text: Annotated[str, Form(max_length=2000)] = "",
+    reply_key: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    def act() -> agent_queue.AgentReply:
+        result = agent_queue.reply(
+            console.db,
+            handoff_id=handoff_id,
+            agent=console.username,
+            text=text,
+            reply_key=reply_key,
+            may_override=console.is_supervisor,
+        )
+        if not result.duplicate:
+            outbound_id = result.outbound.id if result.outbound else None
+            console.audit("reply", f"handoff:{handoff_id}", route=result.route, outbound_id=outbound_id)
+        return result
+
+    result = attempt(console, act)
+    if result is not None:
+        console.flash(texts.ROUTE_LABELS[result.route])
+        send_soon(background, runtime, result.outbound)
+    return back(f"/console?h={handoff_id}")
+
+
+@router.post("/handoffs/{handoff_id}/return")
+def hand_back(handoff_id: int, console: FormDep, note: NoteField = "") -> Response:
+    def act() -> Handoff:
+        _check_release(console, handoff_id)
+        handoff = conversations.return_handoff(
+            console.db, handoff_id=handoff_id, agent=console.username, note=note.strip() or None
+        )
+        console.audit("return_handoff", f"handoff:{handoff_id}", note=note.strip())
+        return handoff
+
+    if attempt(console, act) is not None:
+        console.flash(texts.say("returned"))
+    return back("/console")
+
+
+@router.post("/handoffs/{handoff_id}/close")
+def close(handoff_id: int, console: FormDep, note: NoteField = "") -> Response:
+    def act() -> Handoff:
+        _check_release(console, handoff_id)
+        handoff = conversations.close_handoff(
+            console.db, handoff_id=handoff_id, agent=console.username, note=note.strip() or None
+        )
+        console.audit("close_handoff", f"handoff:{handoff_id}", note=note.strip())
+        return handoff
+
+    if attempt(console, act) is not None:
+        console.flash(texts.say("closed"))
+    return back("/console")
+
+
+@router.post("/callbacks/{callback_id}/done")
+def callback_done(callback_id: int, console: FormDep, outcome: NoteField = "") -> Response:
+    def act() -> object:
+        task = agent_queue.complete_callback(
+            console.db, callback_id=callback_id, agent=console.username, outcome=outcome
+        )
+        console.audit("callback_done", f"callback:{callback_id}", outcome=outcome.strip())
+        return task
+
+    if attempt(console, act) is not None:
+        console.flash(texts.say("callback_done"))
+    return back("/console")
+
+
+def _check_release(console: Console, handoff_id: int) -> None:
+    """A waiting conversation may be released by anyone; a claimed one by its holder or a supervisor."""
+    handoff = conversations.get_handoff(console.db, handoff_id=handoff_id)
+    if handoff.status == "claimed":
+        agent_queue.check_holder(handoff, agent=console.username, may_override=console.is_supervisor)
+    elif handoff.status != "waiting":
+        status = texts.HANDOFF_STATUS_LABELS.get(handoff.status, handoff.status)
+        raise Conflict(texts.say("handoff_over", status=status))

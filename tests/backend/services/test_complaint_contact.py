@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from backend.models import Complaint
+from backend.services import complaint_contact, complaints, conversations, notices
+from backend.services.citizens import citizen_for_sender, find_by_mobile
+from backend.services.notices import NoticePolicy
+from tests.conftest import NOW
+
+
+def resolved(session: Session, **fields: object) -> Complaint:
+    values: dict[str, object] = {
+        "category": "fare",
+        "description": "灵地到县城多收了两块钱",
+        "now": NOW,
+        **fields,
+    }
+    complaint = complaints.open_complaint(session, **values)  # type: ignore[arg-type]
+    complaints.transition_complaint(
+        session, ticket_id=complaint.id, to_state="resolved", by="lin", resolution="已退还两元车费", now=NOW
+    )
+    return complaint
+
+
+def test_the_resolution_reaches_a_phone_only_complainant_by_sms(session: Session) -> None:
+    complaint = resolved(session, contact_phone="13905981234")
+    sent = complaint_contact.send_resolution(
+        session, complaint=complaint, transition=complaint.transitions[-1], now=NOW
+    )
+    assert sent is not None
+    assert (sent.channel, sent.to, sent.kind) == ("sms", "13905981234", "complaint_status")
+    assert "已退还两元车费" in sent.body and complaint.id in sent.body
+    citizen = find_by_mobile(session, mobile="13905981234")
+    assert citizen is not None and sent.citizen_id == citizen.id
+    again = complaint_contact.send_resolution(
+        session, complaint=complaint, transition=complaint.transitions[-1], now=NOW
+    )
+    assert again is sent
+
+
+def test_nobody_to_tell_without_a_citizen_or_number(session: Session) -> None:
+    complaint = resolved(session)
+    assert (
+        complaint_contact.send_resolution(session, complaint=complaint, transition=complaint.transitions[-1])
+        is None
+    )
+    assert complaint_contact.ask_follow_up(session, complaint=complaint) is None
+
+
+def test_the_follow_up_goes_to_wechat_for_a_wechat_citizen_once_per_round(session: Session) -> None:
+    citizen = citizen_for_sender(session, channel="wechat", external_id="oQl_77")
+    complaint = resolved(session, citizen_id=citizen.id)
+    policy = NoticePolicy(wechat_enabled=True, quiet_hours=None)
+    previous = notices.notice_policy()
+    notices.configure_notices(policy)
+    try:
+        first = complaint_contact.ask_follow_up(session, complaint=complaint, now=NOW)
+        assert first is not None and (first.channel, first.to) == ("wechat", "oQl_77")
+        assert complaint_contact.ask_follow_up(session, complaint=complaint, now=NOW) is first
+        complaints.record_follow_up(session, ticket_id=complaint.id, satisfaction=1, by="lin", now=NOW)
+        complaints.transition_complaint(
+            session, ticket_id=complaint.id, to_state="in_progress", by="lin", now=NOW
+        )
+        complaints.transition_complaint(
+            session,
+            ticket_id=complaint.id,
+            to_state="resolved",
+            by="lin",
+            resolution="再次核实后退款",
+            now=NOW,
+        )
+        second = complaint_contact.ask_follow_up(session, complaint=complaint, now=NOW)
+        assert second is not None and second.id != first.id
+        assert complaint_contact.follow_up_asked(session, complaint=complaint) is second
+    finally:
+        notices.configure_notices(previous)
+
+
+def test_answers_since_reads_every_channel_of_the_complainant(session: Session) -> None:
+    citizen = citizen_for_sender(session, channel="wechat", external_id="oQl_77")
+    complaint = resolved(session, citizen_id=citizen.id, contact_phone="13905981234")
+    for conversation_id, channel, sender, text, minutes in (
+        ("wechat:oQl_77", "wechat", "oQl_77", "以前说的", -5),
+        ("wechat:oQl_77", "wechat", "oQl_77", "4分", 5),
+        ("sms:+8613905981234", "sms", "+8613905981234", "满意", 6),
+        ("sms:13900000000", "sms", "13900000000", "别人的话", 7),
+    ):
+        conversations.record_event(
+            session,
+            conversation_id=conversation_id,
+            channel=channel,
+            sender=sender,
+            type="user",
+            text=text,
+            ts=NOW + timedelta(minutes=minutes),
+        )
+    answers = complaint_contact.answers_since(session, complaint=complaint, since=NOW)
+    assert [a.text for a in answers] == ["4分", "满意"]
