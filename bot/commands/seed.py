@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from backend.seed import load_pilot
-
 from bot.config import load_settings
 from bot.runtime import build_runtime
 
