@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from backend.localtime import local_now
 from backend.services import conversations
 from bot.state.base import LockTimeout, StateStore
-from channels.messages import Button, Message, Reply
+from channels.messages import Button, Media, Message, Reply
 from dialogs import texts
 from dialogs.context import TurnContext
 from dialogs.policy import DialogPolicy
@@ -124,7 +124,7 @@ class Processor:
                     parse_with,
                     event=message.event,
                     location=location,
-                    media=tuple(m.url or m.media_id or m.kind for m in message.media),
+                    media=tuple(media_item(m) for m in message.media),
                 )
                 ctx.flush_prefix()
             ctx.mark_fallback()
@@ -151,7 +151,7 @@ class Processor:
         if message.event:
             data["event"] = message.event
         if message.media:
-            data["media"] = [{"kind": m.kind, "url": m.url, "media_id": m.media_id} for m in message.media]
+            data["media"] = [media_item(m) for m in message.media]
         if quiet:
             data["during_handoff"] = True
         conversations.record_event(
@@ -167,6 +167,13 @@ class Processor:
                 ctx.session, type="bot", text=reply.text, action=reply.action, data=encode(reply), ts=ctx.now,
                 **common,
             )  # fmt: skip
+
+
+def media_item(media: Media) -> dict[str, str]:
+    """A picture or recording as the dialogs and the complaint keep it: its kind, and its
+    url and/or media_id."""
+    item = {"kind": media.kind, "url": media.url, "media_id": media.media_id}
+    return {key: value for key, value in item.items() if value}
 
 
 def dedup_key(message: Message) -> str | None:

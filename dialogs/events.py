@@ -80,16 +80,18 @@ def location(ctx: TurnContext, where: tuple[float, float]) -> Parse:
     return Parse(text=name, intent="inform", confidence=1.0, entities=(Entity("place", name),))
 
 
-def media(ctx: TurnContext, items: tuple[str, ...], *, recording: bool) -> None:
-    """A picture or a recording: kept with a complaint under way, else acknowledged."""
+def media(ctx: TurnContext, items: tuple[dict[str, str], ...], *, recording: bool) -> None:
+    """A picture or a recording ({"kind", "url"/"media_id"}): kept with a complaint under
+    way (open_complaint stores it on the ticket), else acknowledged."""
     state = ctx.tracker.active
     ctx.prefix("media_received")
     if state is not None and state.name == "complaint":
-        if recording and items:
-            state.slots["_recording"] = items[-1]
+        tape = items[-1].get("url") if recording and items else None
+        if tape:
+            state.slots["_recording"] = tape
             state.slots.setdefault("description", ctx.text("recorded_story"))
-        else:
-            state.slots.setdefault("_media", []).extend(items)
+        elif not recording:
+            state.slots.setdefault("_media", []).extend(dict(item) for item in items)
         filling.proceed(ctx, FORMS[state.name], state)
     elif state is not None:
         filling.ask_current(ctx)

@@ -1,9 +1,10 @@
 """The policy: given the tracker and what the citizen just sent, pick what happens next.
 
 In order: a hand-off in progress keeps the bot quiet; channel events (subscribe, menu
-clicks, a call starting) and shared locations; a numbered option answers what was
-offered; control words (取消/算了, 帮助/菜单, 0/转人工) work everywhere; then the NLU
-parse, told which slot was just asked. Inside a form, a new task pauses the form (it is
+clicks, a call starting) and shared locations; a score (5 / 满意) answers a pending
+complaint follow-up (回访); a numbered option answers what was offered; control words
+(取消/算了, 帮助/菜单, 0/转人工) work everywhere; then the NLU parse, told which slot was
+just asked. Inside a form, a new task pauses the form (it is
 resumed when the new one ends), a correction changes the form's values, anything else
 answers the question. Outside a form, a task starts its form; the rest is small talk or
 the menu, and two failed turns offer a person.
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from backend.services import conversations
-from dialogs import events, filling
+from dialogs import events, filling, follow_up
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
 from dialogs.handoff import hand_off, offer_person
@@ -68,9 +69,10 @@ class DialogPolicy:
         *,
         event: str | None = None,
         location: tuple[float, float] | None = None,
-        media: tuple[str, ...] = (),
+        media: tuple[dict[str, str], ...] = (),
     ) -> Parse | None:
-        """Handle one inbound message; replies go to `ctx`. Returns the parse used, if any."""
+        """Handle one inbound message; replies go to `ctx`. Returns the parse used, if any.
+        `media`: pictures or a recording, each {"kind", "url" and/or "media_id"}."""
         if ctx.channel == "sms":
             events.sms_opt_in(ctx, opting_out=event == "opt_out")
         if event == "opt_out":
@@ -88,6 +90,8 @@ class DialogPolicy:
 
     def _text(self, ctx: TurnContext, text: str, parse_with: Parser) -> Parse:
         tracker = ctx.tracker
+        if follow_up.answer(ctx, text):
+            return Parse.plain(text, intent="inform")
         option = tracker.choose(text) if tracker.options else None
         purpose = tracker.options_for
         tracker.clear_options()

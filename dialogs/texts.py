@@ -176,6 +176,11 @@ TEXTS: dict[str, T] = {
         "订单{id}改为{when}，{trip}，{people}，对吗？",
     ),
     "booking_changed": T("改好了！订单{id}：{line}。", "已改好，订单{id}：{line}。"),
+    "booking_changed_dispatched": T(
+        "改好了！订单{id}：{line}。已重新派车：{when}在{origin}上车，车牌{plate}，司机{driver}。",
+        "已改好，订单{id}，{when}在{origin}上车，车牌{plate}，司机{driver}。",
+        "改好了。订单{id}。{when}在{origin}上车，车牌{plate}，司机{driver}。",
+    ),
     "booking_requested": T(
         "订单{id}：{line}，正在安排车辆，派车后会通知您。", "订单{id}：{line}，正在派车。"
     ),
@@ -304,6 +309,16 @@ TEXTS: dict[str, T] = {
     "ticket_unknown": T("没有找到您的工单{id}，请核对工单号。", "没有工单{id}，请核对。"),
     "complaint_progress": T(
         "工单{id}：目前{state}，{due}前办结。{reply}", "工单{id}：{state}，{due}前办结。{reply}"
+    ),
+    "follow_up_thanks": T(
+        "谢谢您的评价！工单{id}的回访已记录：{score}分。还有什么可以帮您，请直接说。",
+        "谢谢评价！工单{id}已记录{score}分。",
+        "谢谢您的评价，工单{id}记录为{score}分。",
+    ),
+    "follow_up_reopened": T(
+        "很抱歉没能让您满意。工单{id}已重新办理，我们会尽快再联系您。",
+        "抱歉没让您满意，工单{id}已重新办理，会尽快联系您。",
+        "很抱歉没能让您满意。工单{id}已经重新办理，我们会尽快再联系您。",
     ),
 }
 

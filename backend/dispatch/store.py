@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ from backend.dispatch.model import PICKUP, Consignment, Plan, Problem, Request, 
 from backend.dispatch.travel import PlacePoint, TravelTimes, make_travel
 from backend.localtime import local_tz, to_local
 from backend.models import Booking, DispatchRun, DispatchStop, Driver, Parcel, Place, Vehicle
+from backend.services import assignment_notices
 
 logger = logging.getLogger(__name__)
 
@@ -215,11 +217,15 @@ def save_day(
     vehicles: set[str] | None = None,
     created_by: str = "system",
     now: datetime | None = None,
+    told: Collection[str] = (),
 ) -> list[DispatchRun]:
     """Write `plan` for `vehicles` (default: all of the day's vehicles): their runs' stops
     replaced, bookings served set `assigned` with the planned pick-up, bookings no longer
-    served put back to `requested`. Returns the runs written."""
+    served put back to `requested`. Every rider whose vehicle, driver or pick-up time is
+    new or changed gets a 派车 notice, except those in `told` (the caller tells them).
+    Returns the runs written."""
     plates = set(problem.vehicles) if vehicles is None else vehicles
+    before = assignment_notices.snapshot(day.bookings.values())
     existing: dict[int, list[DispatchRun]] = defaultdict(list)
     for run in session.scalars(
         select(DispatchRun)
@@ -262,6 +268,9 @@ def save_day(
                 None,
             )
     session.flush()
+    assignment_notices.tell_assignments(
+        session, before=before, bookings=day.bookings.values(), told=told, now=now
+    )
     return written
 
 

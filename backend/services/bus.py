@@ -4,10 +4,10 @@ and last bus of a day, the fare, the lines at a place and a line's timetable.
 Places are resolved through the gazetteer and covered by their stops (see bus_network).
 A departure is a trip that calls at an origin stop and later at a destination stop on a
 day its service runs: the traveller boards at the trip's first origin stop and alights
-at the first destination stop after it. When today has no more departures the next days
-are searched (up to a week). Real-time estimates and vehicle positions (bus_live),
-disruptions (bus_disruptions) and timetables (bus_timetable) are re-exported here, so
-callers need only this module.
+at the first destination stop after it. When today has fewer departures left than asked
+for, the next service days' first ones fill the list (searching up to a week ahead).
+Real-time estimates and vehicle positions (bus_live), disruptions (bus_disruptions) and
+timetables (bus_timetable) are re-exported here, so callers need only this module.
 """
 
 from __future__ import annotations
@@ -213,9 +213,9 @@ class _Journey:
 def next_departures(
     session: Session, *, origin: str, destination: str, after: datetime | None = None, limit: int = 5
 ) -> list[Departure]:
-    """The next departures from `origin` to `destination` at or after `after` (default now).
-
-    Today's remaining departures; if there are none, those of the next day with service.
+    """The next `limit` departures from `origin` to `destination` at or after `after`
+    (default now): today's remaining ones, topped up with the first departures of the
+    following service days (up to a week ahead) when today has fewer than `limit` left.
     """
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit 应在 1 到 {MAX_LIMIT} 之间。")
@@ -224,9 +224,9 @@ def next_departures(
     today = moment.date()
     found = journey.on(today - timedelta(days=1), moment) + journey.on(today, moment)
     for offset in range(1, LOOKAHEAD_DAYS + 1):
-        if found:
+        if len(found) >= limit:
             break
-        found = journey.on(today + timedelta(days=offset), moment)
+        found += journey.on(today + timedelta(days=offset), moment)
     if not found:
         raise NotFound(
             f"从{journey.origin.name}到{journey.destination.name}最近{LOOKAHEAD_DAYS}天都没有班车。",

@@ -5,16 +5,18 @@
 A ticket registered by phone with only a contact number gets its citizen found or
 created from that number, so the answer still reaches them. The follow-up question is
 asked once per round of handling: a ticket reopened and resolved again is asked again.
-`answers_since` shows the agent what the citizen wrote back on any of their channels.
+`pending_follow_up` tells the dialogs that a citizen's "5" or "满意" answers such a
+question; `answers_since` shows the agent what the citizen wrote back on any channel.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backend.localtime import local_now
 from backend.models import ChannelIdentity, Citizen, Complaint, ComplaintTransition
 from backend.models.conversations import ConversationEvent
 from backend.models.outbound import OutboundMessage
@@ -23,6 +25,9 @@ from backend.services.notice_texts import SIGN
 from backend.services.notices import notify
 
 FOLLOW_UP_QUESTION = "您对处理结果满意吗？请回复1到5打分，5分最满意，1分最不满意。"
+FOLLOW_UP_KEY = "complaint_followup"
+ANSWER_WITHIN = timedelta(days=7)  # an answer later than this is not taken as the score
+ASKED_STATUSES = ("queued", "sending", "sent")  # not failed or suppressed: those never arrived
 
 
 def citizen_to_tell(session: Session, complaint: Complaint) -> int | None:
@@ -62,11 +67,10 @@ def ask_follow_up(
     citizen_id = citizen_to_tell(session, complaint)
     if citizen_id is None:
         return None
-    round_no = sum(1 for t in complaint.transitions if t.to_state == "resolved")
     return notify(
         session,
         citizen_id=citizen_id,
-        event_key=f"complaint_followup:{complaint.id}:{round_no}",
+        event_key=f"{FOLLOW_UP_KEY}:{complaint.id}:{_round(complaint)}",
         kind="complaint_followup",
         text_short=f"{SIGN}工单{complaint.id}已办结。{FOLLOW_UP_QUESTION}",
         text_rich=f"满意度回访\n工单号：{complaint.id}\n{FOLLOW_UP_QUESTION}",
@@ -83,6 +87,35 @@ def follow_up_asked(session: Session, *, complaint: Complaint) -> OutboundMessag
         .limit(1)
     )
     return session.scalars(stmt).first()
+
+
+def pending_follow_up(session: Session, *, citizen_id: int, now: datetime | None = None) -> Complaint | None:
+    """The ticket whose satisfaction question this citizen was sent within the last week
+    and has not answered yet (still `resolved`, in the round the question was about),
+    the most recently asked first; None when nothing waits for their score."""
+    now = now or local_now()
+    stmt = (
+        select(OutboundMessage.event_key)
+        .where(
+            OutboundMessage.citizen_id == citizen_id,
+            OutboundMessage.kind == FOLLOW_UP_KEY,
+            OutboundMessage.status.in_(ASKED_STATUSES),
+            OutboundMessage.created_at >= now - ANSWER_WITHIN,
+            OutboundMessage.created_at <= now,
+        )
+        .order_by(OutboundMessage.id.desc())
+    )
+    for event_key in session.scalars(stmt):
+        _kind, ticket_id, round_no = event_key.split(":")
+        complaint = session.get(Complaint, ticket_id)
+        if complaint is not None and complaint.state == "resolved" and str(_round(complaint)) == round_no:
+            return complaint
+    return None
+
+
+def _round(complaint: Complaint) -> int:
+    """Which round of handling the ticket is in: how many times it was resolved."""
+    return sum(1 for t in complaint.transitions if t.to_state == "resolved")
 
 
 def answers_since(

@@ -2,10 +2,12 @@
 
 A ticket is written in full before anything is said back to the citizen: its number
 (`C` + date + 3 digits), its deadlines in working days (first response, resolution) and
-the first transition (None -> received) in the caller's transaction. Everything is checked
-first, so a refused complaint writes nothing. An unknown place is kept as written rather
-than refused: a complaint is never lost over a misspelled village. The workflow steps live
-in `complaints_workflow`, the statistics in `complaint_stats`; both are re-exported here.
+the first transition (None -> received) in the caller's transaction, with any pictures
+(`media`: kind plus url and/or media_id) and phone recording sent with it. Everything is
+checked first, so a refused complaint writes nothing. An unknown place is kept as written
+rather than refused: a complaint is never lost over a misspelled village. The workflow
+steps live in `complaints_workflow`, the statistics in `complaint_stats`; both are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import re
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
@@ -71,6 +74,9 @@ PLATE_RE = re.compile(
 )
 _PLATE_NOISE = re.compile(r"[\s.·•・\-]")
 FUTURE_SLACK = timedelta(minutes=10)
+MEDIA_KINDS = ("image", "voice", "recording", "video", "file")
+MAX_MEDIA = 20
+MAX_URL = 500
 
 
 def normalise_category(category: str) -> str:
@@ -104,13 +110,17 @@ def open_complaint(
     route: str | None = None,
     place: str | None = None,
     occurred_at: datetime | None = None,
+    media: list[dict[str, str]] | None = None,
+    recording_url: str | None = None,
     kind: str = "complaint",
     by: str = "citizen",
     now: datetime | None = None,
     first_response_days: int = DEFAULT_FIRST_RESPONSE_DAYS,
     resolution_days: int = DEFAULT_RESOLUTION_DAYS,
 ) -> Complaint:
-    """Register a complaint or suggestion (state `received`) and return it."""
+    """Register a complaint or suggestion (state `received`) and return it. `media`: the
+    pictures sent with it, each {"kind": "image", "url": ..., "media_id": ...} (url or
+    media_id or both); `recording_url`: the hotline recording of the citizen's words."""
     now = now or local_now()
     code = normalise_category(category)
     if kind not in KINDS:
@@ -131,6 +141,8 @@ def open_complaint(
         raise InvalidInput("请注明登记人", field="by")
     if occurred_at is not None and (occurred_at.tzinfo is None or occurred_at > now + FUTURE_SLACK):
         raise InvalidInput("发生时间不对：需要带时区，且不能晚于现在", field="occurred_at")
+    attachments = _check_media(media)
+    recording = _check_url(recording_url, "recording_url") if recording_url is not None else None
     place_name, township = _place_and_township(session, place, booking)
     complaint = Complaint(
         id=next_id(session, prefix="C", moment=now),
@@ -147,7 +159,8 @@ def open_complaint(
         place=place_name,
         township=township,
         occurred_at=occurred_at,
-        media=[],
+        media=attachments,
+        recording_url=recording,
         created_at=now,
         first_response_due=add_working_days(now, first_response_days),
         resolution_due=add_working_days(now, resolution_days),
@@ -235,6 +248,39 @@ def _check_lengths(**fields: tuple[str | None, int]) -> None:
     for name, (value, limit) in fields.items():
         if value is not None and len(value.strip()) > limit:
             raise InvalidInput(f"{name} 太长了（最多 {limit} 个字）", field=name)
+
+
+def _check_url(value: Any, field: str) -> str:
+    url = value.strip() if isinstance(value, str) else ""
+    if not url.startswith(("http://", "https://")) or len(url) > MAX_URL:
+        raise InvalidInput(f"{field} 应是 http(s) 地址，且不超过 {MAX_URL} 个字符", field=field)
+    return url
+
+
+def _check_media(media: Any) -> list[dict[str, str]]:
+    """Pictures as stored on the ticket: a list of {kind, url?, media_id?}, nothing else."""
+    if media is None:
+        return []
+    if not isinstance(media, list) or len(media) > MAX_MEDIA:
+        raise InvalidInput(f"附件应是列表，最多 {MAX_MEDIA} 个", field="media")
+    checked = []
+    for item in media:
+        if not isinstance(item, dict) or not set(item) <= {"kind", "url", "media_id"}:
+            raise InvalidInput("每个附件只能有 kind、url、media_id 三项", field="media")
+        kind, url, media_id = item.get("kind"), item.get("url"), item.get("media_id")
+        if kind not in MEDIA_KINDS:
+            raise InvalidInput(f"附件类型应是 {'、'.join(MEDIA_KINDS)} 之一", field="media")
+        if url is None and media_id is None:
+            raise InvalidInput("附件需要 url 或 media_id", field="media")
+        entry = {"kind": kind}
+        if url is not None:
+            entry["url"] = _check_url(url, "media")
+        if media_id is not None:
+            if not isinstance(media_id, str) or not media_id.strip() or len(media_id) > MAX_URL:
+                raise InvalidInput(f"附件的 media_id 不能为空，且不超过 {MAX_URL} 个字符", field="media")
+            entry["media_id"] = media_id.strip()
+        checked.append(entry)
+    return checked
 
 
 def _place_and_township(

@@ -1,8 +1,9 @@
 """Dispatch of demand-responsive rides and charters: `dispatch_window` takes the requests
 (status `requested`) whose pick-up falls in a window, plans runs with dispatch_plan, and
 records each run (DispatchRun + its DispatchStops, who planned it and when) while marking
-the bookings `assigned` with vehicle, driver and planned pick-up. Requests that cannot be
-served stay `requested` and come back in `DispatchResult.unassigned` with a reason.
+the bookings `assigned` with vehicle, driver and planned pick-up (each rider gets a 派车
+notice). Requests that cannot be served stay `requested` and come back in
+`DispatchResult.unassigned` with a reason.
 
 Vehicles considered: every in-service vehicle with a driver bound to it (Driver.vehicle_id);
 runs planned earlier (not cancelled) block their vehicle and driver. `release_booking`
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from backend.errors import InvalidInput
 from backend.localtime import local_now, local_tz, to_local
 from backend.models import Booking, DispatchRun, DispatchStop, Driver, Place, Vehicle
+from backend.services import assignment_notices
 from backend.services.dispatch_plan import Candidate, Planner, Request, RunPlan, span_between
 
 logger = logging.getLogger(__name__)
@@ -82,9 +84,11 @@ def dispatch_window(
         else:
             assigned[booking.id] = run
     by_id = {b.id: b for b in bookings}
+    before = assignment_notices.snapshot(bookings)
     for plan in planner.runs:
         result.runs.append(_record(session, plan, by_id, created_by, now))
     session.flush()
+    assignment_notices.tell_assignments(session, before=before, bookings=bookings, now=now)
     logger.info(
         "dispatch %s..%s by %s: %d runs, %d unassigned",
         start.isoformat(),

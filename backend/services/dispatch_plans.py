@@ -1,7 +1,9 @@
 """Dispatch as services (客货邮 runs): plan a whole service day with the OR-Tools planner,
 place one demand-responsive booking into the day's runs live (the confirmation names
 the planned pick-up, vehicle and driver), check a ride before booking it, accept a
-counter-offer, and cancel a ride so that its run gets shorter.
+counter-offer, change a ride (改签: it is placed again, or the change is refused with the
+nearest times) and cancel one so that its run gets shorter. `change_ride` and
+`cancel_ride` take any booking, so the dialogs and the operator API call only them.
 
 Everything goes through `backend.dispatch`; the runs are stored as DispatchRun /
 DispatchStop rows and bookings become `assigned` with their planned pick-up. Refusals
@@ -134,9 +136,13 @@ def _offers(day: Day, offers: Offers, booking_id: str) -> Placement:
     return Placement(booking_id, False, offer_before=at(offers.before), offer_after=at(offers.after))
 
 
-def dispatch_booking(session: Session, *, booking_id: str, now: datetime | None = None) -> Placement:
+def dispatch_booking(
+    session: Session, *, booking_id: str, now: datetime | None = None, tell_rider: bool = True
+) -> Placement:
     """Insert a `requested` demand booking into its day's runs and mark it `assigned`; when
-    it cannot be served in its window, nothing is written and the counter-offers come back."""
+    it cannot be served in its window, nothing is written and the counter-offers come back.
+    The rider gets a 派车 notice unless `tell_rider` is False (the caller tells them);
+    riders whose pick-up moved to make room always get one."""
     now = now or local_now()
     booking = rides.get_booking(session, booking_id)
     if booking.kind != "demand":
@@ -167,6 +173,7 @@ def dispatch_booking(session: Session, *, booking_id: str, now: datetime | None 
         vehicles={outcome.vehicle},
         created_by="live",
         now=now,
+        told=() if tell_rider else (booking.id,),
     )
     session.expire(booking, ["vehicle", "driver"])
     logger.info("booking %s placed on %s at %s", booking.id, outcome.vehicle, booking.planned_pickup)
@@ -176,11 +183,14 @@ def dispatch_booking(session: Session, *, booking_id: str, now: datetime | None 
 _STATUS_WORDS = {"cancelled": "取消", "completed": "完成"}
 
 
-def confirm_ride(session: Session, *, booking_id: str, now: datetime | None = None) -> Placement:
+def confirm_ride(
+    session: Session, *, booking_id: str, now: datetime | None = None, tell_rider: bool = False
+) -> Placement:
     """`dispatch_booking` for the booking dialog: a ride that cannot be served in its window
     is refused with CapacityExceeded (field "time", the offers in ISO) whose message names
-    the nearest times that can be, so the dialog asks again: 8点的车满了，8点40可以吗?"""
-    placement = dispatch_booking(session, booking_id=booking_id, now=now)
+    the nearest times that can be, so the dialog asks again: 8点的车满了，8点40可以吗?
+    The dialog's reply names the vehicle, so no 派车 notice unless `tell_rider`."""
+    placement = dispatch_booking(session, booking_id=booking_id, now=now, tell_rider=tell_rider)
     if placement.placed:
         return placement
     booking = rides.get_booking(session, booking_id)
@@ -245,6 +255,35 @@ def accept_offer(
     return dispatch_booking(session, booking_id=booking_id, now=now)
 
 
+def change_ride(
+    session: Session,
+    *,
+    booking_id: str,
+    citizen_id: int | None = None,
+    pickup_time: datetime | None = None,
+    passengers: int | None = None,
+    now: datetime | None = None,
+    tell_rider: bool = True,
+) -> Booking:
+    """Change any booking's time or head count (rides.change_booking). A demand ride that
+    was on a run is taken off it (the run is re-timed) and placed again, so the booking
+    names its new planned pick-up (a 派车 notice unless `tell_rider` is False: the dialog
+    says it); when it cannot be placed, CapacityExceeded (field "time", the offers in
+    ISO, as from `confirm_ride`) and the change is undone."""
+    now = now or local_now()
+    booking = rides.get_booking(session, booking_id)
+    was_on = _run_of(booking)
+    with session.begin_nested():
+        changed = rides.change_booking(
+            session, booking_id=booking_id, citizen_id=citizen_id, pickup_time=pickup_time,
+            passengers=passengers, now=now,
+        )  # fmt: skip
+        if was_on is not None:
+            _shorten(session, *was_on, now=now)
+            confirm_ride(session, booking_id=changed.id, now=now, tell_rider=tell_rider)
+    return changed
+
+
 def cancel_ride(
     session: Session,
     *,
@@ -253,18 +292,30 @@ def cancel_ride(
     reason: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Cancel a booking (rides.cancel_booking frees its seats) and shorten the run it was on."""
+    """Cancel any booking (rides.cancel_booking frees its seats); a demand ride that was on
+    a run is taken off it and the run is re-timed, so it gets shorter."""
     now = now or local_now()
     booking = rides.get_booking(session, booking_id)
-    plate = booking.vehicle.plate if booking.status == "assigned" and booking.vehicle else None
-    day = to_local(booking.pickup_time).date()
+    was_on = _run_of(booking)
     cancelled = rides.cancel_booking(
         session, booking_id=booking_id, citizen_id=citizen_id, reason=reason, now=now
     )
-    if plate is not None:
-        config, travel = _config(), _travel(session)
-        current = load_day(session, day=day, config=config, travel=travel, lock=True)
-        if plate in current.plan.runs:
-            shorter = retime(current.problem, current.plan, plate, travel, config)
-            save_day(session, current, current.problem, shorter, vehicles={plate}, created_by="live", now=now)
+    if was_on is not None:
+        _shorten(session, *was_on, now=now)
     return cancelled
+
+
+def _run_of(booking: Booking) -> tuple[date, str] | None:
+    """(service day, vehicle plate) of the run a demand ride is on, or None."""
+    if booking.kind != "demand" or booking.status != "assigned" or booking.vehicle is None:
+        return None
+    return to_local(booking.pickup_time).date(), booking.vehicle.plate
+
+
+def _shorten(session: Session, day: date, plate: str, *, now: datetime) -> None:
+    """Re-time the run of `plate` on `day` after a rider left it."""
+    config, travel = _config(), _travel(session)
+    current = load_day(session, day=day, config=config, travel=travel, lock=True)
+    if plate in current.plan.runs:
+        shorter = retime(current.problem, current.plan, plate, travel, config)
+        save_day(session, current, current.problem, shorter, vehicles={plate}, created_by="live", now=now)

@@ -3,9 +3,11 @@ SMS (plain, no links, a numbered answer where one is expected) and a fuller one 
 WeChat, each with the event key that makes it idempotent. Each function writes the
 notice through `notices.notify` and returns it (None when there is nobody to tell).
 
-Callers: booking confirmed (dialogs, after `book_ride`), vehicle and driver assigned
-(dispatch), vehicle approaching (booking or arrival subscription), service disruption
-(per subscriber), complaint state changed and the follow-up question (complaint workflow).
+Callers: booking confirmed (the operator API: in a conversation the dialog's reply is the
+confirmation), vehicle and driver assigned (`assignment_notices`, from dispatch), vehicle
+approaching (`arrival_watch`: a booking or an arrival subscription), service disruption
+(`disruption_notices`, per citizen concerned), complaint state changed
+(`complaint_notices`) and the follow-up question (`complaint_contact`).
 """
 
 from __future__ import annotations
@@ -40,7 +42,9 @@ def _when(moment: datetime) -> str:
 def booking_confirmed(session: Session, *, booking: Booking, now: datetime | None = None) -> OutboundMessage:
     trip = f"{_when(booking.pickup_time)}从{booking.origin}到{booking.destination}，{booking.passengers}人"
     short = f"{SIGN}预约成功：{trip}。单号{booking.id}。要取消请回复“取消{booking.id}”。"
-    rich = f"预约成功\n行程：{trip}\n单号：{booking.id}\n派车后会再通知您车牌和司机电话。"
+    rich = f"预约成功\n行程：{trip}\n单号：{booking.id}"
+    if booking.kind != "seat":
+        rich += "\n派车后会再通知您车牌和司机电话。"
     return notify(
         session,
         citizen_id=booking.citizen_id,
@@ -53,18 +57,23 @@ def booking_confirmed(session: Session, *, booking: Booking, now: datetime | Non
 
 
 def vehicle_assigned(
-    session: Session, *, booking: Booking, now: datetime | None = None
+    session: Session, *, booking: Booking, changed: bool = False, now: datetime | None = None
 ) -> OutboundMessage | None:
+    """派车 (or, `changed`, 派车有变动); one notice per vehicle, driver and pick-up time."""
     if booking.vehicle is None or booking.driver is None:
         return None
     pickup = booking.planned_pickup or booking.pickup_time
     who = f"车牌{booking.vehicle.plate}，司机{booking.driver.name}，电话{booking.driver.phone}"
-    short = f"{SIGN}单号{booking.id}已派车：{who}，约{_when(pickup)}到{booking.origin}接您。"
-    rich = f"已为您派车\n单号：{booking.id}\n{who}\n预计{_when(pickup)}到{booking.origin}接您，请提前到路边等候。"
+    done, title = ("派车有变动", "派车有变动") if changed else ("已派车", "已为您派车")
+    short = f"{SIGN}单号{booking.id}{done}：{who}，约{_when(pickup)}到{booking.origin}接您。"
+    rich = (
+        f"{title}\n单号：{booking.id}\n{who}\n预计{_when(pickup)}到{booking.origin}接您，请提前到路边等候。"
+    )
+    moment = f"{to_local(pickup):%Y%m%d%H%M}"
     return notify(
         session,
         citizen_id=booking.citizen_id,
-        event_key=f"vehicle_assigned:{booking.id}:{booking.vehicle_id}:{booking.driver_id}",
+        event_key=f"vehicle_assigned:{booking.id}:{booking.vehicle_id}:{booking.driver_id}:{moment}",
         kind="vehicle_assigned",
         text_short=short,
         text_rich=rich,
@@ -73,9 +82,11 @@ def vehicle_assigned(
 
 
 def vehicle_approaching(
-    session: Session, *, booking: Booking, minutes: int, now: datetime | None = None
+    session: Session, *, booking: Booking, minutes: int, plate: str | None = None, now: datetime | None = None
 ) -> OutboundMessage:
-    plate = f"（{booking.vehicle.plate}）" if booking.vehicle else ""
+    """车辆即将到达 for a booked ride, once per booking; `plate` when it is not the booking's own."""
+    plate = plate or (booking.vehicle.plate if booking.vehicle else None)
+    plate = f"（{plate}）" if plate else ""
     short = f"{SIGN}您预约的车{plate}约{minutes}分钟后到{booking.origin}，请准备上车。"
     return notify(
         session,
@@ -129,9 +140,16 @@ def service_disruption(
 
 
 def complaint_status(
-    session: Session, *, complaint: Complaint, transition: ComplaintTransition, now: datetime | None = None
+    session: Session,
+    *,
+    complaint: Complaint,
+    transition: ComplaintTransition,
+    citizen_id: int | None = None,
+    now: datetime | None = None,
 ) -> OutboundMessage | None:
-    if complaint.citizen_id is None:
+    """The ticket's new state, to `citizen_id` (default: the ticket's own citizen)."""
+    citizen_id = citizen_id if citizen_id is not None else complaint.citizen_id
+    if citizen_id is None:
         return None
     state = STATE_WORDS.get(transition.to_state, transition.to_state)
     short = f"{SIGN}您的工单{complaint.id}{state}。"
@@ -141,7 +159,7 @@ def complaint_status(
         rich += f"\n处理结果：{complaint.resolution}"
     return notify(
         session,
-        citizen_id=complaint.citizen_id,
+        citizen_id=citizen_id,
         event_key=f"complaint_status:{complaint.id}:{transition.id}",
         kind="complaint_status",
         text_short=short[:500],

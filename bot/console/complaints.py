@@ -1,8 +1,9 @@
 """Complaint pages: the list with filters (/console/complaints) and one ticket
 (/console/complaints/{id}) with the citizen's words, the related booking, vehicle and
 driver, the deadlines with time left, the full transition log, and a form for each
-step the workflow allows from the current state. Resolving sends the reply to the
-citizen; the follow-up asks for a score on the citizen's channel and records the answer.
+step the workflow allows from the current state. Every step the citizen should hear
+about is told on their channel (`complaint_notices`; resolving sends the reply); the
+follow-up asks for a score on the citizen's channel and records the answer.
 
 Closing (结案), reopening by hand and re-assigning an assigned ticket are a supervisor's.
 """
@@ -18,7 +19,7 @@ from sqlalchemy import select
 from backend.localtime import local_now
 from backend.models import Booking, Complaint, Driver, Place, Vehicle
 from backend.services import agents as agent_service
-from backend.services import complaint_contact
+from backend.services import complaint_contact, complaint_notices
 from backend.services import complaints as service
 from backend.services.complaints_workflow import OPEN_STATES, STATES, allowed_next
 from bot.console import texts
@@ -142,17 +143,15 @@ def transition(
     moved = attempt(console, act)
     if moved is not None:
         console.flash(texts.say("transitioned", ticket=moved.id, state=texts.STATE_LABELS[moved.state]))
+        sent = complaint_notices.tell_new_state(console.db, complaint=moved)  # 办结: the reply
         if moved.state == "resolved":
-            sent = complaint_contact.send_resolution(
-                console.db, complaint=moved, transition=moved.transitions[-1]
-            )
             if sent is not None and sent.status != "suppressed":
                 console.flash(
                     texts.say("resolution_sent", channel=texts.CHANNEL_LABELS.get(sent.channel, sent.channel))
                 )
             else:
                 console.flash(texts.say("resolution_unsent"))
-            send_soon(background, runtime, sent)
+        send_soon(background, runtime, sent)
     return back(f"/console/complaints/{complaint.id}")
 
 
@@ -183,6 +182,7 @@ def record_follow_up(
     ticket_id: str,
     console: FormDep,
     runtime: RuntimeDep,
+    background: BackgroundTasks,
     satisfaction: Annotated[str, Form(max_length=2)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
@@ -208,6 +208,7 @@ def record_follow_up(
     if done is not None:
         key = "follow_up_reopened" if done.state == "reopened" else "follow_up_recorded"
         console.flash(texts.say(key, score=score))
+        send_soon(background, runtime, complaint_notices.tell_new_state(console.db, complaint=done))
     return back(f"/console/complaints/{complaint.id}")
 
 

@@ -1,6 +1,11 @@
 """Operator API for ride bookings and charters: book for a citizen (by id or mobile),
 read a booking in the shape of CONTRACTS.md §6, change, cancel, list a citizen's
-bookings. Everything is personal data, so every endpoint is behind OperatorDep.
+bookings. Changes and cancellations go through `dispatch_plans` (as in the dialogs): a
+demand ride on a run is placed again after a change (409 with `offers` when no vehicle
+can come then) and its run is re-timed; the rider placed again hears the new vehicle and
+time (a 派车 notice from dispatch). A booking or charter made here is confirmed to the
+citizen by a notice on their channel (they did not talk to the bot). Everything is
+personal data, so every endpoint is behind OperatorDep.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from sqlalchemy.orm import Session
 from backend.errors import InvalidInput
 from backend.localtime import to_local
 from backend.models import Booking, Citizen
-from backend.services import charters, citizens, rides
+from backend.services import charters, citizens, dispatch_plans, notice_texts, rides
 from bot.deps import OperatorDep, SessionDep
 
 router = APIRouter(prefix="/api", tags=["bookings"])
@@ -140,6 +145,7 @@ def create_booking(body: BookingIn, session: SessionDep, _operator: OperatorDep)
         contact_phone=body.contact_phone,
         request_key=body.request_key,
     )
+    notice_texts.booking_confirmed(session, booking=booking)  # they did not talk to the bot: tell them
     return booking_out(booking)
 
 
@@ -152,7 +158,7 @@ def read_booking(booking_id: str, session: SessionDep, _operator: OperatorDep) -
 def change_booking(
     booking_id: str, body: ChangeIn, session: SessionDep, _operator: OperatorDep
 ) -> BookingOut:
-    booking = rides.change_booking(
+    booking = dispatch_plans.change_ride(
         session,
         booking_id=booking_id,
         citizen_id=body.citizen_id,
@@ -167,7 +173,7 @@ def cancel_booking(
     booking_id: str, session: SessionDep, _operator: OperatorDep, body: CancelIn | None = None
 ) -> BookingOut:
     body = body or CancelIn()
-    booking = rides.cancel_booking(
+    booking = dispatch_plans.cancel_ride(
         session, booking_id=booking_id, citizen_id=body.citizen_id, reason=body.reason
     )
     return booking_out(booking)
@@ -202,4 +208,5 @@ def create_charter(body: CharterIn, session: SessionDep, _operator: OperatorDep)
         contact_phone=body.contact_phone,
         request_key=body.request_key,
     )
+    notice_texts.booking_confirmed(session, booking=booking)
     return CharterOut(**booking_out(booking).model_dump(), quote=booking.details["quote"])

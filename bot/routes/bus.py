@@ -1,6 +1,7 @@
 """Bus API: departures between two places, lines and their timetables, arrival estimates and
 disruption notices are public (timetable facts, no sign-in); vehicles report their
-positions through `POST /api/bus/positions`, which needs the operator token.
+positions through `POST /api/bus/positions`, which needs the operator token (a position
+near a rider's pick-up or a subscriber's stop tells them, through `arrival_watch`).
 
 Unknown places answer 404 with the name and the closest gazetteer guesses
 (CONTRACTS.md §6); times are given as "HH:MM" and as ISO 8601 with offset.
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import local_tz, to_local
 from backend.models import Route
+from backend.services import arrival_watch
 from backend.services import bus as service
 from bot.deps import OperatorDep, SessionDep
 
@@ -256,6 +258,7 @@ def disruptions(
 @router.post("/positions", status_code=201)
 def report_position(body: PositionIn, session: SessionDep, _operator: OperatorDep) -> PositionOut:
     position = service.record_position(session, **body.model_dump())
+    arrival_watch.watch_position(session, position=position)  # 车辆即将到达 to riders and subscribers
     return PositionOut(
         id=position.id,
         plate=service.normalize_plate(body.plate),

@@ -1,7 +1,9 @@
 """Operator API for the 12328 complaint workflow: register a ticket, read it with its
 history, move it through the workflow (派单, 办结, 回访 ...), search the queue, escalate
 overdue tickets, and the statistics. Everything is behind OperatorDep (personal data).
-Deadlines come from the settings (`COMPLAINT_*_WORKING_DAYS`)."""
+Deadlines come from the settings (`COMPLAINT_*_WORKING_DAYS`). Each step the citizen should
+hear about (派单, 处理中, 升级, 办结 with the reply, 结案, 重新办理) is told to them on their
+channel through `complaint_notices`."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from backend.localtime import local_now, to_local
 from backend.models import Complaint
+from backend.services import complaint_notices
 from backend.services import complaints as service
 from backend.services.complaints_workflow import OPEN_STATES, STATE_LABELS, allowed_next
 from bot.deps import OperatorDep, RuntimeDep, SessionDep
@@ -205,7 +208,10 @@ def complaint_stats(
 @router.post("/escalate-overdue")
 def escalate_overdue(session: SessionDep, _operator: OperatorDep) -> list[str]:
     """Escalate every open ticket past a deadline (for a scheduler); returns their ids."""
-    return [c.id for c in service.escalate_overdue(session)]
+    escalated = service.escalate_overdue(session)
+    for complaint in escalated:
+        complaint_notices.tell_new_state(session, complaint=complaint)
+    return [c.id for c in escalated]
 
 
 @router.get("/{ticket_id}")
@@ -227,6 +233,7 @@ def transition(
         resolution=body.resolution,
         resolution_days=runtime.settings.complaint_resolution_working_days,
     )
+    complaint_notices.tell_new_state(session, complaint=complaint)
     return complaint_out(complaint)
 
 
@@ -242,4 +249,5 @@ def follow_up(
         note=body.note,
         resolution_days=runtime.settings.complaint_resolution_working_days,
     )
+    complaint_notices.tell_new_state(session, complaint=complaint)  # reopened when not satisfied
     return complaint_out(complaint)

@@ -1,6 +1,11 @@
 """Forms about a booking the citizen already has: cancel it, change its time or head
 count (改签), or ask where the vehicle is and who drives it.
 
+Cancelling and changing go through `dispatch_plans` (cancel_ride / change_ride), so a
+demand ride's run is re-timed and a changed ride is put on a run again: the answer names
+its new pick-up time, or, when no vehicle can come then, the nearest times that can and
+the time is asked again (8点的车满了，8点40可以吗?).
+
 Which booking: the number when the citizen says it; otherwise their active bookings,
 narrowed by any day or place they mention; one left is taken, several are offered as
 numbered options (1 11月21日08:00 嵩口镇→清流县城 2人 …), none ends the form politely.
@@ -11,14 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
-from backend.errors import NotFound
+from backend.errors import CapacityExceeded, NotFound
 from backend.localtime import to_local
 from backend.models import Booking
-from backend.services import rides
+from backend.services import dispatch_plans, rides
 from backend.services import rides_checks as checks
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
-from dialogs.forms.rides import PASSENGERS, TIME, booking_card, booking_line
+from dialogs.forms.rides import PASSENGERS, TIME, booking_card, booking_line, say_dispatched
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
@@ -90,7 +95,7 @@ class CancelBooking(BookingForm):
         return [("确认取消", "affirm"), ("不取消", "deny")]
 
     def submit(self, ctx: TurnContext, state: FormState) -> None:
-        booking = rides.cancel_booking(
+        booking = dispatch_plans.cancel_ride(
             ctx.session, booking_id=state.slots["booking"], citizen_id=ctx.citizen().id, now=ctx.now
         )
         ctx.log("booking_cancelled", booking_id=booking.id)
@@ -106,11 +111,14 @@ class ChangeBooking(BookingForm):
         if "booking" not in state.slots:
             return [BOOKING]
         value = state.slots.get("time")
-        if value is None and state.slots.get("passengers") is None:
+        if value is None and (state.slots.get("passengers") is None or state.slots.get("_retime")):
             return [TIME]
         return []
 
     def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
+        if slot.name == "time" and state.slots.get("_retime"):
+            ctx.say("ask_time")  # after the offers: 可以改到06:08出发 …
+            return
         if slot.name == "time":
             booking = self.booking(ctx, state)
             ctx.say("ask_change_what", id=booking.id, line=booking_line(ctx, booking))
@@ -144,15 +152,23 @@ class ChangeBooking(BookingForm):
         )
 
     def submit(self, ctx: TurnContext, state: FormState) -> None:
-        booking = rides.change_booking(
-            ctx.session,
-            booking_id=state.slots["booking"],
-            citizen_id=ctx.citizen().id,
-            pickup_time=self.moment(state, "time"),
-            passengers=state.slots.get("passengers"),
-            now=ctx.now,
-        )
+        try:
+            booking = dispatch_plans.change_ride(
+                ctx.session,
+                booking_id=state.slots["booking"],
+                citizen_id=ctx.citizen().id,
+                pickup_time=self.moment(state, "time"),
+                passengers=state.slots.get("passengers"),
+                now=ctx.now,
+                tell_rider=False,  # the answer names the new pick-up, vehicle and driver
+            )
+        except CapacityExceeded as exc:
+            if exc.details.get("field") == "time":  # no vehicle then: the offers, and the time again
+                state.slots["_retime"] = True
+            raise
         ctx.log("booking_changed", booking_id=booking.id)
+        if say_dispatched(ctx, booking, "booking_changed_dispatched"):
+            return
         ctx.say("booking_changed", id=booking.id, line=booking_line(ctx, booking), card=booking_card(booking))
 
 

@@ -3,8 +3,9 @@
 A complaint needs what happened, its category (guessed from the words when they say it:
 超速 -> 安全, 多收钱 -> 票价 …, else offered as numbered options), when (may be skipped),
 a vehicle, line or booking if there is one (may be skipped) and a contact. It is read
-back, then `open_complaint` writes the ticket with its first transition; only after the
-turn's unit of work commits does the citizen hear the ticket number and the deadline.
+back, then `open_complaint` writes the ticket with its first transition and any pictures
+or hotline recording sent during the form; only after the turn's unit of work commits
+does the citizen hear the ticket number and the deadline.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 from typing import Any, ClassVar
 
 from backend.errors import BackendError, NotFound
-from backend.models import Complaint as ComplaintModel
 from backend.services import complaints, rides
 from backend.services.complaints_workflow import STATE_LABELS
 from dialogs.context import TurnContext
@@ -138,10 +138,11 @@ class Complaint(Form):
             plate=ref.get("plate"),
             route=ref.get("route"),
             occurred_at=self.moment(state, "time"),
+            media=s.get("_media") or None,
+            recording_url=s.get("_recording"),
             kind="complaint",
             now=ctx.now,
         )
-        attach_media(ticket, s.get("_media") or [], s.get("_recording"))
         ctx.log("complaint_opened", ticket_id=ticket.id, category=ticket.category)
         ctx.say(
             "complaint_opened",
@@ -155,15 +156,6 @@ class Complaint(Form):
                 "deadline": ticket.resolution_due.isoformat(),
             },
         )
-
-
-def attach_media(ticket: ComplaintModel, media: list[str], recording: str | None) -> None:
-    """Pictures and a phone recording sent during the complaint go onto the ticket (the
-    service has no parameter for them yet; set before the unit of work commits)."""
-    if media:
-        ticket.media = [*ticket.media, *media]
-    if recording:
-        ticket.recording_url = recording[:500]
 
 
 def _route_in(state: FormState) -> str | None:

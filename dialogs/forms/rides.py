@@ -161,11 +161,17 @@ def say_booked(ctx: TurnContext, booking: Booking) -> None:
         price = f"约{money(booking.fare_total)}元" if booking.fare_total is not None else "待定"
         kind = charters.KIND_NAMES.get((booking.details or {}).get("vehicle_kind", ""), "车辆")
         ctx.say("charter_booked", card=booking_card(booking), price=price, vehicle=kind, **values)
-    elif booking.status == "assigned" and booking.planned_pickup and booking.vehicle and booking.driver:
-        ctx.say(
-            "ride_dispatched", card=booking_card(booking), when=when_text(booking.planned_pickup, ctx.now, ctx.style),
-            origin=booking.origin, plate=booking.vehicle.plate, driver=f"{booking.driver.name} {booking.driver.phone}",
-            **values,
-        )  # fmt: skip
-    else:
+    elif not say_dispatched(ctx, booking, "ride_dispatched"):
         ctx.say("ride_booked_demand", card=booking_card(booking), **values)
+
+
+def say_dispatched(ctx: TurnContext, booking: Booking, key: str) -> bool:
+    """Say `key` with the planned pick-up, vehicle and driver; False when it is not on a run."""
+    if booking.status != "assigned" or not (booking.planned_pickup and booking.vehicle and booking.driver):
+        return False
+    ctx.say(
+        key, card=booking_card(booking), id=booking.id, line=booking_line(ctx, booking),
+        when=when_text(booking.planned_pickup, ctx.now, ctx.style), origin=booking.origin,
+        plate=booking.vehicle.plate, driver=f"{booking.driver.name} {booking.driver.phone}",
+    )  # fmt: skip
+    return True

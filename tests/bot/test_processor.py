@@ -254,7 +254,9 @@ async def test_wechat_events_location_and_picture(processor: Processor) -> None:
     shown = await processor.handle(msg("oWx1", "", channel="wechat", event="image", media=(photo,)))
     assert "图片收到了" in said(shown)
     tracker = await processor.store.load_tracker("wechat:oWx1")
-    assert tracker is not None and tracker["active"]["slots"]["_media"] == ["https://mmbiz.example/pic1.jpg"]
+    assert tracker is not None and tracker["active"]["slots"]["_media"] == [
+        {"kind": "image", "url": "https://mmbiz.example/pic1.jpg"}
+    ]
 
 
 async def test_the_clock_is_the_processors(processor: Processor) -> None:
@@ -278,3 +280,22 @@ async def test_a_phone_recording_goes_onto_the_complaint(processor: Processor, s
     session.expire_all()
     ticket = session.scalars(select(Complaint).where(Complaint.contact_phone == caller)).one()
     assert (ticket.category, ticket.recording_url, ticket.channel) == ("vehicle", tape.url, "voice")
+
+
+async def test_pictures_sent_during_a_complaint_go_onto_the_ticket(
+    processor: Processor, session: Session
+) -> None:
+    await processor.handle(msg("oWx2", "我要投诉，司机开车一直打电话，太危险了", channel="wechat"))
+    photo = Media(kind="image", url="http://mmbiz.qpic.cn/abc.jpg", media_id="media_img_1")
+    await processor.handle(msg("oWx2", "", channel="wechat", event="image", media=(photo,)))
+    for answer in ("不记得", "没有", "不留"):
+        await processor.handle(msg("oWx2", answer, channel="wechat"))
+    done = said(await processor.handle(msg("oWx2", "1", channel="wechat")))
+    assert "工单号" in done
+    session.expire_all()
+    citizen = citizen_of(session, channel="wechat", sender="oWx2")
+    ticket = session.scalars(select(Complaint).where(Complaint.citizen_id == citizen)).one()
+    assert ticket.category == "safety"
+    assert ticket.media == [
+        {"kind": "image", "url": "http://mmbiz.qpic.cn/abc.jpg", "media_id": "media_img_1"}
+    ]

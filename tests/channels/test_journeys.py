@@ -1,6 +1,8 @@
 """Whole journeys through the real app, each channel driven as its platform drives it:
 one person books over WeChat and cancels by SMS, books by SMS and cancels on the
-hotline, books on the hotline and cancels over WeChat; the same citizen throughout."""
+hotline, books on the hotline and cancels over WeChat; the same citizen throughout.
+A complaint made by SMS is resolved, the follow-up question goes out by SMS and the
+texted score lands on the ticket."""
 
 from __future__ import annotations
 
@@ -14,11 +16,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.models import Booking, ChannelIdentity, Citizen, ConversationEvent
+from backend.models import Booking, ChannelIdentity, Citizen, Complaint, ConversationEvent
 from backend.models.outbound import OutboundMessage
+from backend.services import complaint_contact, complaints
 from bot.app import create_app
 from bot.config import TwilioSettings, WeChatSettings, load_settings
 from bot.runtime import Runtime, build_runtime
+from tests.conftest import NOW
 from tests.utils.conversation import make_processor, make_store, trained_nlu
 from tests.utils.twilio_gateway import Gateway
 from tests.utils.vendor_server import vendor_server
@@ -156,6 +160,32 @@ def test_one_person_books_and_cancels_across_three_channels(
         identities = session.execute(select(ChannelIdentity.channel, ChannelIdentity.citizen_id)).all()
     assert {channel for channel, _ in identities} == {"wechat", "sms", "voice"}
     assert len({citizen for _, citizen in identities}) == 1
+
+
+def test_a_complaint_by_sms_is_followed_up_by_sms_and_the_texted_score_recorded(
+    person: Person, sessions: sessionmaker[Session]
+) -> None:
+    person.texts("投诉：司机开车一直打电话，太危险了")
+    for answer in ("不记得", "没有"):
+        person.texts(answer)
+    assert "工单号" in person.texts("1")
+    with sessions() as session:
+        ticket = session.scalars(select(Complaint).where(Complaint.contact_phone == MOBILE)).one()
+        complaints.transition_complaint(
+            session,
+            ticket_id=ticket.id,
+            to_state="resolved",
+            by="agent-lin",
+            resolution="已约谈司机",
+            now=NOW,
+        )
+        asked = complaint_contact.ask_follow_up(session, complaint=ticket, now=NOW)
+        assert asked is not None and (asked.channel, asked.to) == ("sms", MOBILE)
+        session.commit()
+    assert f"工单{ticket.id}已记录5分" in person.texts("5")
+    with sessions() as session:
+        done = session.get(Complaint, ticket.id)
+        assert done is not None and (done.state, done.satisfaction) == ("followed_up", 5)
 
 
 def table_counts(sessions: sessionmaker[Session]) -> dict[str, int]:

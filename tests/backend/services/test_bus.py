@@ -60,6 +60,20 @@ def test_after_the_last_bus_the_next_day_is_searched(session: Session) -> None:
     assert {d.service_date for d in found} == {date(2026, 11, 21)}
 
 
+def test_the_last_buses_of_the_day_are_topped_up_with_tomorrows_first(session: Session) -> None:
+    found = bus.next_departures(
+        session, origin="嵩口", destination="县城", after=at("2026-11-20T16:00"), limit=3
+    )
+    assert [d.departure for d in found] == [
+        at("2026-11-20T16:24"),  # the last bus today
+        at("2026-11-21T06:39"),  # then tomorrow's first ones
+        found[2].departure,
+    ]
+    assert found[2].departure > at("2026-11-21T06:39") and found[2].service_date == date(2026, 11, 21)
+    week = bus.next_departures(session, origin="嵩口", destination="县城", after=NOW, limit=50)
+    assert len(week) == 50 and len({d.service_date for d in week}) > 2  # as many days as it takes
+
+
 def test_calendar_exceptions_remove_and_add_service(session: Session) -> None:
     session.add(ServiceException(service_id="DAILY", date=date(2026, 11, 21), exception_type=2))
     session.flush()

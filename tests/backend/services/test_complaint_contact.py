@@ -99,3 +99,38 @@ def test_answers_since_reads_every_channel_of_the_complainant(session: Session) 
         )
     answers = complaint_contact.answers_since(session, complaint=complaint, since=NOW)
     assert [a.text for a in answers] == ["4分", "满意"]
+
+
+def test_a_pending_follow_up_is_the_asked_ticket_until_it_is_answered(session: Session) -> None:
+    complaint = resolved(session, contact_phone="13905981235")
+    citizen = find_by_mobile(session, mobile="13905981235")
+    other = citizen_for_sender(session, channel="sms", external_id="13905981236")
+    assert citizen is None  # found (or made) from the number when the question is sent
+    asked = complaint_contact.ask_follow_up(session, complaint=complaint, now=NOW)
+    assert asked is not None and asked.status == "queued" and asked.citizen_id is not None
+    who = asked.citizen_id
+    later, too_late = NOW + timedelta(days=6), NOW + timedelta(days=8)
+    assert complaint_contact.pending_follow_up(session, citizen_id=who, now=later) is complaint
+    assert complaint_contact.pending_follow_up(session, citizen_id=who, now=too_late) is None
+    assert complaint_contact.pending_follow_up(session, citizen_id=other.id, now=NOW) is None
+    complaints.record_follow_up(session, ticket_id=complaint.id, satisfaction=2, by="citizen", now=NOW)
+    assert complaint.state == "reopened"
+    assert complaint_contact.pending_follow_up(session, citizen_id=who, now=NOW) is None
+    for step, resolution in (("in_progress", None), ("resolved", "已当面退款")):
+        complaints.transition_complaint(
+            session, ticket_id=complaint.id, to_state=step, by="lin", resolution=resolution, now=NOW
+        )
+    # resolved again, but not asked again yet
+    assert complaint_contact.pending_follow_up(session, citizen_id=who, now=NOW) is None
+    again = complaint_contact.ask_follow_up(session, complaint=complaint, now=NOW)
+    assert again is not None and again.id != asked.id
+    assert complaint_contact.pending_follow_up(session, citizen_id=who, now=NOW) is complaint
+
+
+def test_a_follow_up_that_never_went_out_waits_for_nothing(session: Session) -> None:
+    complaint = resolved(session, contact_phone="13905981237")
+    asked = complaint_contact.ask_follow_up(session, complaint=complaint, now=NOW)
+    assert asked is not None
+    asked.status = "suppressed"  # 退订: the question was never sent
+    session.flush()
+    assert complaint_contact.pending_follow_up(session, citizen_id=asked.citizen_id or 0, now=NOW) is None

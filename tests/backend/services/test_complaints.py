@@ -63,6 +63,26 @@ def test_open_complaint_writes_ticket_deadlines_and_first_transition(
     assert get_complaint(session, ticket_id=complaint.id.lower()) is complaint
 
 
+def test_pictures_and_a_recording_are_kept_on_the_ticket(session: Session) -> None:
+    photo = {"kind": "image", "url": " https://mmbiz.example/pic1.jpg ", "media_id": "media_img_1"}
+    complaint = open_complaint(
+        session,
+        category="vehicle",
+        description="车上座椅坏了",
+        channel="voice",
+        media=[photo, {"kind": "image", "media_id": "media_img_2"}],
+        recording_url="https://gateway.example/Recordings/RE1",
+        now=NOW,
+    )
+    assert complaint.media == [
+        {"kind": "image", "url": "https://mmbiz.example/pic1.jpg", "media_id": "media_img_1"},
+        {"kind": "image", "media_id": "media_img_2"},
+    ]
+    assert complaint.recording_url == "https://gateway.example/Recordings/RE1"
+    plain = open_complaint(session, category="vehicle", description="车上座椅坏了", now=NOW)
+    assert (plain.media, plain.recording_url) == ([], None)
+
+
 def test_ticket_numbers_follow_each_other(session: Session) -> None:
     first = open_complaint(session, category="fare", description="票价多收了两块钱", now=NOW)
     second = open_complaint(session, category="票价", description="没有给找零", now=NOW)
@@ -123,6 +143,16 @@ def test_suggestion(session: Session) -> None:
         ({"contact_phone": "0598-1234"}, InvalidInput, "手机号码"),
         ({"occurred_at": NOW + timedelta(days=1)}, InvalidInput, "发生时间"),
         ({"by": " "}, InvalidInput, "登记人"),
+        ({"recording_url": "ftp://gateway.example/RE1"}, InvalidInput, "recording_url"),
+        ({"recording_url": "https://gateway.example/" + "r" * 500}, InvalidInput, "500"),
+        ({"media": "https://mmbiz.example/pic1.jpg"}, InvalidInput, "附件应是列表"),
+        ({"media": ["https://mmbiz.example/pic1.jpg"]}, InvalidInput, "kind、url、media_id"),
+        ({"media": [{"kind": "image", "url": "https://x.example/a.jpg", "size": "1"}]}, InvalidInput, "三项"),
+        ({"media": [{"kind": "sticker", "url": "https://x.example/a.gif"}]}, InvalidInput, "附件类型"),
+        ({"media": [{"kind": "image"}]}, InvalidInput, "url 或 media_id"),
+        ({"media": [{"kind": "image", "url": "javascript:alert(1)"}]}, InvalidInput, "http"),
+        ({"media": [{"kind": "image", "media_id": "m" * 501}]}, InvalidInput, "media_id"),
+        ({"media": [{"kind": "image", "media_id": "m"}] * 21}, InvalidInput, "最多 20 个"),
     ],
 )
 def test_refused_complaints_write_nothing(

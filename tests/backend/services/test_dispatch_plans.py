@@ -1,6 +1,7 @@
 """Dispatch services on the pilot database: live placement with the planned pick-up,
-counter-offers and accepting one, cancellation shortening the run, whole-day re-planning,
-and bad input refused with nothing written."""
+counter-offers and accepting one, cancellation shortening the run, a change placed again
+(or undone with the offers), whole-day re-planning, and bad input refused with nothing
+written."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from backend.dispatch.config import DispatchConfig
 from backend.dispatch.store import load_day, travel_for
 from backend.dispatch.validator import validate
-from backend.errors import CapacityExceeded, IllegalTransition, InvalidInput, UnknownPlace
+from backend.errors import CapacityExceeded, IllegalTransition, InvalidInput, NotFound, UnknownPlace
 from backend.models import Booking, DispatchRun, DispatchStop, Vehicle
 from backend.services import citizens, dispatch_plans, rides
 from tests.conftest import NOW
@@ -33,9 +34,10 @@ def book(session: Session, mobile: str, **overrides: Any) -> Booking:
         "destination": "清流县城",
         "pickup_time": at(8),
         "passengers": 1,
+        "kind": "demand",
     }
     args.update(overrides)
-    return rides.book_ride(session, citizen_id=person.id, kind="demand", now=NOW, **args)
+    return rides.book_ride(session, citizen_id=person.id, now=NOW, **args)
 
 
 def written(session: Session) -> tuple[Any, ...]:
@@ -131,6 +133,81 @@ def test_cancelling_a_ride_shortens_its_run(session: Session, one_minibus: None)
     assert run.stops[0].planned_time >= first_pickup and [s.seq for s in run.stops] == [1, 2]
     dispatch_plans.cancel_ride(session, booking_id=first.id, now=NOW)
     assert session.scalars(select(DispatchStop)).all() == []
+
+
+def stops_of(session: Session, booking: Booking) -> list[DispatchStop]:
+    session.flush()
+    stmt = select(DispatchStop).where(DispatchStop.booking_id == booking.id).order_by(DispatchStop.seq)
+    return list(session.scalars(stmt))
+
+
+def test_cancelling_a_pooled_ride_brings_the_others_drop_off_forward(
+    session: Session, one_minibus: None
+) -> None:
+    first = book(session, "13905981030", origin="嵩口镇", destination="清流县城", pickup_time=at(8))
+    detour = book(session, "13905981031", origin="溪源村", destination="清流县城", pickup_time=at(7, 45))
+    for booking in (first, detour):
+        assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW).placed
+    arrival = stops_of(session, first)[-1].planned_time
+    dispatch_plans.cancel_ride(session, booking_id=detour.id, reason="不去了", now=NOW)
+    assert (detour.status, detour.planned_pickup, detour.vehicle_id) == ("cancelled", None, None)
+    assert stops_of(session, detour) == []
+    assert stops_of(session, first)[-1].planned_time < arrival  # no detour via 溪源村 any more
+    assert_day_valid(session)
+
+
+def test_changing_a_ride_places_it_again_and_shortens_its_old_run(
+    session: Session, one_minibus: None
+) -> None:
+    first = book(session, "13905981032", origin="嵩口镇", destination="清流县城", pickup_time=at(8))
+    moved = book(session, "13905981033", origin="溪源村", destination="清流县城", pickup_time=at(7, 45))
+    for booking in (first, moved):
+        assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW).placed
+    arrival = stops_of(session, first)[-1].planned_time
+    later = at(14) + timedelta(days=1)  # to Sunday: Saturday's run is only re-timed
+    changed = dispatch_plans.change_ride(
+        session, booking_id=moved.id, citizen_id=moved.citizen_id, pickup_time=later, passengers=2, now=NOW
+    )
+    assert changed is moved and (moved.status, moved.pickup_time, moved.passengers) == ("assigned", later, 2)
+    assert moved.planned_pickup is not None and later <= moved.planned_pickup <= later + timedelta(minutes=25)
+    assert moved.vehicle is not None and moved.driver is not None
+    pickup = stops_of(session, moved)[0]
+    assert (pickup.place, pickup.planned_time) == ("溪源村", moved.planned_pickup)
+    assert stops_of(session, first)[-1].planned_time < arrival
+    assert_day_valid(session)
+
+
+def test_a_change_that_cannot_be_placed_is_undone_with_the_offers(
+    session: Session, one_minibus: None
+) -> None:
+    group = book(session, "13905981034", passengers=9, pickup_time=at(10))
+    alone = book(session, "13905981035", pickup_time=at(8))
+    for booking in (group, alone):
+        assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW).placed
+    told = alone.planned_pickup
+    before = written(session)
+    with pytest.raises(CapacityExceeded, match="10:00的车都排满了，可以改到") as refusal:
+        dispatch_plans.change_ride(session, booking_id=alone.id, pickup_time=at(10), now=NOW)
+    assert refusal.value.details["field"] == "time" and refusal.value.details["offers"]
+    session.expire_all()
+    assert written(session) == before
+    assert (alone.status, alone.pickup_time, alone.planned_pickup) == ("assigned", at(8), told)
+
+
+def test_seats_and_unplaced_rides_change_and_cancel_without_a_run(session: Session) -> None:
+    seat = book(session, "13905981036", kind="seat", pickup_time=at(9, 30))
+    waiting = book(session, "13905981037", pickup_time=at(8))  # booked by an operator, not placed yet
+    before = written(session)
+    with pytest.raises(NotFound):
+        dispatch_plans.change_ride(session, booking_id=waiting.id, citizen_id=seat.citizen_id, passengers=2)
+    assert written(session) == before
+    dispatch_plans.change_ride(session, booking_id=seat.id, passengers=2, now=NOW)
+    dispatch_plans.change_ride(session, booking_id=waiting.id, pickup_time=at(9), now=NOW)
+    assert (seat.kind, seat.status, seat.passengers) == ("seat", "confirmed", 2)
+    assert (waiting.status, waiting.pickup_time, waiting.vehicle_id) == ("requested", at(9), None)
+    dispatch_plans.cancel_ride(session, booking_id=seat.id, now=NOW)
+    assert seat.status == "cancelled"
+    assert session.scalar(select(func.count()).select_from(DispatchRun)) == 0
 
 
 def test_replanning_the_day_assigns_everyone_and_keeps_told_times(session: Session) -> None:

@@ -1,6 +1,6 @@
 """Complaint pages: filters, the ticket page (citizen's words, related vehicle and driver,
 deadlines, history, the steps allowed from the current state), and working a ticket:
-the resolution reply and the follow-up question go out on the citizen's channel."""
+each step, the resolution reply and the follow-up question go out on the citizen's channel."""
 
 from __future__ import annotations
 
@@ -120,8 +120,15 @@ def test_resolving_sends_the_reply_and_the_follow_up_asks_on_the_citizens_channe
         },
     )
     assert "办结答复已发给群众（短信）" in flash(done.text)
-    reply = session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "complaint_status")).one()
-    assert (reply.channel, reply.to) == ("sms", "13905981234")
+    told = session.scalars(
+        select(OutboundMessage).where(OutboundMessage.kind == "complaint_status").order_by(OutboundMessage.id)
+    ).all()
+    assert [m.body for m in told[:2]] == [
+        f"【村通】您的工单{complaint.id}已派单处理。",
+        f"【村通】您的工单{complaint.id}正在处理。",
+    ]
+    reply = told[-1]
+    assert len(told) == 3 and (reply.channel, reply.to) == ("sms", "13905981234")
     assert "已约谈司机并扣分" in reply.body and complaint.id in reply.body
     asked = client.post(f"{url}/follow-up/ask", data={"csrf_token": token})
     assert flash(asked.text) == "回访问题已通过短信发出。"
@@ -145,6 +152,8 @@ def test_resolving_sends_the_reply_and_the_follow_up_asks_on_the_citizens_channe
         f"{url}/follow-up", data={"csrf_token": token, "satisfaction": "2", "note": "群众认为处罚太轻"}
     )
     assert "已重新办理" in flash(recorded.text)
+    reopened = session.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(1)).one()
+    assert reopened.body == f"【村通】您的工单{complaint.id}已重新处理。"
     session.refresh(complaint)
     assert (complaint.state, complaint.satisfaction) == ("reopened", 2)
     assert [t.to_state for t in complaint.transitions][-3:] == ["resolved", "followed_up", "reopened"]

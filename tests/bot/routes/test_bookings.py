@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
-from backend.models import Booking, Citizen
+from backend.models import Booking, Citizen, DispatchStop
+from backend.services import dispatch_plans
 
 BOOKING_KEYS = {
     "id",
@@ -151,6 +152,31 @@ def test_change_and_cancel(client: TestClient, auth: dict[str, str]) -> None:
     twice = client.post(f"{url}/cancel", headers=auth)
     assert twice.status_code == 409 and "已经取消" in twice.json()["detail"]
     assert client.patch(url, json={"passengers": 1}, headers=auth).status_code == 409
+
+
+def test_a_dispatched_ride_is_placed_again_after_a_change_and_its_run_freed_on_cancel(
+    client: TestClient, auth: dict[str, str], session: Session
+) -> None:
+    made = client.post(
+        "/api/bookings", json=demand(origin="溪源村", destination="县医院"), headers=auth
+    ).json()
+    assert dispatch_plans.dispatch_booking(session, booking_id=made["id"]).placed
+    session.commit()
+    url = f"/api/bookings/{made['id']}"
+    changed = client.patch(url, json={"time": tomorrow(14).isoformat()}, headers=auth)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["status"] == "assigned" and changed.json()["vehicle"] is not None
+    session.expire_all()
+    pickup = session.scalars(select(DispatchStop).where(DispatchStop.booking_id == made["id"])).first()
+    assert pickup is not None and tomorrow(14) <= pickup.planned_time <= tomorrow(14, 25)
+    refused = client.patch(url, json={"time": tomorrow(5, 30).isoformat()}, headers=auth)  # before any shift
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "capacity_exceeded" and refused.json()["offers"]
+    assert client.get(url, headers=auth).json() == changed.json()  # the refused change left nothing
+    cancelled = client.post(f"{url}/cancel", headers=auth)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    session.expire_all()
+    assert session.scalars(select(DispatchStop).where(DispatchStop.booking_id == made["id"])).all() == []
 
 
 def test_citizen_bookings_active_and_all(client: TestClient, auth: dict[str, str]) -> None:

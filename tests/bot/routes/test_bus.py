@@ -59,6 +59,14 @@ def test_a_naive_after_is_local_time(client: TestClient) -> None:
     assert found[0]["departure_iso"] == "2026-11-20T09:34:00+08:00"
 
 
+def test_after_the_last_bus_the_list_goes_on_with_tomorrows_first(client: TestClient) -> None:
+    found = client.get(
+        "/api/bus/departures", params={"from": "嵩口", "to": "县城", "after": "2026-11-20T16:00", "limit": 3}
+    ).json()
+    assert [d["service_date"] for d in found] == ["2026-11-20", "2026-11-21", "2026-11-21"]
+    assert [d["departure"] for d in found][:2] == ["16:24", "06:39"]
+
+
 def test_unknown_place_is_404_with_name_and_guesses(client: TestClient) -> None:
     response = client.get("/api/bus/departures", params={"from": "松", "to": "县城"})
     assert response.status_code == 404
