@@ -54,6 +54,7 @@ def build_runtime(
     prepare_database: bool = True,
 ) -> Runtime:
     set_local_tz(settings.tz_name)
+    check_redis(settings)  # first: a bad REDIS_URL leaves no database file behind
     engine = engine or make_engine(settings.database_url)
     try:
         check_connection(engine)
@@ -62,7 +63,6 @@ def build_runtime(
     runtime = Runtime(settings=settings, engine=engine, sessions=sessions or make_session_factory(engine))
     if prepare_database:
         prepare(runtime)
-    check_redis(settings)
     return runtime
 
 
