@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from twilio.twiml.messaging_response import MessagingResponse
 
-from channels.buttons import numbered
+from channels.buttons import text_blocks
 from channels.config import ChannelConfig
 from channels.errors import Rejected
 from channels.messages import Message, OnMessage, Reply
@@ -48,14 +48,7 @@ class SmsOutput:
         self._max_parts = max_parts
 
     def text(self, replies: list[Reply]) -> str:
-        blocks = []
-        for reply in replies:
-            lines = [reply.text.strip()] if reply.text.strip() else []
-            if reply.buttons:
-                lines.append(numbered(reply.buttons))
-            if lines:
-                blocks.append("\n".join(lines))
-        return "\n".join(blocks)
+        return "\n".join(text_blocks(replies))
 
     def parts(self, text: str) -> list[str]:
         return split_sms(text, max_parts=self._max_parts)

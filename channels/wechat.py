@@ -26,7 +26,7 @@ from wechatpy.client import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.replies import TextReply
 
-from channels.buttons import numbered
+from channels.buttons import text_blocks
 from channels.config import ChannelConfig
 from channels.errors import Rejected
 from channels.ledger.base import Ledger
@@ -111,14 +111,7 @@ class WeChatOutput:
 
 def render_text(replies: list[Reply]) -> str:
     """All replies as one text (a passive reply is a single message); buttons as numbered lines."""
-    blocks = []
-    for reply in replies:
-        lines = [reply.text.strip()] if reply.text.strip() else []
-        if reply.buttons:
-            lines.append(numbered(reply.buttons))
-        if lines:
-            blocks.append("\n".join(lines))
-    return _fit("\n\n".join(blocks), MAX_REPLY_BYTES)
+    return _fit("\n\n".join(text_blocks(replies)), MAX_REPLY_BYTES)
 
 
 def _fit(text: str, limit: int) -> str:

@@ -24,8 +24,7 @@ from backend.ids import next_id
 from backend.localtime import local_now
 from backend.models import Booking, Place, Vehicle
 from backend.services import rides_checks as checks
-from backend.services.places import resolve_place
-from backend.services.rides import contact_for, lock_citizen
+from backend.services.rides import contact_for, start_booking, trip_places
 from backend.services.travel import road_km, travel_time
 
 logger = logging.getLogger(__name__)
@@ -108,14 +107,12 @@ def book_charter(
 ) -> Booking:
     """Request a charter; the indicative quote is in `details["quote"]` and `fare_total`."""
     now = now or local_now()
-    citizen = lock_citizen(session, citizen_id)
-    if request_key:
-        earlier = checks.find_by_request_key(session, citizen_id=citizen_id, request_key=request_key)
-        if earlier is not None:
-            return earlier
-    start, end = resolve_place(session, origin), resolve_place(session, destination)
-    checks.check_places(start.name, end.name)
-    checks.check_time(pickup_time, now)
+    citizen, earlier = start_booking(session, citizen_id=citizen_id, request_key=request_key)
+    if earlier is not None:
+        return earlier
+    start, end = trip_places(
+        session, origin=origin, destination=destination, pickup_time=pickup_time, now=now
+    )
     kind = choose_kind(session, passengers, vehicle_kind)
     wait = None
     if return_time is not None:

@@ -44,6 +44,26 @@ def contact_for(citizen: Citizen, contact_phone: str | None) -> str | None:
     return validate_mobile(contact_phone) if contact_phone else citizen.mobile
 
 
+def start_booking(
+    session: Session, *, citizen_id: int, request_key: str | None
+) -> tuple[Citizen, Booking | None]:
+    """The citizen, row-locked, and the booking an earlier delivery of the same request made."""
+    citizen = lock_citizen(session, citizen_id)
+    if request_key:
+        return citizen, checks.find_by_request_key(session, citizen_id=citizen_id, request_key=request_key)
+    return citizen, None
+
+
+def trip_places(
+    session: Session, *, origin: str, destination: str, pickup_time: datetime, now: datetime
+) -> tuple[Place, Place]:
+    """Both places resolved, checked to differ, and the pick-up time checked."""
+    start, end = resolve_place(session, origin), resolve_place(session, destination)
+    checks.check_places(start.name, end.name)
+    checks.check_time(pickup_time, now)
+    return start, end
+
+
 def book_ride(
     session: Session,
     *,
@@ -64,14 +84,12 @@ def book_ride(
     now = now or local_now()
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"不支持的预约类型“{kind}”", field="kind", value=kind)
-    citizen = lock_citizen(session, citizen_id)
-    if request_key:
-        earlier = checks.find_by_request_key(session, citizen_id=citizen_id, request_key=request_key)
-        if earlier is not None:
-            return earlier
-    start, end = resolve_place(session, origin), resolve_place(session, destination)
-    checks.check_places(start.name, end.name)
-    checks.check_time(pickup_time, now)
+    citizen, earlier = start_booking(session, citizen_id=citizen_id, request_key=request_key)
+    if earlier is not None:
+        return earlier
+    start, end = trip_places(
+        session, origin=origin, destination=destination, pickup_time=pickup_time, now=now
+    )
     checks.check_passengers(passengers, checks.max_vehicle_seats(session))
     phone = contact_for(citizen, contact_phone)
     checks.check_duplicate(

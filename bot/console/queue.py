@@ -10,10 +10,11 @@ Only the agent holding a conversation, or a supervisor, may answer or release it
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, BackgroundTasks, Form
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
 from backend.localtime import local_now
@@ -29,6 +30,14 @@ from bot.deps import RuntimeDep
 router = APIRouter(prefix="/console", tags=["console"], route_class=ConsoleRoute, include_in_schema=False)
 
 NoteField = Annotated[str, Form(max_length=500)]
+
+
+class EndHandoff(Protocol):
+    """`conversations.return_handoff` or `conversations.close_handoff`."""
+
+    def __call__(
+        self, session: Session, *, handoff_id: int, agent: str, note: str | None = None
+    ) -> Handoff: ...
 
 
 def _lists(console: Console) -> dict[str, Any]:
@@ -125,31 +134,27 @@ def reply(
 
 @router.post("/handoffs/{handoff_id}/return")
 def hand_back(handoff_id: int, console: FormDep, note: NoteField = "") -> Response:
-    def act() -> Handoff:
-        _check_release(console, handoff_id)
-        handoff = conversations.return_handoff(
-            console.db, handoff_id=handoff_id, agent=console.username, note=note.strip() or None
-        )
-        console.audit("return_handoff", f"handoff:{handoff_id}", note=note.strip())
-        return handoff
-
-    if attempt(console, act) is not None:
-        console.flash(texts.say("returned"))
-    return back("/console")
+    return _release(console, handoff_id, note, conversations.return_handoff, "return_handoff", "returned")
 
 
 @router.post("/handoffs/{handoff_id}/close")
 def close(handoff_id: int, console: FormDep, note: NoteField = "") -> Response:
+    return _release(console, handoff_id, note, conversations.close_handoff, "close_handoff", "closed")
+
+
+def _release(
+    console: Console, handoff_id: int, note: str, end: EndHandoff, action: str, done: str
+) -> Response:
+    """Give a conversation back to the bot or close it (`end`), audited as `action`."""
+
     def act() -> Handoff:
         _check_release(console, handoff_id)
-        handoff = conversations.close_handoff(
-            console.db, handoff_id=handoff_id, agent=console.username, note=note.strip() or None
-        )
-        console.audit("close_handoff", f"handoff:{handoff_id}", note=note.strip())
+        handoff = end(console.db, handoff_id=handoff_id, agent=console.username, note=note.strip() or None)
+        console.audit(action, f"handoff:{handoff_id}", note=note.strip())
         return handoff
 
     if attempt(console, act) is not None:
-        console.flash(texts.say("closed"))
+        console.flash(texts.say(done))
     return back("/console")
 
 

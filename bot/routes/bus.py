@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy.orm import Session
 
 from backend.localtime import local_tz, to_local
-from backend.models import Route
+from backend.models import Disruption, Route
 from backend.services import arrival_watch
 from backend.services import bus as service
 from bot.deps import OperatorDep, SessionDep
@@ -241,18 +241,19 @@ def disruptions(
     route: Annotated[str | None, Query(description="线路，如 4路")] = None,
     place: Annotated[str | None, Query(description="地点，如 灵地")] = None,
 ) -> list[DisruptionOut]:
-    return [
-        DisruptionOut(
-            id=d.id,
-            route_id=d.route_id,
-            line=_line_label(session, d.route_id),
-            title=d.title,
-            description=d.description,
-            starts_at=_iso(d.starts_at),
-            ends_at=_iso(d.ends_at),
-        )
-        for d in service.active_disruptions(session, route=route, place=place)
-    ]
+    return [disruption_out(session, d) for d in service.active_disruptions(session, route=route, place=place)]
+
+
+def disruption_out(session: Session, d: Disruption) -> DisruptionOut:
+    return DisruptionOut(
+        id=d.id,
+        route_id=d.route_id,
+        line=_line_label(session, d.route_id),
+        title=d.title,
+        description=d.description,
+        starts_at=_iso(d.starts_at),
+        ends_at=_iso(d.ends_at),
+    )
 
 
 @router.post("/positions", status_code=201)

@@ -10,10 +10,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
-from backend.localtime import to_local
-from backend.models import Route
 from backend.services.disruption_notices import announce_disruption
 from bot.deps import OperatorDep, SessionDep
+from bot.routes.bus import DisruptionOut, disruption_out
 
 router = APIRouter(prefix="/api/bus", tags=["bus"])
 
@@ -26,14 +25,7 @@ class DisruptionIn(BaseModel):
     ends_at: AwareDatetime
 
 
-class AnnouncedOut(BaseModel):
-    id: int
-    route_id: str | None
-    line: str | None = Field(description="null: the whole network")
-    title: str
-    description: str
-    starts_at: str
-    ends_at: str
+class AnnouncedOut(DisruptionOut):
     created: bool
     notified: int = Field(description="通知条数（含已退订、无法送达而未发出的）")
     queued: int = Field(description="排队待发的通知条数")
@@ -46,16 +38,8 @@ def announce(
     done = announce_disruption(session, **body.model_dump())
     if not done.created:
         response.status_code = 200
-    d = done.disruption
-    route = session.get(Route, d.route_id) if d.route_id else None
     return AnnouncedOut(
-        id=d.id,
-        route_id=d.route_id,
-        line=route.label if route is not None else None,
-        title=d.title,
-        description=d.description,
-        starts_at=to_local(d.starts_at).isoformat(),
-        ends_at=to_local(d.ends_at).isoformat(),
+        **disruption_out(session, done.disruption).model_dump(),
         created=done.created,
         notified=len(done.notices),
         queued=sum(1 for n in done.notices if n.status == "queued"),

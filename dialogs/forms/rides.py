@@ -8,6 +8,7 @@ and what happens next end the conversation.
 
 from __future__ import annotations
 
+import abc
 from typing import Any, ClassVar
 
 from backend.models import Booking
@@ -79,30 +80,40 @@ class RideForm(Form):
     def request_key(self, ctx: TurnContext, state: FormState) -> str:
         return f"{ctx.tracker.conversation_id}:{state.form_id}"
 
+    def trip(self, ctx: TurnContext, state: FormState) -> dict[str, Any]:
+        """The keyword arguments `rides.book_ride` and `charters.book_charter` share."""
+        s = state.slots
+        return {
+            "contact_phone": self.contact(ctx, state),
+            "citizen_id": ctx.citizen().id,
+            "origin": s["origin"],
+            "destination": s["destination"],
+            "pickup_time": self.moment(state, "time"),
+            "passengers": s["passengers"],
+            "channel": ctx.channel,
+            "request_key": self.request_key(ctx, state),
+            "now": ctx.now,
+        }
+
+    @abc.abstractmethod
+    def book(self, ctx: TurnContext, state: FormState) -> Booking:
+        """Book the trip read back (`trip`) with the service of this kind."""
+
+    def submit(self, ctx: TurnContext, state: FormState) -> None:
+        booking = self.book(ctx, state)
+        ctx.log("booking_created", booking_id=booking.id, kind=booking.kind)
+        say_booked(ctx, booking)
+
 
 class BookRide(RideForm):
     name = "book_ride"
     title = "订车"
 
-    def submit(self, ctx: TurnContext, state: FormState) -> None:
-        s = state.slots
-        phone = self.contact(ctx, state)
-        booking = rides.book_ride(
-            ctx.session,
-            citizen_id=ctx.citizen().id,
-            origin=s["origin"],
-            destination=s["destination"],
-            pickup_time=self.moment(state, "time"),  # type: ignore[arg-type]
-            passengers=s["passengers"],
-            channel=ctx.channel,
-            contact_phone=phone,
-            request_key=self.request_key(ctx, state),
-            now=ctx.now,
-        )
+    def book(self, ctx: TurnContext, state: FormState) -> Booking:
+        booking = rides.book_ride(ctx.session, **self.trip(ctx, state))
         if booking.kind == "demand":  # put it on a run now; a full window is refused with the nearest times
             dispatch_plans.confirm_ride(ctx.session, booking_id=booking.id, now=ctx.now)
-        ctx.log("booking_created", booking_id=booking.id, kind=booking.kind)
-        say_booked(ctx, booking)
+        return booking
 
 
 class BookCharter(RideForm):
@@ -114,23 +125,8 @@ class BookCharter(RideForm):
     def seat_limit(self, ctx: TurnContext) -> int:
         return checks.max_vehicle_seats(ctx.session)
 
-    def submit(self, ctx: TurnContext, state: FormState) -> None:
-        s = state.slots
-        phone = self.contact(ctx, state)
-        booking = charters.book_charter(
-            ctx.session,
-            citizen_id=ctx.citizen().id,
-            origin=s["origin"],
-            destination=s["destination"],
-            pickup_time=self.moment(state, "time"),  # type: ignore[arg-type]
-            passengers=s["passengers"],
-            channel=ctx.channel,
-            contact_phone=phone,
-            request_key=self.request_key(ctx, state),
-            now=ctx.now,
-        )
-        ctx.log("booking_created", booking_id=booking.id, kind=booking.kind)
-        say_booked(ctx, booking)
+    def book(self, ctx: TurnContext, state: FormState) -> Booking:
+        return charters.book_charter(ctx.session, **self.trip(ctx, state))
 
 
 def booking_card(booking: Booking) -> dict[str, Any]:

@@ -3,7 +3,6 @@ before it runs out, and dropped only while it is still the cached one."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 import uuid
@@ -14,9 +13,8 @@ import redis
 from wechatpy.session.redisstorage import RedisStorage
 
 from channels.wechat_token import AccessTokenCache, WeChatApiError, fetch_token_over_http
+from tests.utils.redis_server import REDIS_URL, EpochClock, redis_or_skip
 from tests.utils.vendor_server import VendorServer, vendor_server
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 class Fetcher:
@@ -32,21 +30,9 @@ class Fetcher:
         return f"TOKEN-{number}", 7200
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.value = 1_795_000_000.0
-
-    def __call__(self) -> float:
-        return self.value
-
-
 @pytest.fixture
 def redis_client() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis server")
+    client = redis_or_skip()
     yield client
     client.close()
 
@@ -80,7 +66,7 @@ def test_processes_share_one_token_through_redis(redis_client: redis.Redis) -> N
 
 
 def test_refreshed_before_expiry_and_invalidated_only_if_current(redis_client: redis.Redis) -> None:
-    clock = Clock()
+    clock = EpochClock()
     fetch = Fetcher()
     prefix = f"test:{uuid.uuid4().hex}"
     storage = RedisStorage(redis_client, prefix=prefix)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
@@ -12,36 +11,23 @@ import redis
 
 from bot.outbound.base import OutboundJob
 from bot.outbound.redis_queue import RedisQueue
-
-URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.value = 1_795_000_000.0
-
-    def __call__(self) -> float:
-        return self.value
+from tests.utils.redis_server import EpochClock, redis_or_skip
 
 
 @pytest.fixture
 def client() -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip("no Redis server")
+    client = redis_or_skip()
     yield client
     client.close()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> EpochClock:
+    return EpochClock()
 
 
 @pytest.fixture
-def queue(client: redis.Redis, clock: Clock) -> Iterator[RedisQueue]:
+def queue(client: redis.Redis, clock: EpochClock) -> Iterator[RedisQueue]:
     prefix = f"test:{uuid.uuid4().hex}:"
     yield RedisQueue(client, prefix=prefix, clock=clock)
     for key in client.scan_iter(f"{prefix}*"):
@@ -58,7 +44,7 @@ def test_put_reserve_ack(queue: RedisQueue) -> None:
     assert queue.pending()["processing"] == 0
 
 
-def test_delayed_jobs_wait_until_due(queue: RedisQueue, clock: Clock) -> None:
+def test_delayed_jobs_wait_until_due(queue: RedisQueue, clock: EpochClock) -> None:
     queue.put(OutboundJob(5), delay_seconds=60)
     assert queue.reserve(timeout_seconds=0.05) is None
     clock.value += 61
@@ -66,7 +52,9 @@ def test_delayed_jobs_wait_until_due(queue: RedisQueue, clock: Clock) -> None:
     assert job is not None and job.record_id == 5
 
 
-def test_recover_returns_unacknowledged_jobs(queue: RedisQueue, client: redis.Redis, clock: Clock) -> None:
+def test_recover_returns_unacknowledged_jobs(
+    queue: RedisQueue, client: redis.Redis, clock: EpochClock
+) -> None:
     queue.put(OutboundJob(9))
     assert queue.reserve(timeout_seconds=0.1) is not None  # a worker took it and crashed
     other = RedisQueue(client, prefix=queue._ready.removesuffix("ready"), clock=clock)

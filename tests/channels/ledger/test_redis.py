@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 
-import pytest
-import redis
-
 from channels.ledger.redis import RedisLedger
-
-URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
+from tests.utils.redis_server import REDIS_URL, redis_or_skip
 
 
 def test_first_value_wins_across_clients() -> None:
-    try:
-        redis.Redis.from_url(URL).ping()
-    except redis.RedisError:
-        pytest.skip("no Redis server")
+    redis_or_skip().close()
     prefix = f"test:{uuid.uuid4().hex}:"
 
     async def run() -> list[str | None]:
-        one, two = RedisLedger.from_url(URL, prefix=prefix), RedisLedger.from_url(URL, prefix=prefix)
+        one, two = (
+            RedisLedger.from_url(REDIS_URL, prefix=prefix),
+            RedisLedger.from_url(REDIS_URL, prefix=prefix),
+        )
         results = [
             await one.put_if_absent("deferred:1", "a", ttl_seconds=0.2),
             await two.put_if_absent("deferred:1", "b", ttl_seconds=0.2),
