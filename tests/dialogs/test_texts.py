@@ -40,17 +40,13 @@ def test_every_text_renders(key: str, style: str) -> None:
     assert "{" not in text and "}" not in text
 
 
-@pytest.mark.parametrize("key", sorted(TEXTS))
+# lists and backend messages have no fixed length: the SMS channel splits them at sentence
+# boundaries (channels/sms_segments.py), so they are not held to two segments here
+VARIABLE_LENGTH = {"parcel_status", "departures", "arrivals", "shuttle_schedule", "shuttle_signed_up", "backend_refused"}
+
+
+@pytest.mark.parametrize("key", sorted(set(TEXTS) - VARIABLE_LENGTH))
 def test_short_texts_fit_two_sms_segments_with_options(key: str) -> None:
-    if key in (
-        "parcel_status",
-        "departures",
-        "arrivals",
-        "shuttle_schedule",
-        "shuttle_signed_up",
-        "backend_refused",
-    ):
-        pytest.skip("lists and backend messages: the SMS channel splits them at sentence boundaries")
     assert len(render(key, "short", **SAMPLE)) + OPTION_ROOM <= SMS_LIMIT
 
 
