@@ -66,3 +66,32 @@ def test_short_messages_never_trained_on_are_understood(nlu_pipeline: NluPipelin
 def test_reported_misreadings_and_out_of_scope(nlu_pipeline: NluPipeline, text: str, intent: str) -> None:
     result = nlu_pipeline.parse(text, now=HELDOUT_NOW)
     assert result["intent"]["name"] == intent, result["intent_ranking"][:3]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("多少钱", "query_bus"),
+        ("票价多少", "query_bus"),
+        ("坐车多少钱", "query_bus"),
+        ("车票多少钱", "query_bus"),
+        ("坐到县城要几块钱", "query_bus"),
+        ("怎么去县城", "query_bus"),
+        ("去嵩口怎么走", "query_bus"),
+        ("到灵地坐几路车", "query_bus"),
+        ("咋去余朋", "query_bus"),
+        ("去赖坊怎么坐车", "query_bus"),
+        ("菜多少钱", "out_of_scope"),
+        ("话费多少钱", "out_of_scope"),
+        ("手机多少钱", "out_of_scope"),
+        ("顺丰到了没", "track_parcel"),
+        ("我的中通到哪了", "track_parcel"),
+        ("韵达的快递到了吗", "track_parcel"),
+        ("圆通到了没有", "track_parcel"),
+        ("申通的件到哪了", "track_parcel"),
+        ("我的京东快递到了没", "track_parcel"),
+    ],
+)
+def test_fare_route_and_carrier_questions(nlu_pipeline: NluPipeline, text: str, intent: str) -> None:
+    result = nlu_pipeline.parse(text, now=HELDOUT_NOW)
+    assert result["intent"]["name"] == intent, result["intent_ranking"][:3]
