@@ -10,7 +10,6 @@ import os
 import tempfile
 import uuid
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,16 +24,18 @@ from bot.state.base import StateStore
 from bot.state.memory import MemoryStateStore
 from bot.state.redis import RedisStateStore
 from nlu.pipeline import NluPipeline
+from tests.nlu.trained import trained_model
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)  # a Friday morning, as in tests/conftest.py
 
 
-@lru_cache(maxsize=1)
 def trained_nlu() -> NluPipeline:
-    """The NLU trained from training_data/ once per test process, in a private directory."""
-    path = Path(tempfile.mkdtemp(prefix="cuntong-nlu-")) / "nlu.pkl"
-    return NluPipeline.load_or_train(path)
+    """The NLU trained from training_data/ once per test process: the same model the
+    `nlu_model` fixture shares (tests/nlu/trained.py), not a second training run."""
+    directory = Path(tempfile.gettempdir()) / f"cuntong-nlu-{os.getpid()}"
+    directory.mkdir(exist_ok=True)
+    return trained_model(directory)[0]
 
 
 def redis_url() -> str | None:
