@@ -1,7 +1,7 @@
 """outbound messages: one row per notice or late answer sent, unique per event
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-21 07:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,10 +1,9 @@
 """console: agents, console sessions, the append-only agent action log, callback tasks
 
-Only the console's own tables. `callback_tasks.handoff_id` refers to `handoffs` (0002),
-hence depends_on.
+Only the console's own tables (`callback_tasks.handoff_id` refers to `handoffs`, 0002).
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-21 07:25:22.375129
 """
 
@@ -16,9 +15,9 @@ from alembic import op
 import backend.models.base
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "0002"
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
