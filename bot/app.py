@@ -10,31 +10,28 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
-from backend.errors import BackendError, Conflict, InvalidInput, NotFound
+from backend.errors import BackendError
 from bot import registry
+from bot.body_guard import BodyGuard
 from bot.config import Settings, load_settings
 from bot.console.middleware import ConsoleSessionMiddleware
+from bot.error_handlers import backend_error, validation_error
 from bot.runtime import Runtime, build_runtime
+from bot.startup_checks import log_warnings
 from channels.messages import Message, OnMessage, Reply
 
 logger = logging.getLogger(__name__)
-
-STATUS_BY_ERROR: tuple[tuple[type[BackendError], int], ...] = (
-    (NotFound, 404),
-    (Conflict, 409),
-    (InvalidInput, 422),
-)
-
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
     settings = runtime.settings if runtime else (settings or load_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log_warnings(settings)
         rt = runtime or await run_in_threadpool(build_runtime, settings)
         app.state.runtime = rt
         hooks = [registry.load(path) for path in registry.RUNTIME_HOOKS]
@@ -55,7 +52,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         lifespan=lifespan,
     )
     app.add_middleware(ConsoleSessionMiddleware)
-    app.add_exception_handler(BackendError, _backend_error)  # type: ignore[arg-type]
+    app.add_middleware(BodyGuard, limit=settings.max_body_bytes)  # outermost: before anything reads
+    app.add_exception_handler(BackendError, backend_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     for path in registry.ROUTERS:
         app.include_router(registry.load(path).router)
     for path in registry.CHANNELS.values():
@@ -73,8 +72,3 @@ def _processor_callback(app: FastAPI) -> OnMessage:
         return replies
 
     return on_message
-
-
-async def _backend_error(request: Request, exc: BackendError) -> JSONResponse:
-    status = next((code for cls, code in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
-    return JSONResponse({"detail": exc.message, **exc.to_dict()}, status_code=status)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -61,6 +61,7 @@ class Settings(BaseSettings):
 
     model_config = _config()
 
+    environment: Literal["development", "production"] = "development"
     database_url: str = "sqlite:///./cuntong.db"
     redis_url: str | None = None
     tz_name: str = "Asia/Shanghai"
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     complaint_first_response_working_days: int = 1
     complaint_resolution_working_days: int = 5
     seed_on_empty: bool = True
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="largest request body, else 413")
     wechat: WeChatSettings = Field(default_factory=WeChatSettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
 

@@ -24,7 +24,6 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from wechatpy.client import WeChatClient
 from wechatpy.exceptions import WeChatClientException
-from wechatpy.replies import TextReply
 
 from channels.buttons import text_blocks
 from channels.config import ChannelConfig
@@ -40,6 +39,7 @@ from channels.wechat_payloads import (
     WeChatPayload,
     parse_payload,
     parse_xml,
+    text_reply_xml,
     to_message,
 )
 from channels.wechat_security import SafeMode, check_not_replayed, check_query
@@ -205,7 +205,7 @@ class WeChatInput:
             text = render_text(replies) if replies else ""
             if not text:
                 return PlainTextResponse(SUCCESS)
-            xml = TextReply(source=payload.to_user, target=payload.from_user, content=text).render()
+            xml = text_reply_xml(source=payload.to_user, target=payload.from_user, content=text)
             if self._safe is not None:
                 q = request.query_params
                 xml = self._safe.encrypt(xml, nonce=q["nonce"], timestamp=q["timestamp"])

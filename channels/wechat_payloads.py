@@ -9,6 +9,8 @@ type-keyed `PAYLOADS` dict, with `UnknownPayload` as the fallback (STYLE.md §12
 
 from __future__ import annotations
 
+import re
+import time
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from xml.etree.ElementTree import ParseError
@@ -21,6 +23,8 @@ from channels.errors import PayloadError
 from channels.messages import Location, Media, Message
 
 MAX_XML_BYTES = 64 * 1024
+MAX_CREATE_TIME = 2**32  # seconds since 1970: year 2106, far past any real push
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class WeChatPayload(BaseModel):
@@ -31,7 +35,7 @@ class WeChatPayload(BaseModel):
 
     to_user: str = Field(alias="ToUserName", min_length=1, max_length=64)
     from_user: str = Field(alias="FromUserName", min_length=1, max_length=128)
-    create_time: int = Field(alias="CreateTime", ge=0)
+    create_time: int = Field(alias="CreateTime", ge=0, le=MAX_CREATE_TIME)
     msg_type: str = Field(alias="MsgType", min_length=1, max_length=32)
 
     key: ClassVar[str] = ""
@@ -149,6 +153,8 @@ def parse_xml(body: bytes) -> dict[str, str]:
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (ParseError, DefusedXmlException) as exc:
         raise PayloadError(f"无法解析的 XML：{type(exc).__name__}") from None
+    except (ValueError, LookupError):  # encoding='gbk' (multi-byte) or an unknown encoding
+        raise PayloadError("XML 应为 UTF-8 编码") from None
     if root.tag != "xml":
         raise PayloadError("根元素应为 <xml>")
     fields: dict[str, str] = {}
@@ -202,3 +208,21 @@ def to_message(payload: WeChatPayload) -> Message | None:
     if isinstance(payload, ClickEvent):
         return Message(text="", event=f"menu:{payload.event_key}", **base)
     return None
+
+
+def cdata(text: str) -> str:
+    """`text` as CDATA that survives any content: a `]]>` inside is split across two
+    sections (wechatpy writes it unescaped, and WeChat then shows "该公众号暂时无法提供服务"),
+    characters XML 1.0 forbids are dropped."""
+    clean = _XML_ILLEGAL.sub("", text)
+    return "<![CDATA[" + clean.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+def text_reply_xml(*, source: str, target: str, content: str, create_time: int | None = None) -> str:
+    """被动回复文本消息. 详情请参阅
+    https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Passive_user_reply_message.html"""
+    return (
+        f"<xml><ToUserName>{cdata(target)}</ToUserName><FromUserName>{cdata(source)}</FromUserName>"
+        f"<CreateTime>{int(create_time if create_time is not None else time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[text]]></MsgType><Content>{cdata(content)}</Content></xml>"
+    )

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput
@@ -22,6 +22,7 @@ from backend.localtime import to_local
 from backend.models import Booking, Citizen
 from backend.services import charters, citizens, dispatch_plans, notice_texts, rides
 from bot.deps import OperatorDep, SessionDep
+from bot.routes.moments import AwareMoment
 
 router = APIRouter(prefix="/api", tags=["bookings"])
 
@@ -69,7 +70,7 @@ class WhoIn(BaseModel):
 class BookingIn(WhoIn):
     origin: str
     destination: str
-    time: AwareDatetime
+    time: AwareMoment
     passengers: int = 1
     kind: Literal["seat", "demand"] | None = None
     channel: str | None = "operator"
@@ -80,9 +81,9 @@ class BookingIn(WhoIn):
 class CharterIn(WhoIn):
     origin: str
     destination: str
-    time: AwareDatetime
+    time: AwareMoment
     passengers: int
-    return_time: AwareDatetime | None = None
+    return_time: AwareMoment | None = None
     vehicle_kind: str | None = None
     note: str | None = None
     channel: str | None = "operator"
@@ -91,7 +92,7 @@ class CharterIn(WhoIn):
 
 
 class ChangeIn(BaseModel):
-    time: AwareDatetime | None = None
+    time: AwareMoment | None = None
     passengers: int | None = None
     citizen_id: int | None = Field(default=None, description="给出时只能改这位用户自己的订单")
 

@@ -9,12 +9,12 @@ Unknown places answer 404 with the name and the closest gazetteer guesses
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from backend.localtime import local_tz, to_local
@@ -22,6 +22,7 @@ from backend.models import Disruption, Route
 from backend.services import arrival_watch
 from backend.services import bus as service
 from bot.deps import OperatorDep, SessionDep
+from bot.routes.moments import AwareMoment, Day, Moment
 
 router = APIRouter(prefix="/api/bus", tags=["bus"])
 
@@ -104,7 +105,7 @@ class PositionIn(BaseModel):
     lat: float
     lon: float
     trip_id: str | None = None
-    at: AwareDatetime | None = None
+    at: AwareMoment | None = None
     speed_kmh: float | None = None
 
 
@@ -153,7 +154,7 @@ def departures(
     session: SessionDep,
     origin: Annotated[str, Query(alias="from", description="出发地，如 嵩口镇、嵩口、松口")],
     destination: Annotated[str, Query(alias="to", description="目的地，如 清流县城、县城")],
-    after: Annotated[datetime | None, Query(description="ISO 8601；不带时区按当地时间")] = None,
+    after: Annotated[Moment | None, Query(description="ISO 8601；不带时区按当地时间")] = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 5,
 ) -> list[DepartureOut]:
     if after is not None and after.tzinfo is None:
@@ -180,7 +181,7 @@ def lines(session: SessionDep) -> list[LineOut]:
 def line_timetable(
     route_id: str,
     session: SessionDep,
-    day: Annotated[date | None, Query(alias="date", description="YYYY-MM-DD，默认今天")] = None,
+    day: Annotated[Day | None, Query(alias="date", description="YYYY-MM-DD，默认今天")] = None,
 ) -> TimetableOut:
     table = service.line_timetable(session, route=route_id, day=day)
     return TimetableOut(

@@ -5,7 +5,7 @@ Runs name drivers and passengers' bookings, so both endpoints are behind Operato
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -16,6 +16,7 @@ from backend.models import DispatchRun
 from backend.services import dispatch
 from bot.deps import OperatorDep, SessionDep
 from bot.routes.bookings import DriverRef, VehicleRef
+from bot.routes.moments import Day
 
 router = APIRouter(prefix="/api/dispatch", tags=["dispatch"])
 
@@ -96,7 +97,7 @@ def dispatch_window(body: DispatchIn, session: SessionDep, operator: OperatorDep
 def list_runs(
     session: SessionDep,
     _operator: OperatorDep,
-    day: Annotated[date | None, Query(alias="date", description="服务日期，默认今天")] = None,
+    day: Annotated[Day | None, Query(alias="date", description="服务日期，默认今天")] = None,
 ) -> list[RunOut]:
     found = dispatch.runs_for_day(session, day=day or local_now().date())
     return [run_out(r) for r in found]

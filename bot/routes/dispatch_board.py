@@ -20,10 +20,11 @@ from backend.services import dispatch_plans, dispatch_sheets
 from backend.services.dispatch_sheets import RunSheet
 from bot.console.rendering import render
 from bot.deps import OperatorDep, SessionDep
+from bot.routes.moments import Day
 
 router = APIRouter(prefix="/api", tags=["dispatch"])
 
-DayQuery = Annotated[date | None, Query(alias="date", description="服务日期，默认今天")]
+DayQuery = Annotated[Day | None, Query(alias="date", description="服务日期，默认今天")]
 
 
 class SheetStopOut(BaseModel):

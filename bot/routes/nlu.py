@@ -8,11 +8,12 @@ without a loaded model answers 503. The pipeline is `request.app.state.nlu`.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field, field_validator
+
+from bot.routes.moments import Moment
 
 router = APIRouter(tags=["nlu"])
 
@@ -24,7 +25,7 @@ class ParseRequest(BaseModel):
     """What Rasa's `/model/parse` takes (extra fields such as message_id are ignored)."""
 
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
-    now: datetime | None = None
+    now: Moment | None = None
 
     @field_validator("text")
     @classmethod

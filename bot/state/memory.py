@@ -2,7 +2,8 @@
 
 Trackers and cached answers are kept as JSON text (so what comes back is a copy, exactly
 as from Redis) with an expiry instant on a monotonic clock; expired entries vanish on
-read and are swept now and then. Sender locks are `asyncio.Lock`s that exist only while
+read and are swept now and then; at most `max_answers` answers are kept (oldest dropped
+first), so a busy day cannot grow the process without bound. Sender locks are `asyncio.Lock`s that exist only while
 someone holds or waits for them. Good for one process; several processes need Redis.
 """
 
@@ -17,6 +18,7 @@ from contextlib import asynccontextmanager
 from bot.state.base import JsonDict, LockTimeout, StateStore
 
 SWEEP_EVERY_SECONDS = 60.0
+MAX_ANSWERS = 2_000  # cached answers kept; the oldest go first (each is a few KB)
 
 
 class _LockEntry:
@@ -28,8 +30,9 @@ class _LockEntry:
 
 
 class MemoryStateStore(StateStore):
-    def __init__(self, *, timer: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, *, timer: Callable[[], float] = time.monotonic, max_answers: int = MAX_ANSWERS) -> None:
         self._timer = timer
+        self._max_answers = max_answers
         self._trackers: dict[str, tuple[float, str]] = {}
         self._answers: dict[str, tuple[float, str]] = {}
         self._locks: dict[str, _LockEntry] = {}
@@ -51,6 +54,8 @@ class MemoryStateStore(StateStore):
 
     async def cache_answer(self, key: str, answer: list[JsonDict], *, ttl_seconds: float) -> None:
         self._put(self._answers, key, json.dumps(answer, ensure_ascii=False), ttl_seconds)
+        while len(self._answers) > self._max_answers:  # dicts keep insertion order: oldest first
+            del self._answers[next(iter(self._answers))]
 
     @asynccontextmanager
     async def lock(self, sender_key: str, *, timeout_seconds: float = 30.0) -> AsyncIterator[None]:

@@ -1,5 +1,5 @@
 """In-process ledger for one process (REDIS_URL unset): a dict of values with expiry
-instants on a monotonic clock, swept when it grows."""
+instants on a monotonic clock, swept when it grows and capped at `MAX_ENTRIES`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Callable
 from channels.ledger.base import Ledger
 
 SWEEP_ABOVE = 10_000
+MAX_ENTRIES = 50_000  # a hard cap even when every entry is fresh; the oldest go first
 
 
 class MemoryLedger(Ledger):
@@ -30,4 +31,6 @@ class MemoryLedger(Ledger):
             now = self._timer()
             self._values = {k: v for k, v in self._values.items() if v[0] > now}
         self._values[key] = (self._timer() + ttl_seconds, value)
+        while len(self._values) > MAX_ENTRIES:
+            del self._values[next(iter(self._values))]
         return value
