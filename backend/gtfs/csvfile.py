@@ -1,8 +1,10 @@
 """Read one GTFS file as CSV rows that know their line number, with typed, validating getters.
 
 Decodes UTF-8 (a byte-order mark is dropped), accepts CRLF and quoted fields (also with line
-breaks inside), trims spaces around values, ignores unknown columns and blank lines. Every getter
-raises GtfsError naming the file, the line where the record starts and the column.
+breaks inside), trims spaces around values, ignores unknown columns and blank lines. A row with
+more or fewer cells than the header is read (missing cells are empty, extra ones dropped) with a
+warning; a NUL byte in a cell and a first line that is data rather than column names are refused.
+Every getter raises GtfsError naming the file, the line where the record starts and the column.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from backend.gtfs.errors import GtfsError
+from backend.gtfs.errors import GtfsError, GtfsWarning
+from backend.gtfs.limits import LIMITS, MAX_INT, MAX_PRICE
 
 TIME_RE = re.compile(r"(\d{1,2}):([0-5]\d):([0-5]\d)")
 DATE_RE = re.compile(r"\d{8}")
 INT_RE = re.compile(r"-?\d+")
+# a header cell that is a time, a number or a date: the file's first line is data, not column names
+DATA_CELL_RE = re.compile(r"[-+]?[\d.:]+")
+MAX_WARNINGS_PER_FILE = 20
 
 
 class Row:
@@ -35,11 +41,14 @@ class Row:
 
     def text(self, column: str) -> str | None:
         value = self._values.get(column, "")
+        limit = LIMITS.get((self.file, column))
+        if limit is not None and len(value) > limit:
+            raise self.error(column, f"太长：{len(value)} 个字符，最多 {limit} 个")
         return value or None
 
     def need(self, column: str) -> str:
-        value = self._values.get(column, "")
-        if not value:
+        value = self.text(column)
+        if value is None:
             raise self.error(column, "必填，不能为空")
         return value
 
@@ -49,10 +58,12 @@ class Row:
             return None
         if not INT_RE.fullmatch(value):
             raise self.error(column, f"应为整数，收到 '{value}'")
+        high = MAX_INT if high is None else high
+        if len(value) > 12:  # past any range here (and int() refuses thousands of digits)
+            raise self.error(column, f"应在 {low} 到 {high} 之间，收到 '{value[:20]}…'")
         number = int(value)
-        if number < low or (high is not None and number > high):
-            span = f"{low} 到 {high} 之间" if high is not None else f"不小于 {low}"
-            raise self.error(column, f"应在 {span}，收到 '{value}'")
+        if number < low or number > high:
+            raise self.error(column, f"应在 {low} 到 {high} 之间，收到 '{value}'")
         return number
 
     def need_integer(self, column: str, low: int, high: int | None = None) -> int:
@@ -87,6 +98,10 @@ class Row:
             raise self.error(column, f"应为金额数字，收到 '{value}'") from None
         if not amount.is_finite() or amount < 0:
             raise self.error(column, f"金额不能为负数，收到 '{value}'")
+        if amount > MAX_PRICE:
+            raise self.error(column, f"金额太大：最多 {MAX_PRICE}，收到 '{value}'")
+        if amount != amount.quantize(Decimal("0.01")):
+            raise self.error(column, f"金额最多两位小数，收到 '{value}'")
         return amount
 
     def time(self, column: str) -> int | None:
@@ -135,6 +150,8 @@ class Table:
 
     def __init__(self, name: str, data: bytes) -> None:
         self.name = name
+        self.warnings: list[GtfsWarning] = []
+        self._unlisted = 0
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -145,6 +162,15 @@ class Table:
         if header is None:
             raise GtfsError(name, 1, None, "文件是空的，缺少表头")
         self.columns = [c.strip() for c in header[1]]
+        _no_nul(name, 1, None, self.columns)
+        data_cells = [c for c in self.columns if DATA_CELL_RE.fullmatch(c)]
+        if data_cells:
+            raise GtfsError(
+                name,
+                1,
+                None,
+                f"缺少表头：第 1 行是数据（{data_cells[0]}），第一行应是列名（如 {_example(name)}）",
+            )
         seen: set[str] = set()
         for column in self.columns:
             if column and column in seen:
@@ -169,13 +195,53 @@ class Table:
             if column not in self.columns:
                 raise GtfsError(self.name, 1, column, f"缺少必需的列 {column}")
 
+    def warn(self, line: int, column: str | None, message: str) -> None:
+        """Keep a warning (the first few of each file; the rest are counted in a last one)."""
+        if len(self.warnings) < MAX_WARNINGS_PER_FILE:
+            self.warnings.append(GtfsWarning(self.name, line, column, message))
+        else:
+            self._unlisted += 1
+
+    def finish(self) -> list[GtfsWarning]:
+        """The warnings of the file, with a count of those not listed one by one."""
+        if self._unlisted:
+            extra = f"另有 {self._unlisted} 个类似问题未逐一列出"
+            return [*self.warnings, GtfsWarning(self.name, 0, None, extra)]
+        return list(self.warnings)
+
     def __iter__(self) -> Iterator[Row]:
         width = len(self.columns)
         while (item := self._next()) is not None:
             line, record = item
-            if len(record) > width and any(cell.strip() for cell in record[width:]):
-                raise GtfsError(
-                    self.name, line, None, f"这一行有 {len(record)} 个字段，比表头的 {width} 列多"
-                )
+            if len(record) != width:
+                more = len(record) > width and any(cell.strip() for cell in record[width:])
+                if more or len(record) < width:
+                    word = "多" if more else "少"
+                    self.warn(
+                        line,
+                        None,
+                        f"这一行有 {len(record)} 个字段，比表头的 {width} 列{word}（按表头对齐读取）",
+                    )
+            _no_nul(self.name, line, self.columns, record)
             values = {col: cell.strip() for col, cell in zip(self.columns, record, strict=False) if col}
             yield Row(self.name, line, values)
+
+
+EXAMPLE_HEADERS = {
+    "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence",
+    "stops.txt": "stop_id,stop_name,stop_lat,stop_lon",
+    "trips.txt": "route_id,service_id,trip_id",
+    "frequencies.txt": "trip_id,start_time,end_time,headway_secs",
+    "calendar.txt": "service_id,monday,...,sunday,start_date,end_date",
+}
+
+
+def _example(name: str) -> str:
+    return EXAMPLE_HEADERS.get(name, "GTFS 规范里的列名")
+
+
+def _no_nul(name: str, line: int, columns: list[str] | None, cells: list[str]) -> None:
+    for index, cell in enumerate(cells):
+        if "\x00" in cell:
+            column = (columns[index] or None) if columns is not None and index < len(columns) else None
+            raise GtfsError(name, line, column, "含有 NUL 空字符（0x00），文件可能已损坏")

@@ -28,3 +28,21 @@ class GtfsError(Exception):
 
     def __reduce__(self) -> tuple[type[GtfsError], tuple[str, int, str | None, str]]:
         return (GtfsError, (self.file, self.row, self.column, self.message))
+
+
+class GtfsWarning:
+    """Something the reader accepted but the operator should know (a skipped trip, a short row).
+
+    Reads like an error: ``stop_times.txt 第 9 行: 班次 'T1' 只有一个停靠站，已跳过``.
+    """
+
+    __slots__ = ("file", "row", "column", "message")
+
+    def __init__(self, file: str, row: int, column: str | None, message: str) -> None:
+        self.file, self.row, self.column, self.message = file, row, column, message
+
+    def __str__(self) -> str:
+        return str(GtfsError(self.file, self.row, self.column, self.message))
+
+    def __repr__(self) -> str:
+        return f"GtfsWarning({str(self)!r})"

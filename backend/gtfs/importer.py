@@ -7,7 +7,9 @@ the old network as it was. Because `read_feed` validates the whole feed before a
 written, an invalid feed never gets here. Each stop is linked to the gazetteer place it
 serves: same name, an alias or short form, else the nearest place within 1.5 km. Stations
 (location_type 1) are kept, entrances and other nodes are not; untimed intermediate stops
-get times interpolated by distance.
+get times interpolated by distance. Pickup and drop-off types, frequencies, transfers
+and the feed's dates (feed_info.txt and the calendar's span, in `gtfs_feed_info`) are
+stored too; shapes are checked by the reader but not stored.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict
 from backend.gtfs.errors import GtfsError
+from backend.gtfs.limits import LIMITS
 from backend.gtfs.records import Feed, StopTime
 from backend.gtfs.records import Stop as FeedStop
 from backend.gtfs.stop_links import place_linker
@@ -28,11 +31,15 @@ from backend.models import (
     Agency,
     FareAttribute,
     FareRule,
+    FeedInfo,
+    Frequency,
     Route,
     ServiceCalendar,
     ServiceException,
     Stop,
+    Transfer,
     Trip,
+    utcnow,
 )
 from backend.models import (
     StopTime as StopTimeRow,
@@ -44,6 +51,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_AGENCY_ID = "default"
 # delete children first; insert in the reverse order
 NETWORK_TABLES: tuple[type[Any], ...] = (
+    FeedInfo,
+    Transfer,
+    Frequency,
     StopTimeRow,
     Trip,
     FareRule,
@@ -54,23 +64,6 @@ NETWORK_TABLES: tuple[type[Any], ...] = (
     Stop,
     Agency,
 )
-LIMITS = {  # (file, field): longest value the columns hold
-    ("agency.txt", "agency_id"): 64,
-    ("agency.txt", "agency_name"): 100,
-    ("agency.txt", "agency_url"): 200,
-    ("agency.txt", "agency_timezone"): 40,
-    ("agency.txt", "agency_phone"): 40,
-    ("stops.txt", "stop_id"): 64,
-    ("stops.txt", "stop_name"): 100,
-    ("stops.txt", "zone_id"): 64,
-    ("routes.txt", "route_id"): 64,
-    ("routes.txt", "route_short_name"): 50,
-    ("routes.txt", "route_long_name"): 200,
-    ("trips.txt", "trip_id"): 64,
-    ("trips.txt", "service_id"): 64,
-    ("trips.txt", "trip_headsign"): 100,
-    ("fare_attributes.txt", "fare_id"): 64,
-}
 ProgressFn = Callable[[str, int], None]
 
 
@@ -181,6 +174,36 @@ def import_feed(
         ),
         (StopTimeRow, _stop_time_rows(feed, {s.stop_id: s for s in stops})),
         (
+            Frequency,
+            [
+                {
+                    "trip_id": f.trip_id,
+                    "start_s": f.start_time,
+                    "end_s": f.end_time,
+                    "headway_s": f.headway_secs,
+                    "exact_times": f.exact_times == 1,
+                }
+                for f in feed.frequencies
+            ],
+        ),
+        (
+            Transfer,
+            [
+                {
+                    "from_stop_id": t.from_stop_id,
+                    "to_stop_id": t.to_stop_id,
+                    "from_route_id": t.from_route_id,
+                    "to_route_id": t.to_route_id,
+                    "from_trip_id": t.from_trip_id,
+                    "to_trip_id": t.to_trip_id,
+                    "transfer_type": t.transfer_type,
+                    "min_transfer_time": t.min_transfer_time,
+                }
+                for t in feed.transfers
+            ],
+        ),
+        (FeedInfo, [_feed_info_row(feed)]),
+        (
             FareAttribute,
             [
                 {"fare_id": f.fare_id, "price": f.price, "currency": f.currency_type}
@@ -213,7 +236,21 @@ def import_feed(
     return counts
 
 
+def _feed_info_row(feed: Feed) -> dict[str, Any]:
+    info, span = feed.feed_info, feed.service_span()
+    return {
+        "publisher": info.feed_publisher_name if info else None,
+        "version": info.feed_version if info else None,
+        "feed_start": info.feed_start_date if info else None,
+        "feed_end": info.feed_end_date if info else None,
+        "service_start": span[0] if span else None,
+        "service_end": span[1] if span else None,
+        "imported_at": utcnow(),
+    }
+
+
 def _check_lengths(feed: Feed) -> None:
+    """The reader checks every value; this guards feeds built in code (lines are approximate)."""
     files: dict[str, Sequence[Any]] = {
         "agency.txt": feed.agencies,
         "stops.txt": feed.stops,
@@ -222,8 +259,8 @@ def _check_lengths(feed: Feed) -> None:
         "fare_attributes.txt": feed.fare_attributes,
     }
     for (file, column), limit in LIMITS.items():
-        for index, record in enumerate(files[file]):
-            value = getattr(record, column)
+        for index, record in enumerate(files.get(file, ())):
+            value = getattr(record, column, None)
             if value is not None and len(value) > limit:
                 raise GtfsError(file, index + 2, column, f"太长（最多 {limit} 个字符）")
 
@@ -246,6 +283,8 @@ def _stop_time_rows(feed: Feed, stops: dict[str, FeedStop]) -> list[dict[str, An
                     "stop_id": call.stop_id,
                     "arrival_s": arrival,
                     "departure_s": departure,
+                    "pickup_type": call.pickup_type,
+                    "drop_off_type": call.drop_off_type,
                 }
             )
     return rows

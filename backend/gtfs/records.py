@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from backend.gtfs.errors import GtfsWarning
+
 
 @dataclass(frozen=True, slots=True)
 class Agency:
@@ -155,6 +157,34 @@ class FeedInfo:
     feed_contact_url: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Frequency:
+    """frequencies.txt: the trip's stop times are a pattern repeated every ``headway_secs`` from
+    ``start_time`` (inclusive) to ``end_time`` (exclusive); exact_times 1 = runs leave exactly
+    then, 0 = about that often (headway-based, times approximate)."""
+
+    trip_id: str
+    start_time: int
+    end_time: int
+    headway_secs: int
+    exact_times: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """transfers.txt: 0 recommended, 1 timed, 2 needs min_transfer_time, 3 impossible,
+    4 in-seat, 5 re-board (4 and 5 between trips)."""
+
+    from_stop_id: str | None
+    to_stop_id: str | None
+    transfer_type: int
+    min_transfer_time: int | None = None
+    from_route_id: str | None = None
+    to_route_id: str | None = None
+    from_trip_id: str | None = None
+    to_trip_id: str | None = None
+
+
 @dataclass(slots=True)
 class Feed:
     """A whole validated feed. ``stop_times`` are grouped by trip (trips.txt order), by stop_sequence."""
@@ -169,6 +199,16 @@ class Feed:
     fare_attributes: list[FareAttribute] = field(default_factory=list)
     fare_rules: list[FareRule] = field(default_factory=list)
     feed_info: FeedInfo | None = None
+    frequencies: list[Frequency] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
+    shape_ids: set[str] = field(default_factory=set)
+    warnings: list[GtfsWarning] = field(default_factory=list)
+
+    def service_span(self) -> tuple[date, date] | None:
+        """The first and last day any service runs per calendar.txt and added calendar_dates."""
+        days = [c.start_date for c in self.calendars] + [c.end_date for c in self.calendars]
+        days += [d.date for d in self.calendar_dates if d.exception_type == 1]
+        return (min(days), max(days)) if days else None
 
     def stop_times_by_trip(self) -> dict[str, list[StopTime]]:
         grouped: dict[str, list[StopTime]] = defaultdict(list)

@@ -8,12 +8,14 @@ broken, the problem on the earliest line of the file is reported.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from backend.gtfs.csvfile import Row, Table
 from backend.gtfs.errors import GtfsError
 from backend.gtfs.records import Calendar, CalendarDate, FareAttribute, FareRule, Stop, StopTime, Trip
 from backend.gtfs.tables import not_empty, reference, unique
 
+WarnFn = Callable[[str, int, str | None, str], None]
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -55,8 +57,9 @@ def _stop_time(row: Row, trip_ids: dict[str, int], stops: dict[str, Stop]) -> St
     if stops[stop_id].location_type != 0:
         raise row.error("stop_id", f"'{stop_id}' 是车站或入口，班次只能停靠 location_type 为 0 的站点")
     arrival, departure = row.time("arrival_time"), row.time("departure_time")
-    arrival = departure if arrival is None else arrival
-    departure = arrival if departure is None else departure
+    if (arrival is None) != (departure is None):
+        missing = "departure_time" if departure is None else "arrival_time"
+        raise row.error(missing, "到站和离站时间要么都填，要么都不填（只停不计时的站两个都留空）")
     if arrival is not None and departure is not None and departure < arrival:
         raise row.error("departure_time", f"离站时间早于到站时间 {hms(arrival)}")
     return StopTime(
@@ -80,6 +83,17 @@ def _trip_problem(file: str, calls: list[tuple[int, StopTime]]) -> GtfsError | N
             later, earlier = max(line_a, line_b), min(line_a, line_b)
             message = f"班次 '{a.trip_id}' 的 stop_sequence {a.stop_sequence} 重复（第 {earlier} 行已出现）"
             return GtfsError(file, later, "stop_sequence", message)
+    for (line_a, a), (line_b, b) in zip(calls, calls[1:], strict=False):
+        if (
+            a.shape_dist_traveled is not None
+            and b.shape_dist_traveled is not None
+            and b.shape_dist_traveled < a.shape_dist_traveled
+        ):
+            message = (
+                f"shape_dist_traveled {b.shape_dist_traveled:g} 小于上一站"
+                f"（第 {line_a} 行的 {a.shape_dist_traveled:g}），沿班次行驶距离不能减少"
+            )
+            return GtfsError(file, line_b, "shape_dist_traveled", message)
     for index in (0, len(calls) - 1):
         line, call = calls[index]
         if call.arrival_time is None:
@@ -96,8 +110,9 @@ def _trip_problem(file: str, calls: list[tuple[int, StopTime]]) -> GtfsError | N
 
 
 def read_stop_times(
-    table: Table, trips: list[Trip], trip_lines: dict[str, int], stops: dict[str, Stop]
-) -> list[StopTime]:
+    table: Table, trips: list[Trip], trip_lines: dict[str, int], stops: dict[str, Stop], warn: WarnFn
+) -> tuple[list[StopTime], list[str]]:
+    """The stop times of the usable trips, and the ids of trips skipped (fewer than two calls)."""
     table.require("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence")
     calls: dict[str, list[tuple[int, StopTime]]] = defaultdict(list)
     for row in table:
@@ -112,12 +127,18 @@ def read_stop_times(
     if problems:
         raise min(problems, key=lambda p: p.row)
     result: list[StopTime] = []
+    skipped: list[str] = []
     for trip in trips:
-        if len(calls.get(trip.trip_id, ())) < 2:
-            message = f"班次 '{trip.trip_id}' 在 stop_times.txt 里少于两个停靠站"
-            raise GtfsError("trips.txt", trip_lines[trip.trip_id], "trip_id", message)
+        count = len(calls.get(trip.trip_id, ()))
+        if count < 2:
+            message = f"班次 '{trip.trip_id}' 在 stop_times.txt 里只有 {count} 个停靠站，无法乘坐，已跳过"
+            warn("trips.txt", trip_lines[trip.trip_id], "trip_id", message)
+            skipped.append(trip.trip_id)
+            continue
         result.extend(call for _, call in calls[trip.trip_id])
-    return result
+    if not result:
+        raise GtfsError(table.name, 1, None, "没有一个班次有两个以上的停靠站")
+    return result, skipped
 
 
 def read_fare_attributes(table: Table, agency_ids: set[str], many_agencies: bool) -> list[FareAttribute]:
@@ -151,15 +172,22 @@ def read_fare_rules(
 ) -> list[FareRule]:
     table.require("fare_id")
     rules: list[FareRule] = []
+    seen: dict[str, int] = {}
     for row in table:
         row.need("fare_id")
-        rules.append(
-            FareRule(
-                fare_id=reference(row, "fare_id", fare_ids, "fare_attributes.txt") or "",
-                route_id=reference(row, "route_id", route_ids, "routes.txt"),
-                origin_id=reference(row, "origin_id", zone_ids, "stops.txt 的 zone_id"),
-                destination_id=reference(row, "destination_id", zone_ids, "stops.txt 的 zone_id"),
-                contains_id=reference(row, "contains_id", zone_ids, "stops.txt 的 zone_id"),
-            )
+        rule = FareRule(
+            fare_id=reference(row, "fare_id", fare_ids, "fare_attributes.txt") or "",
+            route_id=reference(row, "route_id", route_ids, "routes.txt"),
+            origin_id=reference(row, "origin_id", zone_ids, "stops.txt 的 zone_id"),
+            destination_id=reference(row, "destination_id", zone_ids, "stops.txt 的 zone_id"),
+            contains_id=reference(row, "contains_id", zone_ids, "stops.txt 的 zone_id"),
         )
+        key = (rule.route_id, rule.origin_id, rule.destination_id, rule.contains_id)
+        if repr(key) in seen:
+            raise row.error(
+                None,
+                f"票价规则重复：线路、起点区、终点区和途经区都与第 {seen[repr(key)]} 行相同，无法确定票价",
+            )
+        seen[repr(key)] = row.line
+        rules.append(rule)
     return rules

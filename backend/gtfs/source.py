@@ -1,7 +1,8 @@
 """Get the raw bytes of a feed's files from a folder or a .zip, safely.
 
 Only the GTFS files the reader understands are read. The files may sit in one sub-folder (many
-agencies zip the folder rather than its contents). Sizes are capped before and while reading, so a
+agencies zip the folder rather than its contents); two feeds in one archive or folder are
+refused, naming both, rather than one being picked silently. Sizes are capped before and while reading, so a
 zip bomb or a huge file fails with a clear GtfsError instead of filling memory; a file that is not a
 zip archive is refused the same way.
 """
@@ -28,7 +29,11 @@ KNOWN_FILES = (
     "fare_attributes.txt",
     "fare_rules.txt",
     "feed_info.txt",
+    "frequencies.txt",
+    "shapes.txt",
+    "transfers.txt",
 )
+FEED_MARKERS = ("stops.txt", "stop_times.txt")  # a folder holding one of these is a feed
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 20_000
 
@@ -52,9 +57,18 @@ def _too_big(name: str, max_bytes: int) -> GtfsError:
     return GtfsError(name, 0, None, f"文件太大：解压后合计超过 {max_bytes // (1024 * 1024)} MB 的上限")
 
 
+def _two_feeds(name: str, folders: list[str]) -> GtfsError:
+    listed = "、".join(folders)
+    return GtfsError(name, 0, None, f"里面有 {len(folders)} 套时刻表：{listed}，请分开，每次只导入一套")
+
+
 def _from_folder(folder: Path, max_bytes: int) -> dict[str, bytes]:
     if not any((folder / name).is_file() for name in KNOWN_FILES):
-        subfolders = [d for d in sorted(folder.iterdir()) if d.is_dir() and (d / "stops.txt").is_file()]
+        subfolders = [
+            d for d in sorted(folder.iterdir()) if d.is_dir() and any((d / m).is_file() for m in FEED_MARKERS)
+        ]
+        if len(subfolders) > 1:
+            raise _two_feeds(folder.name, [d.name for d in subfolders])
         if len(subfolders) == 1:
             folder = subfolders[0]
     files: dict[str, bytes] = {}
@@ -81,6 +95,9 @@ def _from_zip(zip_name: str, archive: zipfile.ZipFile, max_bytes: int) -> dict[s
         by_folder[str(path.parent)][path.name] = info
     if not by_folder:
         return {}
+    feeds = sorted(f for f, names in by_folder.items() if any(m in names for m in FEED_MARKERS))
+    if len(feeds) > 1:
+        raise _two_feeds(zip_name, [f"{f}/" if f != "." else "（根目录）" for f in feeds])
     # The folder holding the most GTFS files wins; the shallowest one on a tie.
     folder = min(by_folder, key=lambda f: (-len(by_folder[f]), f.count("/"), f))
     chosen = by_folder[folder]

@@ -21,11 +21,14 @@ from backend.models.transit import (
     Disruption,
     FareAttribute,
     FareRule,
+    FeedInfo,
+    Frequency,
     Route,
     ServiceCalendar,
     ServiceException,
     Stop,
     StopTime,
+    Transfer,
     Trip,
 )
 
@@ -33,8 +36,8 @@ __all__ = [
     "Agent", "AgentAction", "CallbackTask", "ConsoleSession",
     "Agency", "AppendOnlyError", "Base", "Booking", "ChannelIdentity", "Citizen", "Complaint",
     "ComplaintTransition", "ConversationEvent", "DailyCounter", "Disruption", "DispatchRun", "DispatchStop", "Driver",
-    "FareAttribute", "FareRule", "Handoff", "Operator", "OutboundMessage", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
+    "FareAttribute", "FareRule", "FeedInfo", "Frequency", "Handoff", "Operator", "OutboundMessage", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
     "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "Stop",
-    "StopTime", "StudentShuttleSignup", "Subscription", "Trip", "UTCDateTime", "Vehicle",
+    "StopTime", "StudentShuttleSignup", "Subscription", "Transfer", "Trip", "UTCDateTime", "Vehicle",
     "VehiclePosition", "utcnow",
 ]

@@ -34,6 +34,8 @@ class Booking(Base):
     board_stop_id: Mapped[str | None] = mapped_column(String(64))
     alight_stop_id: Mapped[str | None] = mapped_column(String(64))
     service_date: Mapped[date | None] = mapped_column(Date)
+    # a frequency-based trip runs many times a day: the run's first departure (seconds)
+    trip_start_s: Mapped[int | None] = mapped_column(Integer)
     fare_total: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"))
     driver_id: Mapped[int | None] = mapped_column(ForeignKey("drivers.id"))

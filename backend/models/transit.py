@@ -98,9 +98,59 @@ class StopTime(Base):
     stop_id: Mapped[str] = mapped_column(ForeignKey("gtfs_stops.stop_id"), index=True)
     arrival_s: Mapped[int] = mapped_column(Integer)
     departure_s: Mapped[int] = mapped_column(Integer)
+    # 0 regular, 1 none, 2 phone the agency, 3 coordinate with the driver
+    pickup_type: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    drop_off_type: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     trip: Mapped[Trip] = relationship(back_populates="stop_times")
     stop: Mapped[Stop] = relationship(lazy="joined")
+
+
+class Frequency(Base):
+    """frequencies.txt: the trip's times are a pattern run every `headway_s` seconds, first
+    leaving at `start_s` and last before `end_s`; `exact_times` False = about that often."""
+
+    __tablename__ = "gtfs_frequencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[str] = mapped_column(ForeignKey("gtfs_trips.trip_id"), index=True)
+    start_s: Mapped[int] = mapped_column(Integer)
+    end_s: Mapped[int] = mapped_column(Integer)
+    headway_s: Mapped[int] = mapped_column(Integer)
+    exact_times: Mapped[bool] = mapped_column(Boolean)
+
+
+class Transfer(Base):
+    """transfers.txt, for journey planning: 0 recommended, 1 timed, 2 min_transfer_time,
+    3 impossible, 4 in-seat, 5 re-board."""
+
+    __tablename__ = "gtfs_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_stop_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    to_stop_id: Mapped[str | None] = mapped_column(String(64))
+    from_route_id: Mapped[str | None] = mapped_column(String(64))
+    to_route_id: Mapped[str | None] = mapped_column(String(64))
+    from_trip_id: Mapped[str | None] = mapped_column(String(64))
+    to_trip_id: Mapped[str | None] = mapped_column(String(64))
+    transfer_type: Mapped[int] = mapped_column(Integer)
+    min_transfer_time: Mapped[int | None] = mapped_column(Integer)
+
+
+class FeedInfo(Base):
+    """The imported feed: who published it, the dates it claims (feed_info.txt) and the days
+    its calendar covers, so stale or not-yet-valid timetables can be told apart."""
+
+    __tablename__ = "gtfs_feed_info"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publisher: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[str | None] = mapped_column(String(64))
+    feed_start: Mapped[date | None] = mapped_column(Date)
+    feed_end: Mapped[date | None] = mapped_column(Date)
+    service_start: Mapped[date | None] = mapped_column(Date)
+    service_end: Mapped[date | None] = mapped_column(Date)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class FareAttribute(Base):

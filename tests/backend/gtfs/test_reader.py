@@ -180,12 +180,6 @@ def _time_goes_back(folder: Path) -> tuple[str, int, str | None]:
     return "stop_times.txt", 5, "arrival_time"
 
 
-def _trip_without_stop_times(folder: Path) -> tuple[str, int, str | None]:
-    rows = lines(folder / "stop_times.txt")
-    write(folder / "stop_times.txt", [r for r in rows if not r.startswith("L07-DAILY-0-0805,")])
-    return "trips.txt", find_line(folder, "trips.txt", ",L07-DAILY-0-0805,"), "trip_id"
-
-
 def _gbk_stops(folder: Path) -> tuple[str, int, str | None]:
     path = folder / "stops.txt"
     path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
@@ -196,13 +190,6 @@ def _second_feed_info(folder: Path) -> tuple[str, int, str | None]:
     rows = lines(folder / "feed_info.txt")
     write(folder / "feed_info.txt", [*rows, rows[1]])
     return "feed_info.txt", 3, None
-
-
-def _too_many_fields(folder: Path) -> tuple[str, int, str | None]:
-    rows = lines(folder / "routes.txt")
-    rows[3] += ",多余"
-    write(folder / "routes.txt", rows)
-    return "routes.txt", 4, None
 
 
 def _unclosed_quote(folder: Path) -> tuple[str, int, str | None]:
@@ -247,7 +234,6 @@ BROKEN: dict[str, Defect] = {
     "negative sequence": _cell("stop_times.txt", 12, "stop_sequence", "-1"),
     "repeated sequence": _repeat_sequence,
     "time goes back": _time_goes_back,
-    "trip without stop times": _trip_without_stop_times,
     "latitude out of range": _cell_at("stops.txt", "嵩口镇", "stop_lat", "126.0915"),
     "longitude not a number": _cell_at("stops.txt", "溪源村", "stop_lon", "东经116度"),
     "empty stop name": _cell_at("stops.txt", "邓家村", "stop_name", ""),
@@ -273,7 +259,6 @@ BROKEN: dict[str, Defect] = {
     "unknown zone": _cell("fare_rules.txt", 25, "origin_id", "xiamen"),
     "gbk encoding": _gbk_stops,
     "two feed_info rows": _second_feed_info,
-    "too many fields": _too_many_fields,
     "unclosed quote": _unclosed_quote,
 }
 
@@ -354,3 +339,25 @@ def test_error_pickles_and_keeps_its_fields() -> None:
     error = pickle.loads(pickle.dumps(GtfsError("stops.txt", 3, "stop_lat", "应在 -90 到 90 之间")))
     assert (error.file, error.row, error.column) == ("stops.txt", 3, "stop_lat")
     assert str(GtfsError("routes.txt", 0, None, "缺少必需的文件")) == "routes.txt: 缺少必需的文件"
+
+
+def test_trip_without_stop_times_is_skipped_with_a_warning(feed_dir: Path) -> None:
+    rows = lines(feed_dir / "stop_times.txt")
+    write(feed_dir / "stop_times.txt", [r for r in rows if not r.startswith("L07-DAILY-0-0805,")])
+    feed = read_feed(feed_dir)
+    assert "L07-DAILY-0-0805" not in {t.trip_id for t in feed.trips}
+    [warning] = feed.warnings
+    line = find_line(feed_dir, "trips.txt", ",L07-DAILY-0-0805,")
+    assert (warning.file, warning.row, warning.column) == ("trips.txt", line, "trip_id")
+    assert "已跳过" in warning.message
+
+
+def test_row_with_too_many_fields_is_read_with_a_warning(feed_dir: Path) -> None:
+    rows = lines(feed_dir / "routes.txt")
+    rows[3] += ",多余"
+    write(feed_dir / "routes.txt", rows)
+    feed = read_feed(feed_dir)
+    assert len(feed.routes) == len(rows) - 1
+    [warning] = feed.warnings
+    assert (warning.file, warning.row) == ("routes.txt", 4)
+    assert "比表头" in warning.message and "多" in warning.message
