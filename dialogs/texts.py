@@ -196,18 +196,28 @@ TEXTS: dict[str, T] = {
     # -- buses -----------------------------------------------------------------------------
     "ask_stop": T("您在哪个站等车？", "在哪个站等车？", "请问您在哪个站等车？"),
     "departure_line": T(
-        "{when} {route}（{stop}上车，约{minutes}分钟{fare}）", "{when}{route}", "{when}的{route}"
+        "{when} {route}（{stop}上车，约{minutes}分钟{fare}）{rule}",
+        "{when}{route}{rule}",
+        "{when}的{route}{rule}",
     ),
+    # boarding rules of the feed (pickup_type / drop_off_type 2 and 3), appended to a bus line
+    "rule_board_phone": T("，上车需提前电话预约{phone}", "，需电话预约{phone}", "，上车要提前打电话预约"),
+    "rule_board_driver": T("，上车请向司机招手示意", "，招手上车", "，上车要向司机招手示意"),
+    "rule_alight_phone": T(
+        "，下车需提前电话约定{phone}", "，下车需电话约定{phone}", "，下车要提前打电话约定"
+    ),
+    "rule_alight_driver": T("，下车请提前告诉司机", "，下车告知司机", "，下车要提前告诉司机"),
+    "about": T("约", "约", "大约"),  # before the time of a run of a line that runs every few minutes
     "departures": T("{trip} 接下来的班车：\n{lines}", "{trip}：{lines}", "{trip}，接下来的班车有：{lines}。"),
     "first_last": T(
         "{trip} {day}首班车{first}，末班车{last}（{route}）。", "{trip}{day}首班{first}，末班{last}。"
     ),
-    "fare": T("{trip} 车费{fare}元。", "{trip}车费{fare}元。", "{trip}，车费{fare}元。"),
+    "fare": T("{trip} 车费{fare}。", "{trip}车费{fare}。", "{trip}，车费{fare}。"),
     "no_arrivals": T("{place}接下来一段时间没有班车经过。", "{place}近期无班车。"),
     "arrival_line": T(
-        "{route}约{minutes}分钟后到{stop}（{source}）",
-        "{route}约{minutes}分钟到",
-        "{route}大约{minutes}分钟后到",
+        "{route}约{minutes}分钟后到{stop}（{source}）{rule}",
+        "{route}约{minutes}分钟到{rule}",
+        "{route}大约{minutes}分钟后到{rule}",
     ),
     "arrivals": T("{place}：\n{lines}", "{place}：{lines}", "{place}，{lines}。"),
     "ask_alert_kind": T("要订哪种提醒？", "订哪种提醒？", "请问要到站提醒，还是停运通知？"),

@@ -76,3 +76,8 @@ def date_text(moment: datetime) -> str:
 def money(amount: object) -> str:
     """12.00 -> 12, 7.50 -> 7.5 (yuan)."""
     return f"{float(str(amount)):.2f}".rstrip("0").rstrip(".")
+
+
+def price_text(amount: object, currency: str = "CNY") -> str:
+    """12元 in yuan; another currency as the timetable gives it: 2.5 USD."""
+    return f"{money(amount)}元" if currency == "CNY" else f"{money(amount)} {currency}"

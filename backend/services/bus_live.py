@@ -5,7 +5,9 @@ stop it takes the vehicle's latest position (reported for that trip less than 10
 ago), finds where along the trip's stops the vehicle is, and divides the distance left
 by the trip's typical speed (its scheduled distance over its scheduled time). A trip
 without a recent position is estimated from the timetable; a vehicle already past the
-stop drops out. Each `ArrivalEstimate` says which source it used.
+stop drops out. Each `ArrivalEstimate` says which source it used. Calls where the feed
+allows no boarding (pickup_type 1) are left out; a frequency-based trip gives one estimate
+per run, from the timetable (positions name a trip, not which of its runs).
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from backend.services.bus_network import (
     at_seconds,
     check_aware,
     find_route,
+    network_zone,
     place_stops,
     running_services,
 )
+from backend.services.bus_runs import NO_BOARDING, Shift, run_shifts
 from backend.services.places import check_coordinates, distance_km
 
 FRESH_POSITION = timedelta(minutes=10)
@@ -63,6 +67,8 @@ class ArrivalEstimate:
     plate: str | None = None
     position_at: datetime | None = None
     distance_km: float | None = None
+    exact: bool = True  # False: a headway-based run (about every few minutes)
+    pickup_type: int = 0  # 2 phone the agency, 3 tell the driver
 
 
 def normalize_plate(plate: str) -> str:
@@ -109,33 +115,39 @@ def estimate_arrival(
     """The next buses due at a place (optionally of one line), soonest first."""
     if not isinstance(limit, int) or not 1 <= limit <= 50:
         raise InvalidInput("limit 应在 1 到 50 之间。")
-    moment = check_aware(now) if now is not None else local_now()
+    zone = network_zone(session)
+    moment = check_aware(now if now is not None else local_now(), zone=zone)
     _place, stops = place_stops(session, place)
     line = find_route(session, route) if route else None
     stop_ids = {s.stop_id for s in stops}
     due = _due_calls(session, stop_ids, line, moment)
-    positions = _fresh_positions(session, [trip.trip_id for trip, _call, _when in due], moment)
+    positions = _fresh_positions(session, [due_call[0].trip_id for due_call in due], moment)
     estimates = [
-        _estimate(session, trip, call, scheduled, positions.get(trip.trip_id), moment)
-        for trip, call, scheduled in due
+        _estimate(session, trip, call, scheduled, None if run else positions.get(trip.trip_id), moment, run)
+        for trip, call, scheduled, run in due
     ]
     if not estimates:  # nothing more today: the first buses of the next day
         tomorrow = (moment + timedelta(days=1)).date()
-        for trip, call in _calls_on(session, tomorrow, stop_ids, line):
-            scheduled = at_seconds(tomorrow, call.arrival_s)
-            estimates.append(_estimate(session, trip, call, scheduled, None, moment))
+        for trip, call, offset, run in _calls_on(session, tomorrow, stop_ids, line):
+            scheduled = at_seconds(tomorrow, call.arrival_s + offset, zone)
+            estimates.append(_estimate(session, trip, call, scheduled, None, moment, run))
     found = sorted((e for e in estimates if e is not None), key=lambda e: (e.expected, e.trip_id))
     return found[:limit]
 
 
 def _calls_on(
     session: Session, day: date, stop_ids: set[str], line: Route | None
-) -> list[tuple[Trip, StopTime]]:
-    """(trip, its first call at one of the stops) for the trips running on a service day."""
+) -> list[tuple[Trip, StopTime, int, Shift | None]]:
+    """(trip, its first boarding call at one of the stops, offset, the run of a frequency
+    trip or None) for every run on a service day."""
     stmt = (
         select(Trip, StopTime)
         .join(StopTime, StopTime.trip_id == Trip.trip_id)
-        .where(StopTime.stop_id.in_(stop_ids), Trip.service_id.in_(running_services(session, day)))
+        .where(
+            StopTime.stop_id.in_(stop_ids),
+            StopTime.pickup_type != NO_BOARDING,
+            Trip.service_id.in_(running_services(session, day)),
+        )
         .order_by(Trip.trip_id, StopTime.stop_sequence)
     )
     if line is not None:
@@ -143,19 +155,24 @@ def _calls_on(
     first: dict[str, tuple[Trip, StopTime]] = {}
     for trip, call in session.execute(stmt):
         first.setdefault(trip.trip_id, (trip, call))
-    return list(first.values())
+    shifts = run_shifts(session, first)
+    return [
+        (trip, call, shift.offset, shift if shift.start_s is not None else None)
+        for trip_id, (trip, call) in first.items()
+        for shift in shifts[trip_id]
+    ]
 
 
 def _due_calls(
     session: Session, stop_ids: set[str], line: Route | None, moment: datetime
-) -> list[tuple[Trip, StopTime, datetime]]:
-    """(trip, call, scheduled time) for today's calls from an hour ago to the end of the day."""
+) -> list[tuple[Trip, StopTime, datetime, Shift | None]]:
+    """(trip, call, scheduled time, run) for today's calls from an hour ago to the end of the day."""
     due = []
     for day in (moment.date() - timedelta(days=1), moment.date()):
-        for trip, call in _calls_on(session, day, stop_ids, line):
-            scheduled = at_seconds(day, call.arrival_s)
+        for trip, call, offset, run in _calls_on(session, day, stop_ids, line):
+            scheduled = at_seconds(day, call.arrival_s + offset, moment.tzinfo)
             if scheduled >= moment - MISSED_WINDOW and scheduled.date() <= moment.date():
-                due.append((trip, call, scheduled))
+                due.append((trip, call, scheduled, run))
     return due
 
 
@@ -185,8 +202,11 @@ def _estimate(
     scheduled: datetime,
     fix: tuple[VehiclePosition, str] | None,
     moment: datetime,
+    run: Shift | None = None,
 ) -> ArrivalEstimate | None:
     base = {
+        "exact": run.exact if run is not None else True,
+        "pickup_type": call.pickup_type,
         "route_id": trip.route_id,
         "route": trip.route.label,
         "trip_id": trip.trip_id,

@@ -4,23 +4,27 @@ which services run on a day, which line a name means, and what a ride costs.
 A place covers the stops linked to it; the county town (county_seat) also covers the
 served stops of its township within 2 km (清流县城 -> 清流县汽车站, 清流县医院 ...); a place
 with no stop of its own is covered by the served stops within 1.5 km. Service days
-follow calendar.txt, overridden by calendar_dates.txt. Fares follow fare_rules.txt: the
-most specific rule matching line, boarding zone and alighting zone, the cheapest on a tie.
+follow calendar.txt, overridden by calendar_dates.txt, and are days in the network's own
+time zone (the agencies' agency_timezone; TZ_NAME only when no network is loaded).
+Fares follow fare_rules.txt: the most specific rule matching line, boarding zone and
+alighting zone, the cheapest on a tie, in the currency the feed gives.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, NotFound
 from backend.localtime import local_tz
 from backend.models import (
+    Agency,
     FareAttribute,
     FareRule,
     Place,
@@ -112,19 +116,62 @@ def find_route(session: Session, route: str) -> Route:
     raise NotFound(f"没有“{text}”这条线路。现有线路：{labels(routes)}。", route=text)
 
 
-def check_aware(moment: datetime, what: str = "时间") -> datetime:
+def check_aware(moment: datetime, what: str = "时间", zone: ZoneInfo | None = None) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput(f"{what}需要带时区，例如 2026-11-20T09:00:00+08:00。")
-    return moment.astimezone(local_tz())
+    return moment.astimezone(zone or local_tz())
 
 
-def service_start(day: date) -> datetime:
-    """Local midnight of a service day: GTFS times count from here."""
-    return datetime.combine(day, time(0), tzinfo=local_tz())
+def network_zone(session: Session) -> ZoneInfo:
+    """The imported network's time zone (agency_timezone); TZ_NAME when there is none."""
+    name = session.scalar(select(Agency.timezone).order_by(Agency.agency_id).limit(1))
+    try:
+        return ZoneInfo(name) if name else local_tz()
+    except (ZoneInfoNotFoundError, ValueError):
+        return local_tz()
 
 
-def at_seconds(day: date, seconds: int) -> datetime:
-    return service_start(day) + timedelta(seconds=seconds)
+def service_start(day: date, zone: tzinfo | None = None) -> datetime:
+    """Midnight of a service day in the network's zone: GTFS times count from here.
+
+    (GTFS counts from noon minus 12 h; the two differ only on days the clocks change.)
+    """
+    return datetime.combine(day, time(0), tzinfo=zone or local_tz())
+
+
+def at_seconds(day: date, seconds: int, zone: tzinfo | None = None) -> datetime:
+    return service_start(day, zone) + timedelta(seconds=seconds)
+
+
+def calendar_span(session: Session) -> tuple[date, date] | None:
+    """The first and last day the network's calendar covers (calendar.txt and added dates)."""
+    low, high = session.execute(
+        select(func.min(ServiceCalendar.start_date), func.max(ServiceCalendar.end_date))
+    ).one()
+    added_low, added_high = session.execute(
+        select(func.min(ServiceException.date), func.max(ServiceException.date)).where(
+            ServiceException.exception_type == 1
+        )
+    ).one()
+    firsts = [d for d in (low, added_low) if d is not None]
+    lasts = [d for d in (high, added_high) if d is not None]
+    return (min(firsts), max(lasts)) if firsts and lasts else None
+
+
+def outside_calendar(session: Session, first: date, last: date) -> str | None:
+    """Why no bus runs from `first` to `last` when those days lie outside the calendar."""
+    span = calendar_span(session)
+    if span is None:
+        return None
+    if first > span[1]:
+        return f"现有时刻表只排到{_day(span[1])}，{_day(first)}的班次还没有公布，请以车站通知为准。"
+    if last < span[0]:
+        return f"现有时刻表从{_day(span[0])}起才生效，{_day(first)}的班次还没有公布，请以车站通知为准。"
+    return None
+
+
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def running_services(session: Session, day: date) -> set[str]:
@@ -148,20 +195,27 @@ class FareTable:
     """fare_rules.txt with prices, for repeated lookups within one request."""
 
     def __init__(self, session: Session, route_ids: Iterable[str] | None = None) -> None:
-        stmt = select(FareRule, FareAttribute.price).join(
+        stmt = select(FareRule, FareAttribute.price, FareAttribute.currency).join(
             FareAttribute, FareRule.fare_id == FareAttribute.fare_id
         )
         if route_ids is not None:
             ids = list(route_ids)
             stmt = stmt.where((FareRule.route_id.in_(ids)) | (FareRule.route_id.is_(None)))
         self._rules = [
-            (rule.route_id, rule.origin_id, rule.destination_id, price)
-            for rule, price in session.execute(stmt)
+            (rule.route_id, rule.origin_id, rule.destination_id, price, currency)
+            for rule, price, currency in session.execute(stmt)
         ]
 
     def price(self, route_id: str, origin_zone: str | None, destination_zone: str | None) -> Decimal | None:
-        best: tuple[int, Decimal] | None = None
-        for rule_route, rule_origin, rule_destination, price in self._rules:
+        quote = self.quote(route_id, origin_zone, destination_zone)
+        return quote[0] if quote is not None else None
+
+    def quote(
+        self, route_id: str, origin_zone: str | None, destination_zone: str | None
+    ) -> tuple[Decimal, str] | None:
+        """(price, currency as the feed gives it, e.g. CNY) of the ride, or None if unpublished."""
+        best: tuple[int, Decimal, str] | None = None
+        for rule_route, rule_origin, rule_destination, price, currency in self._rules:
             wanted = (
                 (rule_route, route_id),
                 (rule_origin, origin_zone),
@@ -171,5 +225,5 @@ class FareTable:
                 continue
             specific = sum(given is not None for given, _actual in wanted)
             if best is None or (-specific, price) < (-best[0], best[1]):
-                best = (specific, price)
-        return Decimal(best[1]) if best is not None else None
+                best = (specific, price, currency)
+        return (Decimal(best[1]), best[2]) if best is not None else None

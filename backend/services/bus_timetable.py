@@ -1,7 +1,8 @@
 """A line's timetable for one service day: every trip that runs, with its calls.
 
-Answers "1路几点有车" and feeds GET /api/bus/lines/{route_id}; times are aware local
-datetimes on the service day (GTFS times past midnight land on the next calendar day).
+Answers "1路几点有车" and feeds GET /api/bus/lines/{route_id}; times are aware datetimes
+in the network's zone on the service day (GTFS times past midnight land on the next
+calendar day). A frequency-based trip appears once per run (see bus_runs).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
 from backend.models import Route, Stop, StopTime, Trip
-from backend.services.bus_network import at_seconds, find_route, line_order, running_services
+from backend.services.bus_network import at_seconds, find_route, line_order, network_zone
+from backend.services.bus_runs import trip_runs
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class Call:
     stop: str
     arrival: datetime
     departure: datetime
+    pickup_type: int = 0  # 1 no boarding, 2 phone the agency, 3 tell the driver
+    drop_off_type: int = 0
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,7 @@ class TimetableTrip:
     headsign: str | None
     direction_id: int | None
     calls: tuple[Call, ...]
+    exact: bool = True  # False: a headway-based run, times approximate
 
 
 @dataclass(frozen=True)
@@ -46,33 +51,33 @@ class LineTimetable:
 def line_timetable(session: Session, *, route: str, day: date | None = None) -> LineTimetable:
     """Every trip of a line on a service day (default today), with its calls."""
     line: Route = find_route(session, route)
-    service_day = day if day is not None else local_now().date()
-    running = running_services(session, service_day)
-    trips = [
-        t
-        for t in session.scalars(select(Trip).where(Trip.route_id == line.route_id))
-        if t.service_id in running
-    ]
-    calls: dict[str, list[Call]] = defaultdict(list)
-    stmt = (
-        select(StopTime, Stop.name)
-        .join(Stop, Stop.stop_id == StopTime.stop_id)
-        .where(StopTime.trip_id.in_([t.trip_id for t in trips]))
-        .order_by(StopTime.trip_id, StopTime.stop_sequence)
-    )
-    for st, name in session.execute(stmt):
-        calls[st.trip_id].append(
-            Call(
-                st.stop_id,
-                name,
-                at_seconds(service_day, st.arrival_s),
-                at_seconds(service_day, st.departure_s),
-            )
-        )
+    zone = network_zone(session)
+    service_day = day if day is not None else local_now().astimezone(zone).date()
+    runs = list(trip_runs(session, service_day, route_id=line.route_id))
+    called = {c.stop_id for r in runs for c in r.calls}
+    names = {
+        stop_id: name
+        for stop_id, name in session.execute(select(Stop.stop_id, Stop.name).where(Stop.stop_id.in_(called)))
+    }
     timetable = [
-        TimetableTrip(t.trip_id, t.headsign, t.direction_id, tuple(calls[t.trip_id]))
-        for t in trips
-        if calls[t.trip_id]
+        TimetableTrip(
+            run.trip_id,
+            run.trip.headsign,
+            run.trip.direction_id,
+            tuple(
+                Call(
+                    c.stop_id,
+                    names[c.stop_id],
+                    at_seconds(service_day, c.arrival_s, zone),
+                    at_seconds(service_day, c.departure_s, zone),
+                    c.pickup_type,
+                    c.drop_off_type,
+                )
+                for c in run.calls
+            ),
+            run.shift.exact,
+        )
+        for run in runs
     ]
     timetable.sort(key=lambda t: (t.calls[0].departure, t.trip_id))
     return LineTimetable(line.route_id, line.label, line.long_name, service_day, tuple(timetable))

@@ -234,13 +234,21 @@ def _check_same_trip(session: Session, booking: Booking, start: Place, end: Plac
     if booking.trip_id is None:
         return
     departure = scheduled_departure(session, start, end, booking.pickup_time)
-    if departure is not None and departure.trip_id == booking.trip_id:
+    if (
+        departure is not None
+        and departure.trip_id == booking.trip_id
+        and departure.trip_start_s == booking.trip_start_s
+    ):
         check_seats(session, start, end, departure, count, exclude_id=booking.id)
         return
     seats = checks.trip_seats(session, booking.trip_id)
     assert booking.service_date is not None
     taken = checks.seats_taken(
-        session, trip_id=booking.trip_id, service_date=booking.service_date, exclude_id=booking.id
+        session,
+        trip_id=booking.trip_id,
+        service_date=booking.service_date,
+        trip_start_s=booking.trip_start_s,
+        exclude_id=booking.id,
     )
     if taken + count > seats:
         raise CapacityExceeded(

@@ -123,10 +123,21 @@ def trip_seats(session: Session, trip_id: str) -> int:
     return int(seats) if seats else MIN_LINE_SEATS
 
 
-def seats_taken(session: Session, *, trip_id: str, service_date: date, exclude_id: str | None = None) -> int:
+def seats_taken(
+    session: Session,
+    *,
+    trip_id: str,
+    service_date: date,
+    trip_start_s: int | None = None,
+    exclude_id: str | None = None,
+) -> int:
+    """Seats booked on one run: a trip on a day, and for a frequency-based trip the run
+    leaving at `trip_start_s` (each run is its own bus)."""
+    run = Booking.trip_start_s.is_(None) if trip_start_s is None else Booking.trip_start_s == trip_start_s
     stmt = select(func.coalesce(func.sum(Booking.passengers), 0)).where(
         Booking.trip_id == trip_id,
         Booking.service_date == service_date,
+        run,
         Booking.kind == "seat",
         Booking.status != "cancelled",
     )

@@ -50,7 +50,11 @@ def check_seats(
     checks.check_passengers(passengers, seats, hint="，人多可以预约包车")
     checks.lock_trip(session, departure.trip_id)
     remaining = seats - checks.seats_taken(
-        session, trip_id=departure.trip_id, service_date=service_date(departure), exclude_id=exclude_id
+        session,
+        trip_id=departure.trip_id,
+        service_date=service_date(departure),
+        trip_start_s=departure.trip_start_s,
+        exclude_id=exclude_id,
     )
     if passengers <= remaining:
         return
@@ -89,7 +93,10 @@ def _next_with_room(
         for candidate in found:
             seats = checks.trip_seats(session, candidate.trip_id)
             taken = checks.seats_taken(
-                session, trip_id=candidate.trip_id, service_date=service_date(candidate)
+                session,
+                trip_id=candidate.trip_id,
+                service_date=service_date(candidate),
+                trip_start_s=candidate.trip_start_s,
             )
             if seats - taken >= passengers:
                 return candidate
@@ -116,5 +123,6 @@ def apply_departure(booking: Booking, departure: Departure, passengers: int) -> 
     booking.board_stop_id = departure.board_stop_id
     booking.alight_stop_id = departure.alight_stop_id
     booking.service_date = service_date(departure)
+    booking.trip_start_s = departure.trip_start_s
     fare = departure.fare
     booking.fare_total = Decimal(fare) * passengers if fare is not None else None

@@ -3,7 +3,9 @@
 
 `import` migrates the database, reads and validates the whole feed first, then replaces
 the bus network in one transaction; an invalid feed prints one line naming the file and
-row and exits 1 with nothing written. Counts and progress go to stderr.
+row and exits 1 with nothing written. `validate` checks everything `import` would refuse.
+Warnings (skipped trips, short rows, a time zone other than TZ_NAME, an expired or
+not-yet-valid calendar) are printed by both; counts and progress go to stderr.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import time
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from backend.errors import BackendError
 from backend.gtfs.errors import GtfsError
 from backend.gtfs.importer import import_feed
 from backend.gtfs.reader import read_feed
 from backend.gtfs.records import Feed
+from backend.gtfs.validity import feed_notes
+from backend.localtime import local_now
 from backend.models import Place
 from backend.seed import load_places_csv
 from bot.config import load_settings
@@ -60,11 +65,19 @@ def _summary(feed: Feed) -> str:
     )
 
 
+def _warn(feed: Feed, tz_name: str) -> None:
+    for warning in feed.warnings:
+        _say(f"警告：{warning}")
+    for note in feed_notes(feed, today=local_now().date(), tz_name=tz_name):
+        _say(f"注意：{note}")
+
+
 def run_validate(args: argparse.Namespace) -> int:
     feed = _read(args.path)
     if feed is None:
         return 1
     _say(f"有效：{_summary(feed)}")
+    _warn(feed, load_settings().tz_name)
     return 0
 
 
@@ -73,7 +86,9 @@ def run_import(args: argparse.Namespace) -> int:
     if feed is None:
         return 1
     _say(f"有效：{_summary(feed)}")
-    runtime = build_runtime(load_settings().model_copy(update={"seed_on_empty": False}))
+    settings = load_settings()
+    runtime = build_runtime(settings.model_copy(update={"seed_on_empty": False}))
+    _warn(feed, settings.tz_name)
     started = time.perf_counter()
 
     def progress(table: str, rows: int) -> None:
@@ -91,6 +106,10 @@ def run_import(args: argparse.Namespace) -> int:
                 )
     except (BackendError, GtfsError, OSError) as exc:
         _say(f"导入失败，未写入任何数据：{getattr(exc, 'message', None) or exc}")
+        return 1
+    except SQLAlchemyError as exc:  # validate should have caught it: say what, not a traceback
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        _say(f"导入失败，数据库拒绝写入，未写入任何数据：{reason}")
         return 1
     _say(f"导入完成（{time.perf_counter() - started:.1f} 秒）：")
     for table, rows in counts.items():

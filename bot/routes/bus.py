@@ -41,8 +41,8 @@ class DepartureOut(BaseModel):
     board_stop: str
     alight_stop: str
     stops: list[str] = Field(description="boarding stop, stops on the way, alighting stop")
-    fare: float | None = Field(description="CNY; null when the operator publishes no fare")
-    currency: str = "CNY"
+    fare: float | None = Field(description="in `currency`; null when the operator publishes no fare")
+    currency: str = Field("CNY", description="ISO 4217, as the timetable gives it")
 
 
 class LineOut(BaseModel):
@@ -119,7 +119,12 @@ class PositionOut(BaseModel):
 
 
 def hhmm(moment: datetime) -> str:
-    return to_local(moment).strftime("%H:%M")
+    """A bus time as the timetable gives it (the network's own zone, as the services return it)."""
+    return moment.strftime("%H:%M")
+
+
+def _bus_iso(moment: datetime) -> str:
+    return moment.isoformat()
 
 
 def _iso(moment: datetime) -> str:
@@ -138,14 +143,15 @@ def departure_out(d: service.Departure) -> DepartureOut:
         headsign=d.headsign,
         service_date=d.service_date.isoformat(),
         departure=hhmm(d.departure),
-        departure_iso=_iso(d.departure),
+        departure_iso=_bus_iso(d.departure),
         arrival=hhmm(d.arrival),
-        arrival_iso=_iso(d.arrival),
+        arrival_iso=_bus_iso(d.arrival),
         duration_minutes=d.duration_minutes,
         board_stop=d.board_stop,
         alight_stop=d.alight_stop,
         stops=[d.board_stop, *d.intermediate_stops, d.alight_stop],
         fare=_money(d.fare),
+        currency=d.currency,
     )
 
 
@@ -219,9 +225,9 @@ def arrivals(
             headsign=e.headsign,
             stop=e.stop,
             scheduled=hhmm(e.scheduled),
-            scheduled_iso=_iso(e.scheduled),
+            scheduled_iso=_bus_iso(e.scheduled),
             expected=hhmm(e.expected),
-            expected_iso=_iso(e.expected),
+            expected_iso=_bus_iso(e.expected),
             minutes_away=e.minutes_away,
             source=e.source,
             plate=e.plate,

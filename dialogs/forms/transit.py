@@ -20,7 +20,7 @@ from dialogs.forms.rides import DESTINATION, ORIGIN, TIME
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
-from dialogs.wording import clock_text, day_text, money, trip_text
+from dialogs.wording import clock_text, day_text, price_text, trip_text
 
 MODES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("arrival", re.compile(r"到哪|还有多久|多久到|几分钟|快到了|到了没|来了没|还要等")),
@@ -79,15 +79,21 @@ class QueryBus(Form):
         found = bus.next_departures(
             ctx.session, origin=s["origin"], destination=s["destination"], after=after, limit=SHOWN
         )
-        today = to_local(ctx.now).date()
         lines = []
         for dep in found:
-            local = to_local(dep.departure)
+            local = dep.departure  # in the network's own time zone, as at the stop
+            today = ctx.now.astimezone(local.tzinfo).date()
             day = "" if local.date() == today else day_text(local.date(), today, ctx.style)
-            fare = f"，{money(dep.fare)}元" if dep.fare is not None and ctx.style == "rich" else ""
+            about = "" if dep.exact else ctx.text("about")
+            fare = (
+                f"，{price_text(dep.fare, dep.currency)}"
+                if dep.fare is not None and ctx.style == "rich"
+                else ""
+            )
             lines.append(
-                ctx.text("departure_line", when=day + clock_text(local, ctx.style), route=dep.route,
-                         stop=dep.board_stop, minutes=dep.duration_minutes, fare=fare)
+                ctx.text("departure_line", when=day + about + clock_text(local, ctx.style), route=dep.route,
+                         stop=dep.board_stop, minutes=dep.duration_minutes, fare=fare,
+                         rule=boarding_rules(ctx, dep.pickup_type, dep.drop_off_type, dep.agency_phone))
             )  # fmt: skip
         card = {
             "type": "departures",
@@ -117,15 +123,17 @@ class QueryBus(Form):
             "first_last",
             trip=trip_text(s["origin"], s["destination"], ctx.style),
             day=day_text(day, to_local(ctx.now).date(), ctx.style),
-            first=clock_text(to_local(first.departure), ctx.style),
-            last=clock_text(to_local(last.departure), ctx.style),
+            first=clock_text(first.departure, ctx.style),
+            last=clock_text(last.departure, ctx.style),
             route=first.route,
         )
 
     def _fare(self, ctx: TurnContext, state: FormState) -> None:
         s = state.slots
-        price = bus.fare(ctx.session, origin=s["origin"], destination=s["destination"])
-        ctx.say("fare", trip=trip_text(s["origin"], s["destination"], ctx.style), fare=money(price))
+        price, currency = bus.fare_quote(ctx.session, origin=s["origin"], destination=s["destination"])
+        ctx.say(
+            "fare", trip=trip_text(s["origin"], s["destination"], ctx.style), fare=price_text(price, currency)
+        )
 
     def _arrival(self, ctx: TurnContext, state: FormState) -> None:
         place = state.slots["origin"]
@@ -136,10 +144,23 @@ class QueryBus(Form):
             return
         lines = [
             ctx.text("arrival_line", route=e.route, minutes=e.minutes_away, stop=e.stop,
-                     source="实时" if e.source == "realtime" else "按时刻表")
+                     source="实时" if e.source == "realtime" else "按时刻表",
+                     rule=boarding_rules(ctx, e.pickup_type, 0, None))
             for e in found
         ]  # fmt: skip
         ctx.say("arrivals", place=place, lines=("；" if ctx.style != "rich" else "\n").join(lines))
+
+
+def boarding_rules(ctx: TurnContext, pickup_type: int, drop_off_type: int, phone: str | None) -> str:
+    """What the feed asks of the rider: phone the operator (2) or tell the driver (3)."""
+    number = f"（{phone}）" if phone else ""
+    parts = []
+    for kind, rule in (("board", pickup_type), ("alight", drop_off_type)):
+        if rule == 2:
+            parts.append(ctx.text(f"rule_{kind}_phone", phone=number))
+        elif rule == 3:
+            parts.append(ctx.text(f"rule_{kind}_driver"))
+    return "".join(parts)
 
 
 def route_name(match: re.Match[str]) -> str:

@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
+from backend.db import migrate
 from backend.gtfs import read_feed
 from backend.models import Stop, StopTime
 from bot.cli import main
+from tests.backend.gtfs.small_feed import BASE, replace_line, write_feed
 
 PILOT = Path(__file__).resolve().parents[2] / "backend" / "pilot"
 
@@ -87,3 +89,37 @@ def test_import_into_an_empty_gazetteer_warns(database: str, capsys: pytest.Capt
 def test_import_of_a_missing_path(database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["gtfs", "import", str(tmp_path / "nowhere.zip")]) == 1
     assert "nowhere.zip" in capsys.readouterr().err
+
+
+def test_validate_prints_warnings_and_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = write_feed(
+        tmp_path / "feed",
+        agency_txt=replace_line("agency.txt", "Asia/Shanghai", "Asia/Urumqi"),
+        calendar_txt=replace_line("calendar.txt", "20260101,20271231", "20250101,20251231"),
+        trips_txt=BASE["trips.txt"] + "R1,ALL,T-LONE,石门,0\n",
+        stop_times_txt=BASE["stop_times.txt"] + "T-LONE,09:00:00,09:00:00,cg,1,0,0\n",
+    )
+    assert main(["gtfs", "validate", str(feed)]) == 0
+    err = capsys.readouterr().err
+    assert "警告：trips.txt 第 4 行 (trip_id)" in err and "已跳过" in err
+    assert "时区是 Asia/Urumqi" in err and "TZ_NAME（Asia/Shanghai）" in err
+    assert "时刻表已过期" in err
+
+
+def test_a_database_refusal_is_one_sentence_not_a_traceback(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = create_engine(database)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TRIGGER refuse BEFORE INSERT ON gtfs_stops BEGIN SELECT RAISE(ABORT, 'no room'); END"
+            )
+        )
+    engine.dispose()
+    assert main(["gtfs", "import", str(PILOT / "gtfs")]) == 1
+    err = capsys.readouterr().err
+    assert "导入失败，数据库拒绝写入，未写入任何数据：no room" in err
+    assert "Traceback" not in err and "sqlalchemy" not in err.lower()
+    assert counts(database) == (0, 0, 0)

@@ -1,4 +1,4 @@
-"""A tiny GTFS feed written for the tests: one county line 城关—溪口—石门 with a timed trip,
+"""A tiny GTFS feed written for the tests: one county line 东门—溪口—石门 (far from the pilot county) with a timed trip,
 a trip that runs every 10 minutes (frequencies.txt), a fare and a calendar for 2026-2027.
 `write_feed(folder, **changes)` writes it with whole files replaced (``None`` deletes one)."""
 
@@ -10,10 +10,10 @@ BASE: dict[str, str] = {
     "agency.txt": "agency_id,agency_name,agency_url,agency_timezone,agency_phone\n"
     "xk,溪口客运,https://example.org/xk,Asia/Shanghai,0598-5550000\n",
     "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,zone_id\n"
-    "cg,城关站,26.1770,116.8150,z1\n"
-    "xk,溪口站,26.2100,116.8600,z2\n"
-    "sm,石门站,26.2400,116.9000,z2\n",
-    "routes.txt": "route_id,agency_id,route_short_name,route_long_name,route_type\nR1,xk,1路,城关—石门,3\n",
+    "cg,东门站,30.1770,120.8150,z1\n"
+    "xk,溪口站,30.2100,120.8600,z2\n"
+    "sm,石门站,30.2400,120.9000,z2\n",
+    "routes.txt": "route_id,agency_id,route_short_name,route_long_name,route_type\nR1,xk,X1路,东门—石门,3\n",
     "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
     "ALL,1,1,1,1,1,1,1,20260101,20271231\n",
     "trips.txt": "route_id,service_id,trip_id,trip_headsign,direction_id\n"

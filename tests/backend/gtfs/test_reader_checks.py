@@ -201,7 +201,7 @@ LONG_ID = "x" * 65
     [
         ("stops.txt", "xk,溪口站", f"{LONG_ID},溪口站", "stop_id"),
         ("calendar.txt", "ALL,1,1", f"{LONG_ID},1,1", "service_id"),
-        ("routes.txt", "城关—石门", "城" * 201, "route_long_name"),
+        ("routes.txt", "东门—石门", "城" * 201, "route_long_name"),
         ("agency.txt", "0598-5550000", "0" * 41, "agency_phone"),
         ("fare_attributes.txt", "3.00", "1000000", "price"),
         ("fare_attributes.txt", "3.00", "3.005", "price"),
