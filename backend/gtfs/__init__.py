@@ -3,7 +3,7 @@
 The database importer builds on ``read_feed``; nothing here touches the database.
 """
 
-from backend.gtfs.errors import GtfsError
+from backend.gtfs.errors import GtfsError, GtfsWarning
 from backend.gtfs.reader import read_feed
 from backend.gtfs.records import (
     Agency,
@@ -13,9 +13,11 @@ from backend.gtfs.records import (
     FareRule,
     Feed,
     FeedInfo,
+    Frequency,
     Route,
     Stop,
     StopTime,
+    Transfer,
     Trip,
 )
 
@@ -27,10 +29,13 @@ __all__ = [
     "FareRule",
     "Feed",
     "FeedInfo",
+    "Frequency",
     "GtfsError",
+    "GtfsWarning",
     "Route",
     "Stop",
     "StopTime",
+    "Transfer",
     "Trip",
     "read_feed",
 ]

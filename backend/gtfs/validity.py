@@ -35,7 +35,9 @@ def feed_notes(feed: Feed, *, today: date, tz_name: str) -> list[str]:
     notes = []
     zone = feed.agencies[0].agency_timezone if feed.agencies else None
     if zone and zone != tz_name:
-        notes.append(f"时刻表的时区是 {zone}，与本系统的 TZ_NAME（{tz_name}）不同：这个线路网络的时间按 {zone} 计算")
+        notes.append(
+            f"时刻表的时区是 {zone}，与本系统的 TZ_NAME（{tz_name}）不同：这个线路网络的时间按 {zone} 计算"
+        )
     note = period_note(*feed_period(feed), today)
     if note:
         notes.append(note)

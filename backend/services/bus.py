@@ -72,6 +72,7 @@ __all__ = [
     "lines_serving",
     "next_departures",
     "normalize_plate",
+    "outside_calendar",
     "record_position",
 ]
 

@@ -140,7 +140,12 @@ class QueryBus(Form):
         route = state.slots.get("_route")
         found = bus.estimate_arrival(ctx.session, place=place, route=route, now=ctx.now, limit=SHOWN)
         if not found:
-            ctx.say("no_arrivals", place=place)
+            today = to_local(ctx.now).date()
+            gap = bus.outside_calendar(ctx.session, today, today)
+            if gap is not None:
+                ctx.say("backend_refused", message=gap)
+            else:
+                ctx.say("no_arrivals", place=place)
             return
         lines = [
             ctx.text("arrival_line", route=e.route, minutes=e.minutes_away, stop=e.stop,

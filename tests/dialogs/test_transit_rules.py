@@ -19,7 +19,8 @@ from tests.conftest import NOW
 def answer(session: Session, mode: str, hour: int = 6, minute: int = 0) -> str:
     now = NOW.replace(hour=hour, minute=minute)
     ctx = TurnContext(session=session, now=now, tracker=Tracker("c1", "web", "u1"))
-    state = FormState("query_bus", {"origin": "东门站", "destination": "石门站", "_mode": mode})
+    slots = {"origin": "溪口站", "_mode": mode} if mode == "arrival" else {"destination": "石门站"}
+    state = FormState("query_bus", {"origin": "东门站", "_mode": mode, **slots})
     QueryBus().submit(ctx, state)
     return "\n".join(reply.text for reply in ctx.replies)
 
@@ -52,3 +53,12 @@ def test_times_are_said_in_the_network_zone(session: Session, tmp_path: Path) ->
     load(session, tmp_path / "feed", agency_txt=replace_line("agency.txt", "Asia/Shanghai", "Asia/Urumqi"))
     # 08:30 in Shanghai is 06:30 in Urumqi: next is the 07:00 trip, said as its stop shows it
     assert answer(session, "departures", hour=8, minute=30).splitlines()[1].startswith("07:00 X1路")
+
+
+def test_questions_about_days_outside_the_calendar_say_so(session: Session, tmp_path: Path) -> None:
+    calendar = replace_line("calendar.txt", "20260101,20271231", "20260101,20261031")
+    load(session, tmp_path / "feed", calendar_txt=calendar)
+    for mode in ("departures", "first_last", "arrival"):
+        text = answer(session, mode)
+        assert "只排到2026年10月31日" in text, (mode, text)
+        assert "最近7天" not in text and "没有班车经过" not in text
