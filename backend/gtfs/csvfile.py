@@ -157,6 +157,7 @@ class Table:
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise GtfsError(name, line, None, "文件不是 UTF-8 编码（请另存为 UTF-8 后重试）") from None
+        self._has_nul = "\x00" in text  # rare: only then is every cell searched for it
         self._reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         header = self._next()
         if header is None:
@@ -222,7 +223,8 @@ class Table:
                         None,
                         f"这一行有 {len(record)} 个字段，比表头的 {width} 列{word}（按表头对齐读取）",
                     )
-            _no_nul(self.name, line, self.columns, record)
+            if self._has_nul:
+                _no_nul(self.name, line, self.columns, record)
             values = {col: cell.strip() for col, cell in zip(self.columns, record, strict=False) if col}
             yield Row(self.name, line, values)
 
