@@ -1,4 +1,4 @@
-"""Identifiers of CONTRACTS.md §3: `B` + yyyymmdd + 4 digits, `C` + yyyymmdd + 3 digits.
+"""Identifiers of docs/CONTRACTS.md §3: `B` + yyyymmdd + 4 digits, `C` + yyyymmdd + 3 digits.
 
 The per-day sequence lives in `daily_counters` and is advanced with one UPDATE … RETURNING
 inside the caller's transaction, so two writers never get the same number.

@@ -1,7 +1,8 @@
 """Public benchmarks for the cuntong NLU code: CAIS (intent + slots) and SMP2017-ECDT task 1.
 
 Trains and tests the SAME components the service uses, reading the data where it lies
-(`/work/shared/benchmarks` or `--root`; nothing is copied):
+(`../shared/benchmarks` next to the checkout, or `CUNTONG_BENCHMARKS`, or `--root DIR`;
+nothing is copied):
 
 - intents: `NluPipeline.analyse` (clean-up, extractors, jieba segmentation, masked word and
   character n-gram features) + `LinearIntentClassifier`;
@@ -33,7 +34,8 @@ from nlu.pipeline import NluPipeline  # noqa: E402
 from nlu.text import clean_text  # noqa: E402
 from nlu.tokenizers.base import Tokenizer  # noqa: E402
 
-DEFAULT_ROOT = Path(os.environ.get("CUNTONG_BENCHMARKS", "/work/shared/benchmarks"))
+CHECKOUT = Path(__file__).resolve().parent.parent
+DEFAULT_ROOT = Path(os.environ.get("CUNTONG_BENCHMARKS", CHECKOUT.parent / "shared" / "benchmarks"))
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 Utterance = tuple[str, list[str], str]  # text, per-character BIOES tags, intent
@@ -206,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", choices=("cais", "smp"), default=None)
     args = parser.parse_args(argv)
+    wanted = [name for name, only in (("smp2017-ecdt-task1", "smp"), ("cais", "cais")) if args.only in (None, only)]
+    missing = [name for name in wanted if not (args.root / name).is_dir()]
+    if missing:
+        parser.error(f"{args.root} has no {' or '.join(m + '/' for m in missing)}: give the folder holding them with --root DIR")
     pipeline = NluPipeline.untrained()  # extractors + tokenizer; the models are trained here
     if args.only in (None, "smp"):
         run_smp(args.root, pipeline)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -17,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from backend.errors import BackendError
 from bot import registry
 from bot.body_guard import BodyGuard
-from bot.config import Settings, load_settings
+from bot.config import LOG_FORMAT, Settings, load_settings
 from bot.console.middleware import ConsoleSessionMiddleware
 from bot.error_handlers import backend_error, validation_error
 from bot.runtime import Runtime, build_runtime
@@ -26,13 +27,21 @@ from channels.messages import Message, OnMessage, Reply
 
 logger = logging.getLogger(__name__)
 
-def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+
+def create_app(
+    settings: Settings | None = None, *, runtime: Runtime | None = None, prepare_database: bool = True
+) -> FastAPI:
+    """The app; its lifespan builds the runtime unless one is given. `prepare_database=False`
+    skips migrating and seeding (a worker process of `cuntong serve --workers N`, whose
+    parent has done both once)."""
     settings = runtime.settings if runtime else (settings or load_settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         log_warnings(settings)
-        rt = runtime or await run_in_threadpool(build_runtime, settings)
+        rt = runtime or await run_in_threadpool(
+            partial(build_runtime, settings, prepare_database=prepare_database)
+        )
         app.state.runtime = rt
         hooks = [registry.load(path) for path in registry.RUNTIME_HOOKS]
         for hook in hooks:
@@ -61,6 +70,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         channel_input = registry.load_attr(path).from_settings(settings)  # type: ignore[attr-defined]
         app.include_router(channel_input.router(_processor_callback(app)))
     return app
+
+
+def create_worker_app() -> FastAPI:
+    """Factory for one worker process of `cuntong serve --workers N` (uvicorn imports it by
+    name in each process): settings from the environment, database already prepared."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    return create_app(load_settings(), prepare_database=False)
 
 
 def _processor_callback(app: FastAPI) -> OnMessage:

@@ -1,7 +1,7 @@
 """Typed settings for the whole service, read from the environment and `.env`.
 
 One `Settings` object, nested per channel (STYLE.md §19). Environment variable names are
-those of CONTRACTS.md §5 (`DATABASE_URL`, `WECHAT_TOKEN`, `TWILIO_AUTH_TOKEN` ...). A value
+those of docs/CONTRACTS.md §5 (`DATABASE_URL`, `WECHAT_TOKEN`, `TWILIO_AUTH_TOKEN` ...). A value
 that cannot work stops start-up with one line naming the variable (`SettingsError`).
 """
 
@@ -18,6 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 _S = TypeVar("_S", bound=BaseSettings)
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class SettingsError(Exception):
@@ -64,6 +66,7 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     database_url: str = "sqlite:///./cuntong.db"
     redis_url: str | None = None
+    redis_prefix: str = "cuntong:"
     tz_name: str = "Asia/Shanghai"
     public_base_url: str | None = None
     operator_api_token: str | None = None
@@ -95,6 +98,13 @@ class Settings(BaseSettings):
             raise ValueError(f"应以 redis:// 或 rediss:// 开头，收到 {value!r}")
         return value
 
+    @field_validator("redis_prefix")
+    @classmethod
+    def _parse_redis_prefix(cls, value: str) -> str:
+        if not value or len(value) > 64 or any(c.isspace() for c in value):
+            raise ValueError(f"应为不含空白的键前缀（最多 64 个字符，例如 cuntong:），收到 {value!r}")
+        return value
+
     @field_validator("tz_name")
     @classmethod
     def _parse_tz(cls, value: str) -> str:
@@ -112,7 +122,10 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read settings; raise `SettingsError` with one line naming the bad variable."""
     parts: dict[str, object] = {}
-    for field_name, prefix, cls in (("wechat", "WECHAT_", WeChatSettings), ("twilio", "TWILIO_", TwilioSettings)):
+    for field_name, prefix, cls in (
+        ("wechat", "WECHAT_", WeChatSettings),
+        ("twilio", "TWILIO_", TwilioSettings),
+    ):
         if field_name not in overrides:
             parts[field_name] = _build(cls, prefix)
     return _build(Settings, "", **parts, **overrides)

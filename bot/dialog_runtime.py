@@ -1,7 +1,7 @@
 """Start-up hook (bot/registry.py RUNTIME_HOOKS): the conversation state store and the
 turn processor that every channel's `on_message` calls.
 
-The store is Redis when REDIS_URL is set (keys under `cuntong:`, or under
+The store is Redis when REDIS_URL is set (keys under REDIS_PREFIX, default `cuntong:`, or under
 `extras["state_prefix"]` when given, so tests sharing one Redis stay apart), else
 in-process. Both go on the runtime extras (`state_store`, `processor`); ones already
 there (a test's store, a processor with a fixed clock) are kept. Needs the NLU hook first.
@@ -23,19 +23,17 @@ from bot.state.redis import RedisStateStore
 
 logger = logging.getLogger(__name__)
 
-REDIS_PREFIX = "cuntong:"
 
-
-def make_state_store(settings: Settings, *, prefix: str = REDIS_PREFIX) -> StateStore:
+def make_state_store(settings: Settings, *, prefix: str | None = None) -> StateStore:
     if settings.redis_url:
-        return RedisStateStore.from_url(settings.redis_url, prefix=prefix)
+        return RedisStateStore.from_url(settings.redis_url, prefix=prefix or settings.redis_prefix)
     return MemoryStateStore()
 
 
 def attach(runtime: Runtime, app: Any = None) -> None:
     store = runtime.extras.get("state_store")
     if store is None:
-        prefix = runtime.extras.get("state_prefix", REDIS_PREFIX)
+        prefix = runtime.extras.get("state_prefix", runtime.settings.redis_prefix)
         store = runtime.extras["state_store"] = make_state_store(runtime.settings, prefix=prefix)
         runtime.extras["_own_state_store"] = True
     if "processor" not in runtime.extras:

@@ -1,4 +1,4 @@
-"""The Rasa-compatible REST channel (CONTRACTS.md §2), for web chat widgets, tests and
+"""The Rasa-compatible REST channel (docs/CONTRACTS.md §2), for web chat widgets, tests and
 `cuntong chat`.
 
 `POST /webhooks/rest/webhook` takes `{"sender": "...", "message": "..."}` (optionally a

@@ -73,7 +73,9 @@ class WeChatOutput:
         client.API_BASE_URL = f"{base}/cgi-bin/"
         fetch = fetch_token_over_http(base, wechat.app_id, wechat.app_secret)
         return cls(
-            client, AccessTokenCache.build(app_id=wechat.app_id, fetch=fetch, redis_url=settings.redis_url)
+            client, AccessTokenCache.build(
+                app_id=wechat.app_id, fetch=fetch, redis_url=settings.redis_url, prefix=settings.redis_prefix
+            )
         )
 
     def send_text(self, openid: str, text: str) -> str | None:
@@ -162,7 +164,7 @@ class WeChatInput:
         if settings.redis_url:
             from channels.ledger.redis import RedisLedger
 
-            ledger: Ledger = RedisLedger.from_url(settings.redis_url)
+            ledger: Ledger = RedisLedger.from_url(settings.redis_url, prefix=f"{settings.redis_prefix}ledger:")
         else:
             ledger = MemoryLedger()
         return cls(

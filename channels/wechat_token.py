@@ -88,7 +88,9 @@ class AccessTokenCache:
         self._clock = clock
 
     @classmethod
-    def build(cls, *, app_id: str, fetch: TokenFetcher, redis_url: str | None) -> AccessTokenCache:
+    def build(
+        cls, *, app_id: str, fetch: TokenFetcher, redis_url: str | None, prefix: str = "cuntong:"
+    ) -> AccessTokenCache:
         if redis_url:
             import redis
 
@@ -96,9 +98,9 @@ class AccessTokenCache:
             return cls(
                 app_id=app_id,
                 fetch=fetch,
-                storage=RedisStorage(client, prefix="cuntong:wechat"),
+                storage=RedisStorage(client, prefix=f"{prefix}wechat"),
                 lock=lambda: client.lock(
-                    f"cuntong:wechat:{app_id}:token-lock", timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS
+                    f"{prefix}wechat:{app_id}:token-lock", timeout=LOCK_SECONDS, blocking_timeout=LOCK_SECONDS
                 ),
             )
         thread_lock = threading.Lock()

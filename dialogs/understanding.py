@@ -1,4 +1,4 @@
-"""What the citizen's message means to the dialog: the NLU parse (CONTRACTS.md §1) as a
+"""What the citizen's message means to the dialog: the NLU parse (docs/CONTRACTS.md §1) as a
 typed object, plus the few control words the dialog recognises by itself, because they
 must work whatever the classifier thinks (取消/算了 abandons, 帮助/菜单 shows the menu,
 0 or 转人工 asks for a person, 没有/不清楚 skips an optional question).

@@ -1,4 +1,4 @@
-"""cuntong NLU: Chinese messages in, Rasa-compatible parses out (CONTRACTS.md §1).
+"""cuntong NLU: Chinese messages in, Rasa-compatible parses out (docs/CONTRACTS.md §1).
 
 `nlu.parse(text, now=None)` parses with a default pipeline that is loaded once per
 process from `$CUNTONG_NLU_MODEL` (default `./models/nlu.pkl`) and trained from

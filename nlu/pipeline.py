@@ -1,4 +1,4 @@
-"""The NLU pipeline: text in, Rasa-compatible parse out (CONTRACTS.md §1).
+"""The NLU pipeline: text in, Rasa-compatible parse out (docs/CONTRACTS.md §1).
 
 Steps per message: length-preserving clean-up; deterministic extractors (identifiers,
 times, places, head counts); jieba segmentation around the entity spans; the intent

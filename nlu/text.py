@@ -3,7 +3,7 @@
 Messages arrive with full-width letters and digits (Chinese input methods), ideographic
 spaces, stray control characters and zero-width marks. `clean_text` maps each character
 to exactly one character, so entity offsets computed on the cleaned text are offsets in
-the text as written (CONTRACTS.md §1).
+the text as written (docs/CONTRACTS.md §1).
 """
 
 from __future__ import annotations

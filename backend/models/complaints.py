@@ -1,4 +1,4 @@
-"""Complaints and suggestions with the 12328 workflow (CONTRACTS.md §4).
+"""Complaints and suggestions with the 12328 workflow (docs/CONTRACTS.md §4).
 
 `ComplaintTransition` is append-only: the mapper refuses updates and deletes, so the
 history of a ticket cannot be rewritten through the ORM.

@@ -1,4 +1,4 @@
-"""The 12328-style complaint workflow (CONTRACTS.md §4) as an explicit state table.
+"""The 12328-style complaint workflow (docs/CONTRACTS.md §4) as an explicit state table.
 
     received    受理  -> assigned | escalated | resolved
     assigned    派单  -> in_progress | escalated | assigned (改派)

@@ -1,4 +1,4 @@
-"""Lets a signed-in console session open the operator API (`/api/...`), as CONTRACTS.md
+"""Lets a signed-in console session open the operator API (`/api/...`), as docs/CONTRACTS.md
 §6 allows: for requests under /api/ that carry the console cookie, the session is looked
 up and `request.state.console_user` set, which `bot.deps.require_operator` accepts.
 

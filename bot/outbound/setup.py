@@ -23,7 +23,7 @@ def build_queue(settings: Settings) -> OutboundQueue:
     if settings.redis_url:
         from bot.outbound.redis_queue import RedisQueue
 
-        return RedisQueue.from_url(settings.redis_url)
+        return RedisQueue.from_url(settings.redis_url, prefix=f"{settings.redis_prefix}outbound:")
     return MemoryQueue()
 
 

@@ -1,5 +1,5 @@
 """Operator API for ride bookings and charters: book for a citizen (by id or mobile),
-read a booking in the shape of CONTRACTS.md §6, change, cancel, list a citizen's
+read a booking in the shape of docs/CONTRACTS.md §6, change, cancel, list a citizen's
 bookings. Changes and cancellations go through `dispatch_plans` (as in the dialogs): a
 demand ride on a run is placed again after a change (409 with `offers` when no vehicle
 can come then) and its run is re-timed; the rider placed again hears the new vehicle and

@@ -4,7 +4,7 @@ positions through `POST /api/bus/positions`, which needs the operator token (a p
 near a rider's pick-up or a subscriber's stop tells them, through `arrival_watch`).
 
 Unknown places answer 404 with the name and the closest gazetteer guesses
-(CONTRACTS.md §6); times are given as "HH:MM" and as ISO 8601 with offset.
+(docs/CONTRACTS.md §6); times are given as "HH:MM" and as ISO 8601 with offset.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ class ParseRequest(BaseModel):
 
 @router.post("/model/parse")
 def parse_message(body: ParseRequest, request: Request) -> dict[str, Any]:
-    """Intent, ranking and entities of one message (CONTRACTS.md §1)."""
+    """Intent, ranking and entities of one message (docs/CONTRACTS.md §1)."""
     pipeline = getattr(request.app.state, "nlu", None)
     if pipeline is None:
         raise HTTPException(status_code=503, detail="NLU model not loaded")

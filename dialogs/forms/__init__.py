@@ -1,4 +1,4 @@
-"""The forms, one per task intent of CONTRACTS.md §1 (an explicit registry, STYLE.md §5)."""
+"""The forms, one per task intent of docs/CONTRACTS.md §1 (an explicit registry, STYLE.md §5)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 An extractor reads the text as written (plus the reference time, for relative
 expressions) and returns `Entity` objects whose `start`/`end` are character offsets
-into that text and whose `value` is canonical (CONTRACTS.md §1).
+into that text and whose `value` is canonical (docs/CONTRACTS.md §1).
 """
 
 from __future__ import annotations

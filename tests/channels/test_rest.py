@@ -1,4 +1,4 @@
-"""The Rasa-compatible REST channel (CONTRACTS.md §2), on the whole app: request and
+"""The Rasa-compatible REST channel (docs/CONTRACTS.md §2), on the whole app: request and
 answer shapes, bad requests refused before any turn runs, and de-duplication by id."""
 
 from __future__ import annotations

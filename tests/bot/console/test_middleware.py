@@ -1,4 +1,4 @@
-"""A signed-in console session opens the operator API (CONTRACTS.md §6), for reading;
+"""A signed-in console session opens the operator API (docs/CONTRACTS.md §6), for reading;
 a request that changes something also needs the session's CSRF token in a header."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The bus API: public timetable answers with the CONTRACTS.md §6 shapes, 404 with guesses for
+"""The bus API: public timetable answers with the docs/CONTRACTS.md §6 shapes, 404 with guesses for
 unknown places, and vehicle positions only with the operator token."""
 
 from __future__ import annotations
