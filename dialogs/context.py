@@ -119,11 +119,26 @@ class TurnContext:
             self.tracker.citizen_id = self._citizen.id
         return self._citizen
 
-    def known_mobile(self) -> str | None:
+    @property
+    def phone_channel(self) -> bool:
+        """SMS and the hotline: the sender is their number, vouched for by the carrier."""
+        return self.channel in citizens.PHONE_CHANNELS
+
+    def verified_mobile(self) -> str | None:
+        """The mobile this sender has proven (or is, on SMS and the phone): the only number
+        whose records, parcels and pickup codes they may see."""
         return self.citizen().mobile
 
-    def link_mobile(self, mobile: str) -> Citizen:
-        citizen = citizens.link_mobile(self.session, citizen_id=self.citizen().id, mobile=mobile)
+    def known_mobile(self) -> str | None:
+        """A number to reach the citizen on: the verified one, else a contact typed before."""
+        return citizens.contact_number(self.citizen())
+
+    def keep_contact(self, mobile: str) -> None:
+        """A typed number: a contact only, unless it is the sender's verified mobile already."""
+        if self.citizen().mobile is None:
+            citizens.set_contact(self.session, citizen_id=self.citizen().id, mobile=mobile)
+
+    def become(self, citizen: Citizen) -> None:
+        """The sender proved a number and is now `citizen` (the number's owner)."""
         self._citizen = citizen
         self.tracker.citizen_id = citizen.id
-        return citizen

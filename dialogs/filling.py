@@ -200,7 +200,7 @@ def _report(ctx: TurnContext, form: Form, state: FormState, slot: Slot, outcome:
     was_asked = state.requested == slot.name and state.awaiting is None
     state.requested, state.awaiting = slot.name, None
     text = ctx.text(outcome.problem or "not_understood", **(outcome.values or {}))
-    if was_asked:
+    if was_asked and slot.kind != "code":  # a mistyped code has tries of its own
         state.failures += 1
     if outcome.options:
         ctx.choose(text, outcome.options, purpose="slot")

@@ -107,7 +107,7 @@ def candidate(parse: Parse, slot: Slot, *, requested: bool, claimed: frozenset[s
     if not requested:
         return None
     bare = parse.bare
-    if slot.kind in ("text", "parcel", "ref", "choice"):
+    if slot.kind in ("text", "parcel", "ref", "choice", "code"):
         return parse.text.strip() or None
     if slot.kind in PLACE_KINDS and 0 < len(bare) <= 12 and not bare.isdigit():
         name = _PLACE_FILLER.sub("", bare)

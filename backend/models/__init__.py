@@ -14,7 +14,7 @@ from backend.models.dispatch import DispatchRun, DispatchStop
 from backend.models.fleet import Driver, Operator, Vehicle, VehiclePosition
 from backend.models.outbound import OutboundMessage
 from backend.models.parcels import Parcel, ParcelEvent, SendRequest, ServicePoint
-from backend.models.people import ChannelIdentity, Citizen
+from backend.models.people import ChannelIdentity, Citizen, RateLimitHit, VerificationCode
 from backend.models.places import Place, PlaceAlias
 from backend.models.transit import (
     Agency,
@@ -37,7 +37,7 @@ __all__ = [
     "Agency", "AppendOnlyError", "Base", "Booking", "ChannelIdentity", "Citizen", "Complaint",
     "ComplaintTransition", "ConversationEvent", "DailyCounter", "Disruption", "DispatchRun", "DispatchStop", "Driver",
     "FareAttribute", "FareRule", "FeedInfo", "Frequency", "Handoff", "Operator", "OutboundMessage", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
-    "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "Stop",
+    "RateLimitHit", "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "Stop",
     "StopTime", "StudentShuttleSignup", "Subscription", "Transfer", "Trip", "UTCDateTime", "Vehicle",
-    "VehiclePosition", "utcnow",
+    "VehiclePosition", "VerificationCode", "utcnow",
 ]

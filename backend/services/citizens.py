@@ -1,7 +1,12 @@
 """Citizens behind channel identities: find or create the person who wrote on WeChat,
-texted by SMS or called the hotline; link a mobile number given later (merging two
-records of the same person, so a ride booked on WeChat can be cancelled by SMS); and the
-SMS opt-out (退订) flag kept per mobile number.
+texted by SMS or called the hotline; link a mobile number once it is proven (merging two
+records of the same person, so a ride booked on WeChat can be cancelled by SMS); keep a
+typed but unproven number as a contact only; and the SMS opt-out (退订) flag per number.
+
+`Citizen.mobile` is always a verified number: an SMS sender's or caller's own number
+(the carrier vouches for it), a number proven with a one-time code
+(`backend.services.verification`), or one an operator entered. Only that number joins
+identities: typing someone's mobile on WeChat or REST gives no access to their records.
 """
 
 from __future__ import annotations
@@ -13,15 +18,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backend.errors import InvalidInput, NotFound
-from backend.models import Base, ChannelIdentity, Citizen, Subscription
+from backend.errors import Conflict, InvalidInput, NotFound
+from backend.models import Base, ChannelIdentity, Citizen, Subscription, utcnow
 
 logger = logging.getLogger(__name__)
 
 PHONE_CHANNELS = ("sms", "voice")
 MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 _SEPARATORS = re.compile(r"[\s\-()（）]")
-_COPIED_FIELDS = ("name", "id_card_tail", "home_place", "preferred_channel")
+_COPIED_FIELDS = ("name", "id_card_tail", "home_place", "preferred_channel", "contact_mobile")
 
 
 def normalise_mobile(raw: str) -> str | None:
@@ -82,6 +87,12 @@ def citizen_for_sender(session: Session, *, channel: str, external_id: str) -> C
     key = mobile or external_id
     identity = _identity(session, channel, key)
     if identity is not None:
+        if (
+            channel not in PHONE_CHANNELS
+            and identity.verified_at is None
+            and identity.citizen.mobile is not None
+        ):
+            return _split_off(session, identity)
         return identity.citizen
     citizen = None
     if mobile is not None:
@@ -92,7 +103,14 @@ def citizen_for_sender(session: Session, *, channel: str, external_id: str) -> C
         session.flush()
     try:
         with session.begin_nested():
-            session.add(ChannelIdentity(citizen_id=citizen.id, channel=channel, external_id=key))
+            session.add(
+                ChannelIdentity(
+                    citizen_id=citizen.id,
+                    channel=channel,
+                    external_id=key,
+                    verified_at=utcnow() if mobile is not None else None,
+                )
+            )
     except IntegrityError:  # the same sender's first message, handled twice at once
         identity = _identity(session, channel, key)
         if identity is None:
@@ -110,26 +128,65 @@ def _identity(session: Session, channel: str, external_id: str) -> ChannelIdenti
     return session.scalars(stmt).first()
 
 
-def link_mobile(session: Session, *, citizen_id: int, mobile: str) -> Citizen:
-    """Attach a mobile number to a citizen; returns the citizen to use from now on.
+def _split_off(session: Session, identity: ChannelIdentity) -> Citizen:
+    """An unverified identity found on a citizen with a mobile (joined by a typed number
+    before verification existed) gets a citizen of its own; proving the number joins it back."""
+    old = identity.citizen
+    citizen = Citizen(preferred_channel=identity.channel, sms_opt_out=False)  # asked for a number again
+    session.add(citizen)
+    session.flush()
+    identity.citizen_id = citizen.id
+    session.flush()
+    session.expire(identity, ["citizen"])
+    logger.info("unverified identity %s split off citizen %s", identity.id, old.id)
+    return citizen
+
+
+def link_verified_mobile(session: Session, *, channel: str, external_id: str, mobile: str) -> Citizen:
+    """The sender has proven `mobile` (a one-time code): their identity joins the number's
+    owner. Returns the citizen to use from now on.
 
     If another citizen already owns the number (say one who texted by SMS), the two are
-    the same person: everything that points at `citizen_id` (channel identities,
+    the same person: everything that points at the sender's citizen (channel identities,
     bookings, complaints, subscriptions, shuttle sign-ups, send requests ...) moves onto
-    the owner of the number, empty fields of the owner are filled in, and the now empty
-    record is deleted. The returned citizen is then the number's owner, not `citizen_id`.
+    the owner, empty fields of the owner are filled in, and the now empty record is
+    deleted. Conflict when the sender's citizen has proven another number already.
     """
     normalised = validate_mobile(mobile)
-    citizen = get_citizen(session, citizen_id)
+    citizen = citizen_for_sender(session, channel=channel, external_id=external_id)
+    identity = _identity(session, channel, external_id.strip())
+    if citizen.mobile is not None and citizen.mobile != normalised:
+        raise Conflict(f"这个账号已经验证过尾号{citizen.mobile[-4:]}的手机号，不能再换号码。", field="mobile")
+    if identity is not None:
+        identity.verified_at = utcnow()
     if citizen.mobile == normalised:
+        session.flush()
         return citizen
     owner = session.scalars(select(Citizen).where(Citizen.mobile == normalised)).first()
     if owner is None:
         citizen.mobile = normalised
+        citizen.contact_mobile = None
         session.flush()
+        logger.info("citizen %s verified mobile *%s", citizen.id, normalised[-4:])
         return citizen
     _merge(session, keep=owner, absorb=citizen)
     return owner
+
+
+def set_contact(session: Session, *, citizen_id: int, mobile: str) -> Citizen:
+    """Keep a typed, unproven number as the citizen's contact (to call back on), never as
+    their mobile: it joins nothing and opens nobody's records."""
+    normalised = validate_mobile(mobile)
+    citizen = get_citizen(session, citizen_id)
+    if citizen.mobile != normalised:
+        citizen.contact_mobile = normalised
+        session.flush()
+    return citizen
+
+
+def contact_number(citizen: Citizen) -> str | None:
+    """The number to call this citizen back on: the verified mobile, else the typed contact."""
+    return citizen.mobile or citizen.contact_mobile
 
 
 def _merge(session: Session, *, keep: Citizen, absorb: Citizen) -> None:

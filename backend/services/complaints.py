@@ -25,7 +25,7 @@ from backend.errors import InvalidInput, NotFound, UnknownPlace
 from backend.ids import next_id
 from backend.localtime import local_now
 from backend.models import Booking, Complaint
-from backend.services.citizens import get_citizen, validate_mobile
+from backend.services.citizens import contact_number, get_citizen, validate_mobile
 from backend.services.complaint_stats import complaint_statistics
 from backend.services.complaints_workflow import (
     MAX_TEXT,
@@ -133,7 +133,7 @@ def open_complaint(
     if len(text) > MAX_TEXT:
         raise InvalidInput(f"内容请控制在 {MAX_TEXT} 字以内", field="description")
     citizen = get_citizen(session, citizen_id) if citizen_id is not None else None
-    phone = validate_mobile(contact_phone) if contact_phone else (citizen.mobile if citizen else None)
+    phone = validate_mobile(contact_phone) if contact_phone else (contact_number(citizen) if citizen else None)
     booking = _booking(session, booking_id) if booking_id else None
     plate_no = normalise_plate(plate) if plate else None
     _check_lengths(channel=(channel, 16), route=(route, 64), place=(place, 50), by=(by, 50))

@@ -1,4 +1,4 @@
-"""The six kinds of notice, composed from the records they are about: a short text for
+"""The kinds of notice, composed from the records they are about: a short text for
 SMS (plain, no links, a numbered answer where one is expected) and a fuller one for
 WeChat, each with the event key that makes it idempotent. Each function writes the
 notice through `notices.notify` and returns it (None when there is nobody to tell).
@@ -7,7 +7,9 @@ Callers: booking confirmed (the operator API: in a conversation the dialog's rep
 confirmation), vehicle and driver assigned (`assignment_notices`, from dispatch), vehicle
 approaching (`arrival_watch`: a booking or an arrival subscription), service disruption
 (`disruption_notices`, per citizen concerned), complaint state changed
-(`complaint_notices`) and the follow-up question (`complaint_contact`).
+(`complaint_notices`) and the follow-up question (`complaint_contact`). Two go to a
+number rather than a citizen (`notices.notify_number`): the one-time code that proves a
+mobile (`verification`) and a pickup code sent to a parcel's recipient (`parcels`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from backend.localtime import to_local
-from backend.models import Booking, Complaint, ComplaintTransition, Disruption, Subscription
+from backend.models import Booking, Complaint, ComplaintTransition, Disruption, Parcel, Subscription
 from backend.models.outbound import OutboundMessage
-from backend.services.notices import notify
+from backend.services.notices import notify, notify_number
 
 SIGN = "【村通】"
 STATE_WORDS = {
@@ -182,4 +184,30 @@ def complaint_followup(
         text_short=f"{SIGN}工单{complaint.id}已办结。{question}",
         text_rich=f"满意度回访\n工单号：{complaint.id}\n{question}",
         now=now,
+    )
+
+
+def verification_code(
+    session: Session, *, mobile: str, code: str, event_key: str, minutes: int, now: datetime | None = None
+) -> OutboundMessage:
+    """验证码: the one-time code that proves a number, sent at once (no quiet hours)."""
+    text = f"{SIGN}验证码{code}，{minutes}分钟内有效，用于验证您的手机号。如非本人操作请忽略，切勿告诉他人。"
+    return notify_number(
+        session, mobile=mobile, event_key=event_key, kind="verification_code", text=text, now=now
+    )
+
+
+def pickup_code(
+    session: Session, *, parcel: Parcel, event_key: str, now: datetime | None = None
+) -> OutboundMessage:
+    """取件码 to the parcel's recipient, when someone else asked about the parcel."""
+    point = parcel.service_point
+    where = point.name if point else "服务站"
+    hours = f"，营业时间{point.hours}" if point and point.hours else ""
+    text = (
+        f"{SIGN}您的{parcel.carrier}包裹{parcel.tracking_no}已到{where}，取件码{parcel.pickup_code}{hours}。"
+    )
+    assert parcel.recipient_phone is not None
+    return notify_number(
+        session, mobile=parcel.recipient_phone, event_key=event_key, kind="pickup_code", text=text, now=now
     )

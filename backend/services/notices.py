@@ -37,8 +37,10 @@ NOTICE_KINDS: dict[str, str] = {
     "service_disruption": "停运通知",
     "complaint_status": "工单进展",
     "complaint_followup": "满意度回访",
+    "verification_code": "验证码",
+    "pickup_code": "取件码",
 }
-URGENT_KINDS = frozenset({"vehicle_approaching"})
+URGENT_KINDS = frozenset({"vehicle_approaching", "verification_code"})
 REPLY_KIND = "reply"
 MAX_SHORT = 500
 MAX_RICH = 2000
@@ -110,10 +112,7 @@ def notify(
     """Write the notice for this event (once); the worker sends it when `send_after` has passed."""
     policy = policy or _policy
     now = now or local_now()
-    if kind not in NOTICE_KINDS:
-        raise InvalidInput(f"未知的通知类型：{kind}", field="kind", known=sorted(NOTICE_KINDS))
-    _check_texts(event_key=event_key, text_short=text_short, text_rich=text_rich)
-    existing = find_by_event(session, event_key=event_key)
+    existing = _written(session, kind=kind, event_key=event_key, text_short=text_short, text_rich=text_rich)
     if existing is not None:
         return existing
     citizen = get_citizen(session, citizen_id)
@@ -127,6 +126,42 @@ def notify(
         event_key=event_key,
         status="queued" if reason is None else "suppressed",
         error=reason,
+        attempts=0,
+        send_after=None if kind in URGENT_KINDS else quiet_until(now, policy.quiet_hours),
+        created_at=now,
+    )
+    return _insert(session, message)
+
+
+def notify_number(
+    session: Session,
+    *,
+    mobile: str,
+    event_key: str,
+    kind: str,
+    text: str,
+    now: datetime | None = None,
+    policy: NoticePolicy | None = None,
+) -> OutboundMessage:
+    """An SMS to this very number, whoever its citizen is and whatever their preferred
+    channel (a one-time code, a pickup code for the recipient): once per `event_key`,
+    suppressed when the number opted out (退订)."""
+    policy = policy or _policy
+    now = now or local_now()
+    existing = _written(session, kind=kind, event_key=event_key, text_short=text, text_rich=text)
+    if existing is not None:
+        return existing
+    owner = session.scalars(select(Citizen).where(Citizen.mobile == mobile)).first()
+    opted_out = owner is not None and owner.sms_opt_out
+    message = OutboundMessage(
+        citizen_id=owner.id if owner else None,
+        channel="sms",
+        to=mobile,
+        kind=kind,
+        body=text.strip(),
+        event_key=event_key,
+        status="suppressed" if opted_out else "queued",
+        error="已退订短信" if opted_out else None,
         attempts=0,
         send_after=None if kind in URGENT_KINDS else quiet_until(now, policy.quiet_hours),
         created_at=now,
@@ -161,6 +196,16 @@ def queue_reply(session: Session, *, channel: str, to: str, text: str, event_key
 
 def find_by_event(session: Session, *, event_key: str) -> OutboundMessage | None:
     return session.scalars(select(OutboundMessage).where(OutboundMessage.event_key == event_key)).first()
+
+
+def _written(
+    session: Session, *, kind: str, event_key: str, text_short: str, text_rich: str
+) -> OutboundMessage | None:
+    """Check a notice before it is written; the message already written for its event, if any."""
+    if kind not in NOTICE_KINDS:
+        raise InvalidInput(f"未知的通知类型：{kind}", field="kind", known=sorted(NOTICE_KINDS))
+    _check_texts(event_key=event_key, text_short=text_short, text_rich=text_rich)
+    return find_by_event(session, event_key=event_key)
 
 
 def _check_texts(*, event_key: str, text_short: str, text_rich: str) -> None:

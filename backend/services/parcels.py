@@ -1,5 +1,6 @@
 """Parcels for villagers (客货邮): track a parcel by its number or the recipient's phone,
-tell its status in plain Chinese with the pickup code (取件码), record tracking events
+tell its status in plain Chinese with the pickup code (取件码) for its recipient only (for
+anyone else the code goes by SMS to the recipient's phone), record tracking events
 (which move the parcel's status and issue a pickup code on arrival at a service point),
 and take requests to send goods (寄件/上门揽收).
 
@@ -13,15 +14,16 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, IllegalTransition, InvalidInput, NotFound
 from backend.localtime import local_now, to_local
-from backend.models import Parcel, ParcelEvent, SendRequest, ServicePoint
-from backend.services.citizens import get_citizen, normalise_mobile, validate_mobile
+from backend.models import OutboundMessage, Parcel, ParcelEvent, SendRequest, ServicePoint
+from backend.services import notice_texts
+from backend.services.citizens import contact_number, get_citizen, normalise_mobile, validate_mobile
 from backend.services.places import resolve_place
 from backend.services.tracking_numbers import validate_tracking_no
 
@@ -49,6 +51,7 @@ STATUS_LABELS = {
     "returned": "已退回",
 }
 MAX_SEND_WEIGHT_KG = 50.0
+PICKUP_CODE_EVERY = timedelta(hours=1)  # a pickup code goes to the recipient at most this often
 PHONE_HINT = "请提供收件人的11位手机号，或手机号后4位（尾号）"
 _SEPARATORS = re.compile(r"[\s\-()（）]")
 
@@ -94,13 +97,15 @@ def pickup_code(session: Session, *, tracking_no: str, phone: str | None = None)
     return parcel.pickup_code
 
 
-def latest_status_text(parcel: Parcel) -> str:
-    """One plain sentence: where the parcel is, and the pickup code when it is waiting."""
+def latest_status_text(parcel: Parcel, *, with_code: bool = True) -> str:
+    """One plain sentence: where the parcel is, and (`with_code`, for its recipient only)
+    the pickup code when it is waiting."""
     point = parcel.service_point
     last = parcel.events[-1] if parcel.events else None
     when = _short_time(last.at) if last else ""
     if parcel.status == "at_service_point":
-        text = f"已到达{point.name if point else '服务站'}，取件码 {parcel.pickup_code}"
+        text = f"已到达{point.name if point else '服务站'}"
+        text += f"，取件码 {parcel.pickup_code}" if with_code else ""
         return text + (f"，营业时间 {point.hours}" if point and point.hours else "")
     if parcel.status == "picked_up":
         where = f"在{point.name}" if point else ""
@@ -109,6 +114,32 @@ def latest_status_text(parcel: Parcel) -> str:
         return f"已退回寄件人（{when}）" if when else "已退回寄件人"
     text = f"运输中：{last.description}（{when}）" if last else "运输中，暂时没有物流信息"
     return text + (f"，将送到{point.name}" if point else "")
+
+
+def is_recipient(parcel: Parcel, verified_mobile: str | None) -> bool:
+    """True when `verified_mobile` (a proven number, never a typed one) is the recipient's."""
+    return bool(verified_mobile) and parcel.recipient_phone == verified_mobile
+
+
+def send_pickup_code(
+    session: Session, *, parcel: Parcel, now: datetime | None = None
+) -> OutboundMessage | None:
+    """Text the pickup code to the recipient's own phone (someone else asked about the
+    parcel): at most once per parcel per hour; None when nothing is sent."""
+    now = now or local_now()
+    if parcel.status != "at_service_point" or not parcel.pickup_code or not parcel.recipient_phone:
+        return None
+    prefix = f"pickup_code:{parcel.tracking_no}:"
+    recent = session.scalars(
+        select(OutboundMessage.id).where(
+            OutboundMessage.kind == "pickup_code",
+            OutboundMessage.event_key.startswith(prefix),
+            OutboundMessage.created_at > now - PICKUP_CODE_EVERY,
+        )
+    ).first()
+    if recent is not None:
+        return None
+    return notice_texts.pickup_code(session, parcel=parcel, event_key=f"{prefix}{now:%Y%m%d%H%M%S}", now=now)
 
 
 def add_event(
@@ -191,7 +222,7 @@ def request_send(
     goods = goods.strip() if goods else None
     if goods and len(goods) > 200:
         raise InvalidInput("物品说明请控制在200字以内", field="goods")
-    phone = validate_mobile(contact_phone) if contact_phone else citizen.mobile
+    phone = validate_mobile(contact_phone) if contact_phone else contact_number(citizen)
     request = SendRequest(
         citizen_id=citizen.id,
         origin=place.name,

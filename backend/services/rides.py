@@ -22,7 +22,7 @@ from backend.ids import next_id
 from backend.localtime import local_now, to_local
 from backend.models import Booking, Citizen, Place
 from backend.services import rides_checks as checks
-from backend.services.citizens import validate_mobile
+from backend.services.citizens import contact_number, validate_mobile
 from backend.services.dispatch import release_booking
 from backend.services.places import resolve_place
 from backend.services.rides_seats import apply_departure, check_seats, scheduled_departure
@@ -41,7 +41,7 @@ def lock_citizen(session: Session, citizen_id: int) -> Citizen:
 
 
 def contact_for(citizen: Citizen, contact_phone: str | None) -> str | None:
-    return validate_mobile(contact_phone) if contact_phone else citizen.mobile
+    return validate_mobile(contact_phone) if contact_phone else contact_number(citizen)
 
 
 def start_booking(

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from backend.localtime import to_local
 from dialogs import slots as kinds
+from dialogs import verify
 from dialogs.context import TurnContext
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
@@ -59,12 +60,15 @@ class Form(abc.ABC):
             s
             for s in self.slots
             if s.name != self.contact_slot
+            and s.kind != "code"
             and self.applies(ctx, state, s)
             and (s.name not in state.slots or self.incomplete(ctx, state, s))
         ]
-        if missing or self.contact_slot is None or self.contact_slot in state.slots:
+        if missing or self.contact_slot is None:
             return missing
-        return [] if ctx.known_mobile() else [self.slot(self.contact_slot)]
+        if self.contact_slot not in state.slots:
+            return [] if ctx.known_mobile() else [self.slot(self.contact_slot)]
+        return [verify.CODE] if verify.wanted(ctx, state, state.slots[self.contact_slot]) else []
 
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
         """Validate one candidate value by its kind; forms add their own rules."""
@@ -95,6 +99,8 @@ class Form(abc.ABC):
             return Outcome.good(text) if len(text) >= 2 else Outcome.bad("text_short")
         if slot.kind == "choice":
             return self.check_choice(ctx, state, slot, raw)
+        if slot.kind == "code":
+            return verify.check(ctx, state, raw)
         return Outcome.good(raw)
 
     def check_time(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
@@ -123,6 +129,8 @@ class Form(abc.ABC):
     def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
         if slot.kind == "choice":
             ctx.choose(ctx.text(slot.ask), self.choices(ctx, state, slot), purpose="slot")
+        elif slot.kind == "code":
+            verify.ask(ctx, state)
         else:
             ctx.say(slot.ask, **self.ask_values(ctx, state, slot))
 

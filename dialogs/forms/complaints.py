@@ -22,6 +22,7 @@ from dialogs.forms.rides import TIME
 from dialogs.slots import Outcome, Slot, check_plate
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
+from dialogs.verify import CODE
 from dialogs.wording import date_text
 
 DESCRIPTION = Slot("description", "text", "ask_description", words=("内容", "经过", "情况"))
@@ -52,7 +53,7 @@ def guess_category(text: str) -> str | None:
 class Complaint(Form):
     name = "complaint"
     title = "投诉"
-    slots: ClassVar[tuple[Slot, ...]] = (DESCRIPTION, CATEGORY, OCCURRED, REF, CONTACT)
+    slots: ClassVar[tuple[Slot, ...]] = (DESCRIPTION, CATEGORY, OCCURRED, REF, CONTACT, CODE)
     future_times = False
     contact_slot = "phone"
 
@@ -126,7 +127,7 @@ class Complaint(Form):
         ref = s.get("ref") or {}
         phone = s.get("phone")
         if phone:
-            ctx.link_mobile(phone)
+            ctx.keep_contact(phone)
         ticket = complaints.open_complaint(
             ctx.session,
             category=s["category"],
@@ -166,7 +167,7 @@ def _route_in(state: FormState) -> str | None:
 class Suggestion(Form):
     name = "suggestion"
     title = "建议"
-    slots = (SUGGESTION, CONTACT)
+    slots = (SUGGESTION, CONTACT, CODE)
     contact_slot = "phone"
 
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
@@ -182,7 +183,7 @@ class Suggestion(Form):
     def submit(self, ctx: TurnContext, state: FormState) -> None:
         phone = state.slots.get("phone")
         if phone:
-            ctx.link_mobile(phone)
+            ctx.keep_contact(phone)
         ticket = complaints.open_complaint(
             ctx.session,
             category="suggestion",
@@ -223,7 +224,7 @@ class QueryComplaint(Form):
             ticket = complaints.get_complaint(ctx.session, ticket_id=str(raw))
         except BackendError:
             return Outcome.bad("ticket_unknown", id=str(raw).upper())
-        if ticket.citizen_id is not None and ticket.citizen_id != ctx.citizen().id:
+        if not _may_see(ctx, ticket):
             return Outcome.bad("ticket_unknown", id=ticket.id)
         return Outcome.good(ticket.id)
 
@@ -238,3 +239,12 @@ class QueryComplaint(Form):
             reply=reply,
             card={"type": "complaint", "id": ticket.id, "state": ticket.state},
         )
+
+
+def _may_see(ctx: TurnContext, ticket: Any) -> bool:
+    """Only the complainant: the ticket's citizen, or (a ticket an operator took down with a
+    number only) the verified owner of that number."""
+    if ticket.citizen_id is not None:
+        return bool(ticket.citizen_id == ctx.citizen().id)
+    mine = ctx.verified_mobile()
+    return mine is not None and ticket.contact_phone == mine

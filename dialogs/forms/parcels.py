@@ -1,9 +1,11 @@
 """Parcel forms: where is my parcel (查快递, 取件码) and send goods (寄件, 上门揽收).
 
-Tracking takes a tracking number or a recipient phone (11 digits or the last 4); when
-the citizen's own mobile is known and they give neither, their parcels are looked up
-at once. The answer is the latest status in plain words with the pickup code and the
-service point. Sending asks where to collect, where to, when, what, and a contact, then
+Tracking takes a tracking number, or a phone (11 digits or the last 4) that is the
+sender's own verified number; when that number is known and they give neither, their
+parcels are looked up at once. The answer is the latest status in plain words and the
+service point; the pickup code only to the recipient's verified identity (anyone else
+hears that it was texted to the recipient's phone, which it then is). Failed look-ups
+(unknown numbers, other people's phones) are limited per sender. Sending asks where to collect, where to, when, what, and a contact, then
 reads it back before the request is recorded.
 """
 
@@ -12,15 +14,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from backend.errors import BackendError, UnknownPlace
+from backend.errors import BackendError, NotFound, UnknownPlace
 from backend.models import Parcel
-from backend.services import parcels, places
+from backend.services import parcels, places, rate_limits, verification
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
 from dialogs.forms.rides import PHONE, TIME
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
+from dialogs.verify import CODE
 from dialogs.wording import when_text
 
 PARCEL = Slot("parcel", "parcel", "ask_parcel", ("tracking_no", "phone"), words=("单号",))
@@ -38,7 +41,7 @@ class TrackParcel(Form):
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
         if parse.first("tracking_no", "phone") is not None:
             return True
-        mobile = ctx.known_mobile()
+        mobile = ctx.verified_mobile()
         if mobile:
             found = parcels.parcels_for_phone(ctx.session, phone=mobile)
             if found:
@@ -47,19 +50,33 @@ class TrackParcel(Form):
 
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
         said = re.sub(r"[\s\-]", "", str(raw)).upper()
+        sender = verification.sender_key(ctx.channel, ctx.sender)
+        if rate_limits.lookups_blocked(ctx.session, sender=sender, now=ctx.now):
+            return Outcome.bad("lookup_limited")
         try:
             if PHONE_LIKE.fullmatch(said):
-                if not parcels.parcels_for_phone(ctx.session, phone=said):
-                    return Outcome.bad("parcel_none_for_phone", phone=said[-4:])
-                return Outcome.good({"phone": said})
+                return self._check_phone(ctx, said, sender)
             match = TRACKING_LIKE.search(said)
             if match is None:
                 return Outcome.bad("parcel_bad")
             return Outcome.good(
                 {"tracking": parcels.track_parcel(ctx.session, tracking_no=match.group(0)).tracking_no}
             )
+        except NotFound as exc:
+            rate_limits.lookup_failed(ctx.session, sender=sender, now=ctx.now)
+            return Outcome.bad("backend_refused", message=exc.message)
         except BackendError as exc:
             return Outcome.bad("backend_refused", message=exc.message)
+
+    def _check_phone(self, ctx: TurnContext, said: str, sender: str) -> Outcome:
+        """A phone or its tail looks up parcels only for the verified owner of the number."""
+        mine = ctx.verified_mobile()
+        if not mine or not (said == mine or (len(said) == 4 and mine.endswith(said))):
+            rate_limits.lookup_failed(ctx.session, sender=sender, now=ctx.now)
+            return Outcome.bad("parcel_phone_not_yours")
+        if not parcels.parcels_for_phone(ctx.session, phone=mine):
+            return Outcome.bad("parcel_none_for_phone", phone=mine[-4:])
+        return Outcome.good({"phone": mine})
 
     def submit(self, ctx: TurnContext, state: FormState) -> None:
         key = state.slots["parcel"]
@@ -67,23 +84,36 @@ class TrackParcel(Form):
             found = [parcels.track_parcel(ctx.session, tracking_no=key["tracking"])]
         else:
             found = parcels.parcels_for_phone(ctx.session, phone=key["phone"])[:SHOWN]
-        lines = [f"{p.carrier}{p.tracking_no}：{parcels.latest_status_text(p)}" for p in found]
+        mine = ctx.verified_mobile()
+        lines = [f"{p.carrier}{p.tracking_no}：{self._status(ctx, p, mine)}" for p in found]
         joiner = "\n" if ctx.style == "rich" else "；"
         ctx.log("parcel_tracked", tracking_nos=[p.tracking_no for p in found])
         ctx.say(
             "parcel_status",
             lines=joiner.join(lines),
-            card={"type": "parcels", "parcels": [_card(p) for p in found]},
+            card={"type": "parcels", "parcels": [_card(p, parcels.is_recipient(p, mine)) for p in found]},
         )
 
+    def _status(self, ctx: TurnContext, parcel: Parcel, mine: str | None) -> str:
+        """The status; the pickup code only for the recipient, anyone else hears where it went."""
+        if parcels.is_recipient(parcel, mine):
+            return parcels.latest_status_text(parcel)
+        text = parcels.latest_status_text(parcel, with_code=False)
+        if parcel.status != "at_service_point" or not parcel.pickup_code:
+            return text
+        if not parcel.recipient_phone:
+            return text + ctx.text("parcel_code_in_person")
+        parcels.send_pickup_code(ctx.session, parcel=parcel, now=ctx.now)
+        return text + ctx.text("parcel_code_sent", tail=parcel.recipient_phone[-4:])
 
-def _card(parcel: Parcel) -> dict[str, Any]:
+
+def _card(parcel: Parcel, recipient: bool) -> dict[str, Any]:
     point = parcel.service_point
     return {
         "tracking_no": parcel.tracking_no,
         "carrier": parcel.carrier,
         "status": parcel.status,
-        "pickup_code": parcel.pickup_code,
+        "pickup_code": parcel.pickup_code if recipient else None,
         "service_point": point.name if point else None,
     }
 
@@ -98,7 +128,7 @@ WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*(公斤|千克|kg|斤)", re.I)
 class SendParcel(Form):
     name = "send_parcel"
     title = "寄快递"
-    slots = (PICKUP, SEND_TO, PICKUP_TIME, GOODS, PHONE)
+    slots = (PICKUP, SEND_TO, PICKUP_TIME, GOODS, PHONE, CODE)
     place_order = ("origin",)
     contact_slot = "phone"
 
@@ -132,7 +162,7 @@ class SendParcel(Form):
         s = state.slots
         phone = s.get("phone")
         if phone:
-            ctx.link_mobile(phone)
+            ctx.keep_contact(phone)
         request = parcels.request_send(
             ctx.session,
             citizen_id=ctx.citizen().id,

@@ -1,7 +1,8 @@
 """Ride forms: book a seat or a demand-responsive ride (预约出行), charter a vehicle (包车).
 
 Both ask where from, where to, when and how many, plus a mobile number when the citizen
-has none on record (WeChat / REST; on SMS and the phone the caller's number is known),
+has none on record (WeChat / REST; on SMS and the phone the caller's number is known;
+a typed number is proven with a one-time code or kept as a contact only, `dialogs.verify`),
 read the trip back, and book it through `backend.services.rides`. The booking number
 and what happens next end the conversation.
 """
@@ -18,6 +19,7 @@ from dialogs.context import TurnContext
 from dialogs.forms.base import Form
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
+from dialogs.verify import CODE
 from dialogs.wording import money, people_text, trip_text, when_text
 
 ORIGIN = Slot("origin", "place", "ask_origin", ("origin",), words=("出发地", "起点", "上车", "从哪"))
@@ -32,7 +34,7 @@ PHONE = Slot("phone", "phone", "ask_phone", ("phone",), words=("手机", "电话
 class RideForm(Form):
     """What booking a ride and chartering a vehicle have in common."""
 
-    slots: ClassVar[tuple[Slot, ...]] = (ORIGIN, DESTINATION, TIME, PASSENGERS, PHONE)
+    slots: ClassVar[tuple[Slot, ...]] = (ORIGIN, DESTINATION, TIME, PASSENGERS, PHONE, CODE)
     place_order: ClassVar[tuple[str, ...]] = ("destination", "origin")
     contact_slot: ClassVar[str | None] = "phone"
 
@@ -74,7 +76,7 @@ class RideForm(Form):
     def contact(self, ctx: TurnContext, state: FormState) -> str | None:
         phone = state.slots.get("phone")
         if phone:
-            ctx.link_mobile(phone)
+            ctx.keep_contact(phone)
         return phone
 
     def request_key(self, ctx: TurnContext, state: FormState) -> str:

@@ -80,8 +80,8 @@ def said(replies: list[Reply]) -> str:
 async def test_two_people_at_once_keep_their_own_conversations(
     processor: Processor, session: Session
 ) -> None:
-    ana = ["我要订车", "嵩口", "县城", "明天早上八点", "俩", "13905986001", "1"]
-    bo = ["我要订车", "灵地", "嵩口", "后天下午3点", "3个人", "13905986002", "1"]
+    ana = ["我要订车", "嵩口", "县城", "明天早上八点", "俩", "13905986001", "不验证", "1"]
+    bo = ["我要订车", "灵地", "嵩口", "后天下午3点", "3个人", "13905986002", "收不到", "1"]
     for a_text, b_text in zip(ana, bo, strict=True):
         a_replies, b_replies = await asyncio.gather(
             processor.handle(msg("ana", a_text)), processor.handle(msg("bo", b_text))
@@ -108,6 +108,7 @@ async def test_the_same_message_twice_gets_one_answer_and_one_record(
     processor: Processor, session: Session
 ) -> None:
     await processor.handle(msg("cai", "我要订车，明天早上8点从嵩口去县城，两个人，手机13905986003"))
+    await processor.handle(msg("cai", "不验证"))  # the typed number stays a contact
     confirm = msg("cai", "1", message_id="wx-20261120-001")
     first, second = await asyncio.gather(processor.handle(confirm), processor.handle(confirm))
     third = await processor.handle(confirm)
@@ -121,7 +122,7 @@ async def test_the_same_message_twice_gets_one_answer_and_one_record(
         .select_from(ConversationEvent)
         .where(ConversationEvent.conversation_id == "rest:cai", ConversationEvent.type == "user")
     )
-    assert session.scalar(logged) == 2  # the booking request and one "1"
+    assert session.scalar(logged) == 3  # the booking request, 不验证 and one "1"
 
 
 async def test_an_idle_conversation_starts_afresh(runtime: Runtime, store: StateStore) -> None:
@@ -145,6 +146,7 @@ async def test_a_failed_turn_apologises_and_changes_nothing(
 
     working = make_processor(runtime, store)
     await working.handle(msg("eve", "我要订车，明天早上8点从嵩口去县城，两个人，手机13905986004"))
+    await working.handle(msg("eve", "不验证"))
     before = await store.load_tracker("rest:eve")
     failing = make_processor(runtime, store, unit_of_work=broken_commit)
     replies = await failing.handle(msg("eve", "1", message_id="m-1"))
@@ -187,6 +189,7 @@ async def test_the_conversation_log_holds_messages_answers_and_actions(
     processor: Processor, session: Session
 ) -> None:
     await processor.handle(msg("gao", "我要订车，明天早上8点从嵩口去县城，两个人，手机13905986005"))
+    await processor.handle(msg("gao", "不验证"))
     await processor.handle(msg("gao", "1", message_id="r-9"))
     session.expire_all()
     events = conversations.transcript(session, conversation_id="rest:gao")

@@ -1,5 +1,6 @@
 """Whole journeys through the real app, each channel driven as its platform drives it:
-one person books over WeChat and cancels by SMS, books by SMS and cancels on the
+one person books over WeChat (proving the mobile they give with a one-time code) and
+cancels by SMS, books by SMS and cancels on the
 hotline, books on the hotline and cancels over WeChat; the same citizen throughout.
 A complaint made by SMS is resolved, the follow-up question goes out by SMS and the
 texted score lands on the ticket."""
@@ -23,7 +24,7 @@ from bot.app import create_app
 from bot.config import TwilioSettings, WeChatSettings, load_settings
 from bot.runtime import Runtime, build_runtime
 from tests.conftest import NOW
-from tests.utils.conversation import make_processor, make_store, trained_nlu
+from tests.utils.conversation import make_processor, make_store, sent_code, trained_nlu
 from tests.utils.twilio_gateway import Gateway
 from tests.utils.vendor_server import vendor_server
 from tests.utils.wechat_push import WeChatServer, text_xml
@@ -120,10 +121,13 @@ def bookings(sessions: sessionmaker[Session]) -> list[tuple[str, str, str, int]]
 def test_one_person_books_and_cancels_across_three_channels(
     person: Person, sessions: sessionmaker[Session]
 ) -> None:
-    # WeChat: the whole request in one message, confirmed with 1; giving the mobile links the openid
-    assert "明天(11月21日)09:30 嵩口镇→清流县城 3人" in person.wechat_says(
-        f"我要订车，明天上午9点半从嵩口去县城，3个人，手机{MOBILE}"
-    )
+    # WeChat: the whole request in one message, confirmed with 1; the mobile it gives is
+    # proven with the code texted to it, which links the openid to that number
+    asked = person.wechat_says(f"我要订车，明天上午9点半从嵩口去县城，3个人，手机{MOBILE}")
+    assert f"验证码已发到尾号{MOBILE[-4:]}" in asked
+    with sessions() as session:
+        code = sent_code(session, MOBILE)
+    assert "明天(11月21日)09:30 嵩口镇→清流县城 3人" in person.wechat_says(code)
     assert "订单号B202611200001" in person.wechat_says("1")
     assert bookings(sessions) == [("wechat", "confirmed", "嵩口镇", 3)]
 

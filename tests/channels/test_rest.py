@@ -41,9 +41,10 @@ def test_a_turn_answers_in_rasa_shape(client: TestClient) -> None:
     assert reply["recipient_id"] == "web-1"
     assert reply["text"] == "请留一个手机号，方便司机联系您。"
     assert reply["buttons"] == []
-    response = client.post(URL, json={"sender": "web-1", "message": "13905987001"})
-    (reply,) = response.json()
-    assert reply["text"] == "请确认：明天(11月21日)08:00 嵩口镇→清流县城 2人"
+    (asked,) = client.post(URL, json={"sender": "web-1", "message": "13905987001"}).json()
+    assert asked["text"].startswith("验证码已发到尾号7001，请回复6位数字")
+    (reply,) = client.post(URL, json={"sender": "web-1", "message": "不验证"}).json()
+    assert reply["text"].endswith("请确认：明天(11月21日)08:00 嵩口镇→清流县城 2人")
     assert reply["buttons"] == [{"title": "确认", "payload": "1"}, {"title": "修改", "payload": "2"}]
     (done,) = client.post(URL, json={"sender": "web-1", "message": "1"}).json()
     assert done["custom"]["card"]["type"] == "booking"

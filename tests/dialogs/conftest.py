@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 from bot.runtime import Runtime
 from bot.state.base import StateStore
-from tests.utils.conversation import forget_redis_keys, make_processor, make_store, trained_nlu
+from tests.utils.conversation import forget_redis_keys, make_processor, make_store, sent_code, trained_nlu
 
 
 class Chat:
@@ -32,6 +32,11 @@ class Chat:
         assert response.status_code == 200, response.text
         self.last = response.json()
         return self.last
+
+    def code(self, mobile: str | None = None) -> str:
+        """The newest one-time code texted (to `mobile`)."""
+        with self.runtime.sessions() as session:
+            return sent_code(session, mobile)
 
     def text(self) -> str:
         return "\n".join(reply["text"] for reply in self.last)

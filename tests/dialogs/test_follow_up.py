@@ -21,6 +21,7 @@ def complain(chat: Chat, session: Session, sender: str, mobile: str) -> Complain
     chat.send(sender, "我要投诉，司机开车一直打电话，太危险了")
     for answer in ("不记得", "没有", mobile):
         chat.send(sender, answer)
+    chat.send(sender, chat.code(mobile))  # proves the number: the follow-up goes to it by SMS
     chat.send(sender, "1")
     assert "工单号" in chat.text(), chat.text()
     session.expire_all()

@@ -4,7 +4,7 @@ against the real backend.
 A story is a list of steps; each step is what the citizen types and what must be true
 afterwards (every key optional):
 
-    - user: 嵩口                 # the message
+    - user: 嵩口                 # the message ({code}: the one-time code just texted)
       message_id: m1               # a channel message id (a repeated id is a retry)
       agent: return                # before the message, an agent hands the conversation back
       says: 要去哪里               # text (or list of texts) in the replies
@@ -64,7 +64,10 @@ def test_story(story: dict[str, Any], chat: Chat, session: Session) -> None:
     for number, step in enumerate(story["steps"], start=1):
         if step.get("agent") == "return":
             hand_back(session, sender)
-        chat.send(sender, str(step["user"]), message_id=step.get("message_id"))
+        said = str(step["user"])
+        if "{code}" in said:  # the one-time code the citizen's phone just received
+            said = said.replace("{code}", chat.code())
+        chat.send(sender, said, message_id=step.get("message_id"))
         where = f"step {number} ({step['user']!r}) replied {chat.text()!r}"
         check_replies(chat, step, where)
         check_tracker(chat.tracker(sender), step, where)

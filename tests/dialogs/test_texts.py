@@ -20,7 +20,7 @@ SAMPLE = {
     "state": "受理", "reply": "", "lines": "09:34 1路", "text": "上学：每周日 14:10 从嵩口镇出发",
     "route": "1路", "stop": "嵩口镇", "minutes": 12, "source": "实时", "price": "约300元", "vehicle": "大巴车",
     "last": "16:24", "plate": "闽G12345", "driver": "李师傅 13900000000", "eta": "明天(11月21日)07:55",
-    "score": 5, "rule": "，上车请向司机招手示意",
+    "score": 5, "rule": "，上车请向司机招手示意", "tail": "3426", "left": 4,
 }  # fmt: skip
 FIELDS = {name for text in TEXTS.values() for v in (text.rich, text.short, text.voice) if v
           for _, name, _, _ in string.Formatter().parse(v) if name}  # fmt: skip

@@ -86,3 +86,20 @@ def citizen_of(session: Session, *, channel: str, sender: str) -> int | None:
         ChannelIdentity.channel == channel, ChannelIdentity.external_id == sender
     )
     return session.scalars(stmt).first()
+
+
+def sent_code(session: Session, mobile: str | None = None) -> str:
+    """The newest one-time code texted (to `mobile`), read off the outbound queue as the
+    phone's owner would read it off the SMS."""
+    import re
+
+    from backend.models import OutboundMessage
+
+    stmt = select(OutboundMessage.body).where(OutboundMessage.kind == "verification_code")
+    if mobile is not None:
+        stmt = stmt.where(OutboundMessage.to == mobile)
+    body = session.scalars(stmt.order_by(OutboundMessage.id.desc())).first()
+    assert body is not None, f"no verification code was sent to {mobile or 'anyone'}"
+    found = re.search(r"验证码(\d{6})", body)
+    assert found is not None, body
+    return found.group(1)

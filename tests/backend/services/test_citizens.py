@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.errors import InvalidInput, NotFound
+from backend.errors import Conflict, InvalidInput, NotFound
 from backend.models import Booking, ChannelIdentity, Citizen, Complaint, SendRequest, StudentShuttleSignup
 from backend.services import citizens, rides, shuttles, subscriptions
 from tests.conftest import NOW
@@ -68,23 +68,52 @@ def test_empty_sender_is_refused_and_writes_nothing(session: Session) -> None:
     assert _count(session, Citizen) == before
 
 
-def test_link_mobile_sets_number_when_nobody_owns_it(session: Session) -> None:
+def test_verified_link_sets_number_when_nobody_owns_it(session: Session) -> None:
     wechat = citizens.citizen_for_sender(session, channel="wechat", external_id="o-link-1")
-    linked = citizens.link_mobile(session, citizen_id=wechat.id, mobile="+86 158 5988 0001")
+    linked = citizens.link_verified_mobile(
+        session, channel="wechat", external_id="o-link-1", mobile="+86 158 5988 0001"
+    )
     assert linked.id == wechat.id and linked.mobile == "15859880001"
+    identity = session.scalars(select(ChannelIdentity).where(ChannelIdentity.external_id == "o-link-1")).one()
+    assert identity.verified_at is not None
 
 
-def test_link_mobile_refuses_bad_number_and_unknown_citizen(session: Session) -> None:
+def test_verified_link_refuses_bad_number_and_a_second_number(session: Session) -> None:
     wechat = citizens.citizen_for_sender(session, channel="wechat", external_id="o-link-2")
     with pytest.raises(InvalidInput):
-        citizens.link_mobile(session, citizen_id=wechat.id, mobile="12345")
+        citizens.link_verified_mobile(session, channel="wechat", external_id="o-link-2", mobile="12345")
     session.refresh(wechat)
     assert wechat.mobile is None
+    citizens.link_verified_mobile(session, channel="wechat", external_id="o-link-2", mobile="15859880002")
+    with pytest.raises(Conflict):
+        citizens.link_verified_mobile(session, channel="wechat", external_id="o-link-2", mobile="15859880012")
     with pytest.raises(NotFound):
-        citizens.link_mobile(session, citizen_id=987654, mobile="15859880002")
+        citizens.set_contact(session, citizen_id=987654, mobile="15859880002")
 
 
-def test_link_mobile_merges_wechat_into_sms_citizen(session: Session) -> None:
+def test_a_typed_number_is_a_contact_and_joins_nothing(session: Session) -> None:
+    owner = citizens.citizen_for_sender(session, channel="sms", external_id="15859880005")
+    stranger = citizens.citizen_for_sender(session, channel="wechat", external_id="o-stranger")
+    kept = citizens.set_contact(session, citizen_id=stranger.id, mobile="158 5988 0005")
+    assert kept.id == stranger.id and kept.mobile is None and kept.contact_mobile == "15859880005"
+    assert citizens.contact_number(kept) == "15859880005"
+    assert citizens.citizen_for_sender(session, channel="wechat", external_id="o-stranger").id == stranger.id
+    assert citizens.citizen_for_sender(session, channel="sms", external_id="15859880005").id == owner.id
+
+
+def test_an_identity_joined_by_typing_before_verification_is_split_off(session: Session) -> None:
+    """A WeChat identity merged into a number's owner by the old merge-on-typing (never
+    verified) gets a record of its own at its next message: it no longer sees the owner's."""
+    owner = citizens.citizen_for_sender(session, channel="sms", external_id="15859880006")
+    session.add(ChannelIdentity(citizen_id=owner.id, channel="wechat", external_id="o-legacy"))
+    session.flush()
+    split = citizens.citizen_for_sender(session, channel="wechat", external_id="o-legacy")
+    assert split.id != owner.id and split.mobile is None and split.contact_mobile is None
+    assert citizens.citizen_for_sender(session, channel="wechat", external_id="o-legacy").id == split.id
+    assert citizens.citizen_for_sender(session, channel="sms", external_id="15859880006").id == owner.id
+
+
+def test_verified_link_merges_wechat_into_sms_citizen(session: Session) -> None:
     sms = citizens.citizen_for_sender(session, channel="sms", external_id="15859880003")
     wechat = citizens.citizen_for_sender(session, channel="wechat", external_id="o-merge")
     wechat.name = "李秀英"
@@ -127,7 +156,9 @@ def test_link_mobile_merges_wechat_into_sms_citizen(session: Session) -> None:
     session.add(SendRequest(citizen_id=wechat_id, origin="邓家村", destination="福州市", status="requested"))
     session.flush()
 
-    kept = citizens.link_mobile(session, citizen_id=wechat_id, mobile="158 5988 0003")
+    kept = citizens.link_verified_mobile(
+        session, channel="wechat", external_id="o-merge", mobile="158 5988 0003"
+    )
 
     assert kept.id == sms.id and kept.name == "李秀英" and kept.mobile == "15859880003"
     assert session.get(Citizen, wechat_id) is None
@@ -156,7 +187,10 @@ def test_link_mobile_merges_wechat_into_sms_citizen(session: Session) -> None:
 def test_link_same_number_again_changes_nothing(session: Session) -> None:
     sms = citizens.citizen_for_sender(session, channel="sms", external_id="15859880004")
     before = _count(session, Citizen)
-    assert citizens.link_mobile(session, citizen_id=sms.id, mobile="15859880004").id == sms.id
+    linked = citizens.link_verified_mobile(
+        session, channel="sms", external_id="15859880004", mobile="15859880004"
+    )
+    assert linked.id == sms.id
     assert _count(session, Citizen) == before
 
 

@@ -15,7 +15,7 @@ from bot.commands.chat import chat_local, chat_remote
 from bot.runtime import Runtime
 from tests.utils.conversation import make_processor, make_store, trained_nlu
 
-LINES = "我要订车，明天早上8点从嵩口去县城，两个人\n\n13905989001\n1\n/quit\n这一行不会发出\n"
+LINES = "我要订车，明天早上8点从嵩口去县城，两个人\n\n13905989001\n不验证\n1\n/quit\n这一行不会发出\n"
 
 
 def test_chat_against_the_service(runtime: Runtime) -> None:
@@ -26,10 +26,12 @@ def test_chat_against_the_service(runtime: Runtime) -> None:
         assert chat_remote("http://testserver", "term-1", io.StringIO(LINES), out, client=client) == 0
     shown = out.getvalue().splitlines()
     assert shown[0] == "村通：请留一个手机号，方便司机联系您。"
-    assert shown[1] == "村通：请确认：明天(11月21日)08:00 嵩口镇→清流县城 2人"
-    assert shown[2].split() == ["[1]", "确认", "[2]", "修改"]
-    assert shown[3].startswith("村通：预约成功！订单号B20261120")
-    assert len(shown) == 4
+    assert shown[1].startswith("村通：验证码已发到尾号9001")
+    assert shown[2].startswith("村通：好的，不验证也能办")
+    assert shown[2].endswith("请确认：明天(11月21日)08:00 嵩口镇→清流县城 2人")
+    assert shown[3].split() == ["[1]", "确认", "[2]", "修改"]
+    assert shown[4].startswith("村通：预约成功！订单号B20261120")
+    assert len(shown) == 5
 
 
 def test_chat_says_what_to_do_when_no_service_runs(capsys: pytest.CaptureFixture[str]) -> None:
@@ -49,7 +51,7 @@ def test_chat_in_process(runtime: Runtime) -> None:
         )
         == 0
     )
-    assert "取件码 733750" in out.getvalue()
+    assert "取件码已短信发送到收件人尾号3426" in out.getvalue() and "733750" not in out.getvalue()
 
 
 def test_the_command_is_registered() -> None:

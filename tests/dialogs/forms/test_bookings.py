@@ -22,6 +22,7 @@ def only_the_songkou_minibus(session: Session) -> None:
 
 def book(chat: Chat, sender: str, request: str) -> None:
     chat.send(sender, request)
+    chat.send(sender, chat.code())  # the mobile in the request, proven
     chat.send(sender, "1")
     assert "已派车" in chat.text(), chat.text()
 
