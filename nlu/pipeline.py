@@ -1,7 +1,7 @@
 """The NLU pipeline: text in, Rasa-compatible parse out (docs/CONTRACTS.md §1).
 
 Steps per message: length-preserving clean-up; deterministic extractors (identifiers,
-times, places, head counts); jieba segmentation around the entity spans; the intent
+times, places, head counts); self-corrections taken back (`nlu.corrections`); jieba segmentation around the entity spans; the intent
 classifier on masked word and character n-grams, with a confidence threshold below which
 the answer is `out_of_scope`; the learned role tagger turns each place into origin,
 destination or place; a reply to a question (`expected_slot`) becomes `inform`. Training
@@ -11,6 +11,7 @@ reads Rasa YAML from `training_data/`; the trained model is one pickle file.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from nlu.classifiers.base import IntentClassifier, Ranking
 from nlu.classifiers.linear import LinearIntentClassifier
+from nlu.corrections import find_corrections, is_bare_correction, mask
 from nlu.extraction import ExtractorSet
 from nlu.extractors.base import Entity
 from nlu.extractors.role_tagger import ROLES, RoleTagger, role_features
@@ -41,6 +43,9 @@ DEFAULT_THRESHOLD = 0.25
 """Below this top-intent probability the answer is out_of_scope (chosen by `nlu test`)."""
 OUT_OF_SCOPE = "out_of_scope"
 RANKING_SIZE = 10
+_ROLE_WORDS = re.compile(r"[从去到回往在]")
+_MENU_ANSWER = re.compile(r"\s*(?:回复|回|选|按)?\s*([12])\s*[。.!！]?\s*")
+"""A bare 1 or 2 (full-width too, after clean-up) answers the read-back "回复1确认 2修改"."""
 SERVICE_WORDS = (
     "包车", "改签", "取件码", "转人工", "到站提醒", "停运", "末班车", "首班车", "头班车",
     "学生车", "班车", "约车", "订座", "揽收", "寄件", "查件", "快递点", "车牌",
@@ -55,6 +60,8 @@ class Analysis:
     entities: list[Entity]
     segments: list[Segment]
     features: list[str]
+    masked: str = ""
+    """The text with self-corrected slips blanked out (`nlu.corrections`); `text` if none."""
 
 
 def _aware(now: datetime | None) -> datetime:
@@ -142,8 +149,13 @@ class NluPipeline:
     def analyse(self, cleaned: str, now: datetime) -> Analysis:
         """Extract entities, segment and featurise a cleaned message."""
         entities = self._extractors.extract(cleaned, now=now)
-        segments = segment(cleaned, entities, self._tokenizer)
-        return Analysis(cleaned, entities, segments, intent_features(segments))
+        masked = cleaned
+        corrections = find_corrections(cleaned, entities)
+        if corrections:  # 两个人不对三个人: analyse what is left once the slip is taken back
+            masked = mask(cleaned, corrections)
+            entities = self._extractors.extract(masked, now=now)
+        segments = segment(masked, entities, self._tokenizer)
+        return Analysis(cleaned, entities, segments, intent_features(segments), masked)
 
     def parse(
         self, text: str, now: datetime | None = None, expected_slot: str | None = None
@@ -161,10 +173,16 @@ class NluPipeline:
         if not confident and intent != OUT_OF_SCOPE:
             intent, confidence = OUT_OF_SCOPE, 1.0 - confidence
         entities = self._with_roles(analysis, intent)
+        if is_bare_correction(cleaned, analysis.masked, entities):  # 不是后天 是周六
+            intent, confidence = "inform", max(confidence, self.threshold)
+            if not _ROLE_WORDS.search(cleaned):  # 不是嵩口 是嵩溪: the dialog knows which place
+                entities = [replace(e, entity="place") if e.entity in ROLES else e for e in entities]
         if expected_slot:
             new_intent, entities = answer_to_slot(cleaned, intent, confident, entities, expected_slot)
             if new_intent != intent:
                 intent, confidence = new_intent, max(confidence, self.threshold)
+        elif (menu := _MENU_ANSWER.fullmatch(cleaned)) is not None:  # 回复1确认 2修改
+            intent, confidence = ("affirm" if menu.group(1) == "1" else "deny"), 1.0
         elif intent in ("inform", OUT_OF_SCOPE) and not any(e.entity == "passengers" for e in entities):
             count = bare_count(cleaned, allow_digits=False)
             if count is not None:

@@ -11,8 +11,9 @@ joined (day, then period, then clock: 后天下午两点半). Rules, in order:
   alone gives `day` grain at 00:00;
 - a period turns a 12-hour clock into 24 hours (下午两点 14:00, 晚上7点 19:00, 中午1点 13:00,
   晚上12点 = next day 00:00, 凌晨12点 = 00:00);
-- an explicit day keeps the hour as said (明天3点 = 03:00; say 下午 for 15:00), except 今天 with
-  a bare hour that has passed, which means the afternoon one (今天8点 at 09:00 = 20:00);
+- an explicit day keeps the hour as said from 6 to 12 (明天7点 = 07:00), but a bare 1 to 5
+  o'clock is the afternoon (后天三点半 = 15:30: no rides run at 03:30; say 凌晨 for the night),
+  and 今天 with a bare hour that has passed means the afternoon one (今天8点 at 09:00 = 20:00);
 - a bare clock time (no day, no period) means the next such time: if it has passed today and
   is below 12, the same hour +12 if that is still ahead today, else tomorrow (8点 at 09:00 = 20:00,
   10点 at 09:00 = 10:00, 8点 at 21:00 = tomorrow 08:00, 14点 at 15:00 = tomorrow 14:00);
@@ -20,7 +21,8 @@ joined (day, then period, then clock: 后天下午两点半). Rules, in order:
   a period alone means today unless the period is over (早上 at 09:00 = tomorrow 08:00);
 - a clock time or period without a day later in the message takes the day (and, if that
   expression had no clock time, the period) of the latest earlier one: 明天去县城，8点出发 gives
-  明天 (day) and 8点 = tomorrow 08:00; 明天下午去，3点前到 gives 3点 = tomorrow 15:00;
+  8点 = tomorrow 08:00 only (the day-only 明天 is merged into it, and so is a period such as
+  明天早上…十点 = 10:00); 明天下午去，3点前到 gives 3点 = tomorrow 15:00;
 - bare weekdays are the next such day, today included (周五 on a Friday = today); 这周X is
   this week's (Monday-based), 下周X next week's; 25号 is this month unless passed, 11月25号 this
   year unless passed.
@@ -84,7 +86,7 @@ _TOKEN = re.compile(
         |晚上|晚间|夜里|夜间|半夜|深夜))(?!好)
   | (?P<per1>(?<!整)(?<!一个)(?<!整个)(?<![^周期拜]一)(?<!^一)[早晚夜])(?![点些安饭餐班车了上间晨一])
   | (?P<cc>(?<![0-9])(?P<cc_h>[01]?[0-9]|2[0-4])[:：](?P<cc_m>[0-5][0-9])(?![0-9]))
-  | (?P<ck>{_NB}(?P<ck_h>{_NUM})(?:点钟|点|时)
+  | (?P<ck>(?:{_NB}|(?<=[周期拜][一二三四五六日天]))(?P<ck_h>{_NUM})(?:点钟|点|时)
         (?:(?P<ck_half>半)|(?P<ck_q>一刻|1刻|三刻|3刻)|(?P<ck_m>零?{_NUM})(?:分钟|分|{_STOP_MIN}))?(?P<ck_z>钟)?)
     """,
     re.VERBOSE,
@@ -109,6 +111,9 @@ class _Group:
     only_clock: bool = True
     valid: bool = True
     weekday_seen: bool = False
+    absorbed: bool = False
+    """A later clock time took this day (明天去县城，8点出发): only the later one is reported."""
+    emitted: Entity | None = None
 
 
 class TimeExtractor(EntityExtractor):
@@ -140,7 +145,8 @@ class TimeExtractor(EntityExtractor):
                 group = _Group(m.start(), m.end())
                 self._add_safely(group, kind, m, ref)
         entities += self._flush(group, norm, ref, context)
-        return entities
+        absorbed = [id(g.emitted) for g in context if g.absorbed and g.emitted is not None]
+        return [e for e in entities if id(e) not in absorbed]
 
     @staticmethod
     def _attaches(group: _Group, kind: str, text: str, m: re.Match[str]) -> bool:
@@ -215,6 +221,8 @@ class TimeExtractor(EntityExtractor):
             group.day, group.today_word = earlier.day, earlier.today_word
             if group.period is None and earlier.clock is None:
                 group.period = earlier.period
+            if earlier.clock is None and group.clock is not None and earlier.period in (None, group.period):
+                earlier.absorbed = True  # one time said in two pieces, not two times
         elif group.day is not None:
             context.append(group)
         if group.clock is None and group.period is None and group.day is None:
@@ -225,7 +233,8 @@ class TimeExtractor(EntityExtractor):
             return []
         if value is None:
             return []
-        return [Entity("time", value.isoformat(), group.start, group.end, self.name, 1.0, {"grain": grain})]
+        group.emitted = Entity("time", value.isoformat(), group.start, group.end, self.name, 1.0, {"grain": grain})
+        return [group.emitted]
 
     @staticmethod
     def _plausible_clock(group: _Group, text: str) -> bool:
@@ -268,6 +277,8 @@ class TimeExtractor(EntityExtractor):
 
 
 _RANK = {"date": 0, "period": 1, "clock": 2}
+EARLY_BARE_HOUR = 5
+"""后天三点半 means 15:30: a bare hour up to this one after a day word is taken as the afternoon."""
 
 
 def _family(kind: str) -> str:
@@ -374,7 +385,7 @@ def _resolve(g: _Group, ref: datetime) -> tuple[datetime | None, str]:
         return value, "minute"
     if g.day is not None:
         value = _at(g.day, h, minute)
-        if g.today_word and value < ref and h < 12:
+        if (g.today_word and value < ref and h < 12) or (not g.today_word and 1 <= h <= EARLY_BARE_HOUR):
             value += timedelta(hours=12)
         return value, "minute"
     value = _at(today, h, minute)

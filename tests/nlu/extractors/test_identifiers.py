@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -145,14 +144,6 @@ def test_everything_in_one_message(extractor: IdentifierExtractor) -> None:
 def test_never_crashes(extractor: IdentifierExtractor, text: str) -> None:
     for e in extractor.extract(text, now=NOW):
         assert 0 <= e.start < e.end <= len(text)
-
-
-def test_fast_on_a_typical_message(extractor: IdentifierExtractor) -> None:
-    text = "我的快递SF1234567890123到哪了"
-    start = time.perf_counter()
-    for _ in range(200):
-        extractor.extract(text, now=NOW)
-    assert (time.perf_counter() - start) / 200 < 0.001
 
 
 @pytest.mark.parametrize(
