@@ -16,14 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
 
 from backend.errors import BackendError
-from bot import registry
+from bot import log_privacy, registry
 from bot.body_guard import BodyGuard
 from bot.config import LOG_FORMAT, Settings, load_settings
 from bot.console.middleware import ConsoleSessionMiddleware
-from bot.error_handlers import backend_error, validation_error
+from bot.db_ledger import DatabaseLedger
+from bot.error_handlers import backend_error, try_later, validation_error
 from bot.runtime import Runtime, build_runtime
 from bot.startup_checks import log_warnings
-from channels.messages import Message, OnMessage, Reply
+from channels.messages import Message, OnMessage, Reply, TryLater
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        log_privacy.install()
         log_warnings(settings)
         rt = runtime or await run_in_threadpool(
             partial(build_runtime, settings, prepare_database=prepare_database)
@@ -64,10 +66,14 @@ def create_app(
     app.add_middleware(BodyGuard, limit=settings.max_body_bytes)  # outermost: before anything reads
     app.add_exception_handler(BackendError, backend_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(TryLater, try_later)  # type: ignore[arg-type]
     for path in registry.ROUTERS:
         app.include_router(registry.load(path).router)
+    ledger = None if settings.redis_url else DatabaseLedger(lambda: app.state.runtime)
     for path in registry.CHANNELS.values():
         channel_input = registry.load_attr(path).from_settings(settings)  # type: ignore[attr-defined]
+        if ledger is not None and hasattr(channel_input, "use_ledger"):
+            channel_input.use_ledger(ledger)  # without Redis, nonces outlive a restart
         app.include_router(channel_input.router(_processor_callback(app)))
     return app
 

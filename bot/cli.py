@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 
-from bot import registry
+from bot import log_privacy, registry
 from bot.config import LOG_FORMAT, SettingsError
 
 
@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         format=LOG_FORMAT,
         stream=sys.stderr,
     )
+    log_privacy.install()
     try:
         return int(args.func(args) or 0)
     except SettingsError as exc:

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from backend.errors import BackendError, Conflict, InvalidInput, NotFound
+from channels.messages import TryLater
 
 STATUS_BY_ERROR: tuple[tuple[type[BackendError], int], ...] = (
     (NotFound, 404),
@@ -52,3 +53,12 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 async def backend_error(request: Request, exc: BackendError) -> JSONResponse:
     status = next((code for cls, code in STATUS_BY_ERROR if isinstance(exc, cls)), 400)
     return JSONResponse(_safe({"detail": exc.message, **exc.to_dict()}), status_code=status)
+
+
+async def try_later(request: Request, exc: TryLater) -> JSONResponse:
+    """A shared store (Redis) is down: nothing was done, come back shortly."""
+    return JSONResponse(
+        {"detail": f"服务暂时不可用，请 {exc.retry_after_seconds} 秒后重试"},
+        status_code=503,
+        headers={"Retry-After": str(exc.retry_after_seconds)},
+    )

@@ -1,16 +1,23 @@
 """One conversation turn (STYLE.md §14): dedup -> per-sender lock -> NLU -> policy ->
 backend actions -> replies.
 
-The same channel message id answers from the cache (one answer, one record). Turns of
+The same channel message id answers from the cache (one answer, one record); the answer is
+also written to the database in the turn's own transaction, so a restart (kill -9
+included) cannot make a redelivered message run twice. Turns of
 one sender run one at a time under the store's lock; different senders in parallel.
 The blocking part (NLU, dialog, database) runs in a worker thread inside one unit of
 work that commits before the replies are returned: write first, answer second. The
 tracker is saved only after a successful turn, so a failed turn changes nothing.
+
+When the state store (Redis) cannot be reached, the turn does not run and `TryLater` is
+raised: the channel answers 503 with Retry-After (REST) or waits and answers later
+(WeChat). A turn that did run keeps its answer even if Redis fails after the commit.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -20,9 +27,9 @@ import anyio.to_thread
 from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
-from backend.services import conversations
-from bot.state.base import LockTimeout, StateStore
-from channels.messages import Button, Media, Message, Reply
+from backend.services import conversations, delivery_records
+from bot.state.base import LockTimeout, StateStore, StoreUnavailable
+from channels.messages import Button, Media, Message, Reply, TryLater
 from dialogs import texts
 from dialogs.context import TurnContext
 from dialogs.policy import DialogPolicy
@@ -34,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 ANSWER_TTL_SECONDS = 24 * 3600.0
 LOCK_TIMEOUT_SECONDS = 30.0
+SWEEP_EVERY_SECONDS = 600.0
+RETRY_AFTER_SECONDS = 5
 
 
 class NluParser(Protocol):
@@ -66,21 +75,25 @@ class Processor:
         self.clock = clock
         self.answer_ttl_seconds = answer_ttl_seconds
         self.lock_timeout_seconds = lock_timeout_seconds
+        self._last_sweep = time.monotonic()
 
     async def handle(self, message: Message) -> list[Reply]:
         """The `on_message` callback every channel gets."""
         key = dedup_key(message)
-        if key is not None:
-            cached = await self.store.cached_answer(key)
-            if cached is not None:
-                logger.info("duplicate delivery %s: cached answer", key)
-                return [decode(item) for item in cached]
         try:
+            if key is not None:
+                cached = await self.store.cached_answer(key)
+                if cached is not None:
+                    logger.info("duplicate delivery %s: cached answer", key)
+                    return [decode(item) for item in cached]
             async with self.store.lock(message.conversation_id, timeout_seconds=self.lock_timeout_seconds):
                 return await self._locked(message, key)
         except LockTimeout:
             logger.warning("sender %s busy: turn dropped", message.conversation_id)
             return [Reply(text=texts.render("error", style_for(message.channel)))]
+        except StoreUnavailable as exc:
+            logger.warning("state store unavailable (%s): %s asked to try later", exc, message.conversation_id)
+            raise TryLater(RETRY_AFTER_SECONDS) from None
 
     async def _locked(self, message: Message, key: str | None) -> list[Reply]:
         if key is not None:
@@ -95,24 +108,33 @@ class Processor:
             else Tracker.new(conversation_id=cid, channel=message.channel, sender=message.sender)
         )
         try:
-            replies = await anyio.to_thread.run_sync(self._turn, message, tracker)
+            replies, fresh = await anyio.to_thread.run_sync(self._turn, message, tracker, key)
         except Exception:
             logger.exception("turn failed for %s", cid)
             return [Reply(text=texts.render("error", style_for(message.channel)))]
-        await self.store.save_tracker(cid, tracker.to_dict(), ttl_seconds=self.idle_seconds)
-        if key is not None:
-            await self.store.cache_answer(
-                key, [encode(r) for r in replies], ttl_seconds=self.answer_ttl_seconds
-            )
+        try:
+            if fresh:
+                await self.store.save_tracker(cid, tracker.to_dict(), ttl_seconds=self.idle_seconds)
+            if key is not None:
+                await self.store.cache_answer(key, [encode(r) for r in replies], ttl_seconds=self.answer_ttl_seconds)
+        except StoreUnavailable as exc:  # the turn is committed: answer it all the same
+            logger.warning("state of %s not saved (%s)", cid, exc)
         return replies
 
-    def _turn(self, message: Message, tracker: Tracker) -> list[Reply]:
+    def _turn(self, message: Message, tracker: Tracker, key: str | None) -> tuple[list[Reply], bool]:
+        """The replies, and whether the turn ran (False: the database already held the
+        answer to this message, given before a restart)."""
         now = self.clock()
 
         def parse_with(text: str, expected_slot: str | None) -> Parse:
             return Parse.from_nlu(text, self.nlu.parse(text, now=now, expected_slot=expected_slot))
 
         with self.unit_of_work() as session:
+            if key is not None:
+                earlier = delivery_records.answer_for(session, key=key)
+                if earlier is not None:
+                    logger.info("duplicate delivery %s: answer recorded in the database", key)
+                    return [decode(item) for item in earlier], False
             ctx = TurnContext(session=session, now=now, tracker=tracker)
             quiet = self.policy.quiet(ctx)
             parse = None
@@ -129,12 +151,22 @@ class Processor:
                 ctx.flush_prefix()
             ctx.mark_fallback()
             self._record(ctx, message, parse, quiet=quiet)
+            if key is not None:
+                delivery_records.record_answer(
+                    session, key=key, answer=[encode(r) for r in ctx.replies], ttl_seconds=self.answer_ttl_seconds
+                )
+            self._sweep(session)
         tracker.remember(
             user=message.text,
             intent=parse.intent if parse else message.event,
             bot=[r.text for r in ctx.replies],
         )
-        return ctx.replies
+        return ctx.replies, True
+
+    def _sweep(self, session: Session) -> None:
+        if time.monotonic() - self._last_sweep >= SWEEP_EVERY_SECONDS:
+            self._last_sweep = time.monotonic()
+            delivery_records.sweep(session)
 
     @staticmethod
     def _record(ctx: TurnContext, message: Message, parse: Parse | None, *, quiet: bool) -> None:

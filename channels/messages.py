@@ -68,3 +68,12 @@ class Reply:
 
 
 OnMessage = Callable[[Message], Awaitable[list[Reply]]]
+
+
+class TryLater(Exception):
+    """`on_message` could not run the turn now (a shared store is down); nothing happened.
+    The channel answers "try again in `retry_after_seconds`" in its own protocol."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"try again in {retry_after_seconds}s")
+        self.retry_after_seconds = retry_after_seconds

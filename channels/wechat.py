@@ -30,7 +30,7 @@ from channels.config import ChannelConfig
 from channels.errors import Rejected
 from channels.ledger.base import Ledger
 from channels.ledger.memory import MemoryLedger
-from channels.messages import Message, OnMessage, Reply
+from channels.messages import Message, OnMessage, Reply, TryLater
 from channels.outbox import OUTBOX_STATE_KEY
 from channels.request_body import read_limited
 from channels.wechat_payloads import (
@@ -51,6 +51,7 @@ SUCCESS = "success"
 MAX_REPLY_BYTES = 2000  # passive text replies stop at 2048 bytes
 TURN_MEMORY_SECONDS = 60.0
 DEFERRED_MEMORY_SECONDS = 3600.0
+PATIENCE_SECONDS = 1800.0  # how long a turn is retried while the service says "try later"
 SORRY = "抱歉，系统有点忙，请稍后再试。"
 VOICE_NOT_HEARD = "抱歉，没有听清您的语音，请再说一遍，或者直接打字告诉我。"
 
@@ -152,6 +153,11 @@ class WeChatInput:
         self._clock = clock
         self._turns: dict[str, _Turn] = {}
         self._background: set[asyncio.Task[Any]] = set()
+
+    def use_ledger(self, ledger: Ledger) -> None:
+        """Keep nonces and deferral marks in `ledger` (the application's database ledger
+        when REDIS_URL is unset, so that a restart forgets no nonce)."""
+        self._ledger = ledger
 
     @classmethod
     def from_settings(cls, settings: ChannelConfig) -> WeChatInput:
@@ -263,7 +269,7 @@ class WeChatInput:
         self._forget_old_turns()
         turn = self._turns.get(key)
         if turn is None:
-            turn = _Turn(task=asyncio.create_task(on_message(message)), started=time.monotonic())
+            turn = _Turn(task=asyncio.create_task(_patient(on_message, message)), started=time.monotonic())
             self._turns[key] = turn
         remaining = self._budget - (time.monotonic() - arrived)
         done, _ = await asyncio.wait({turn.task}, timeout=max(0.0, remaining))
@@ -303,6 +309,20 @@ class WeChatInput:
         cutoff = time.monotonic() - TURN_MEMORY_SECONDS
         for key in [k for k, t in self._turns.items() if t.task.done() and t.started < cutoff]:
             del self._turns[key]
+
+
+async def _patient(on_message: OnMessage, message: Message) -> list[Reply]:
+    """The turn, tried again while the service asks to try later (its Redis is down), for
+    up to `PATIENCE_SECONDS`: WeChat has had `success` meanwhile, and the answer goes out
+    through the customer-service API once it is ready."""
+    give_up = time.monotonic() + PATIENCE_SECONDS
+    while True:
+        try:
+            return await on_message(message)
+        except TryLater as exc:
+            if time.monotonic() + exc.retry_after_seconds > give_up:
+                raise
+            await asyncio.sleep(exc.retry_after_seconds)
 
 
 def _result(task: asyncio.Task[list[Reply]]) -> list[Reply]:

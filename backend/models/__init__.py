@@ -16,6 +16,7 @@ from backend.models.outbound import OutboundMessage
 from backend.models.parcels import Parcel, ParcelEvent, SendRequest, ServicePoint
 from backend.models.people import ChannelIdentity, Citizen, RateLimitHit, VerificationCode
 from backend.models.places import Place, PlaceAlias
+from backend.models.safeguards import DeliveryRecord, SignInFailure
 from backend.models.transit import (
     Agency,
     Disruption,
@@ -35,9 +36,9 @@ from backend.models.transit import (
 __all__ = [
     "Agent", "AgentAction", "CallbackTask", "ConsoleSession",
     "Agency", "AppendOnlyError", "Base", "Booking", "ChannelIdentity", "Citizen", "Complaint",
-    "ComplaintTransition", "ConversationEvent", "DailyCounter", "Disruption", "DispatchRun", "DispatchStop", "Driver",
+    "ComplaintTransition", "ConversationEvent", "DailyCounter", "DeliveryRecord", "Disruption", "DispatchRun", "DispatchStop", "Driver",
     "FareAttribute", "FareRule", "FeedInfo", "Frequency", "Handoff", "Operator", "OutboundMessage", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
-    "RateLimitHit", "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "Stop",
+    "RateLimitHit", "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "SignInFailure", "Stop",
     "StopTime", "StudentShuttleSignup", "Subscription", "Transfer", "Trip", "UTCDateTime", "Vehicle",
     "VehiclePosition", "VerificationCode", "utcnow",
 ]

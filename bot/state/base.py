@@ -39,8 +39,15 @@ class StateStore(abc.ABC):
     def lock(self, sender_key: str, *, timeout_seconds: float = 30.0) -> AbstractAsyncContextManager[None]:
         """Hold while one turn of this sender runs; raises `LockTimeout` when it cannot be had."""
 
+    async def ping(self) -> None:  # noqa: B027 (the in-process store is always there)
+        """Raise `StoreUnavailable` when the store cannot be reached (for readiness checks)."""
+
     async def close(self) -> None:  # noqa: B027 (optional hook)
         """Release connections; the in-process store has nothing to release."""
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached (Redis down or unreachable); nothing was read or written."""
 
 
 class LockTimeout(Exception):

@@ -5,21 +5,37 @@ Keys live under one prefix (`cuntong:` by default; tests give each test its own)
 `<prefix>tracker:<conversation>` and `<prefix>answer:<message key>` hold JSON with a
 millisecond expiry (PX), `<prefix>lock:<sender>` is a redis-py lock with a lease, so a
 crashed process cannot block a sender forever.
+
+Any failure to reach Redis (refused, reset, timed out after `SOCKET_TIMEOUT_SECONDS`)
+becomes `StoreUnavailable`; redis-py reconnects by itself on the next call, so the
+service recovers as soon as Redis is back.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from redis.asyncio import Redis
-from redis.exceptions import LockError
+from redis.exceptions import LockError, RedisError
 
-from bot.state.base import JsonDict, LockTimeout, StateStore
+from bot.state.base import JsonDict, LockTimeout, StateStore, StoreUnavailable
 
 LOCK_LEASE_SECONDS = 60.0
 LOCK_POLL_SECONDS = 0.01
+SOCKET_TIMEOUT_SECONDS = 3.0
+
+T = TypeVar("T")
+
+
+async def reach(call: Awaitable[T]) -> T:
+    """Await a Redis call; `StoreUnavailable` when Redis cannot be reached."""
+    try:
+        return await call
+    except (RedisError, OSError) as exc:
+        raise StoreUnavailable(f"Redis: {type(exc).__name__}") from None
 
 
 class RedisStateStore(StateStore):
@@ -29,31 +45,38 @@ class RedisStateStore(StateStore):
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "cuntong:") -> RedisStateStore:
-        return cls(Redis.from_url(url), prefix=prefix)
+        client = Redis.from_url(
+            url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS
+        )
+        return cls(client, prefix=prefix)
 
     async def load_tracker(self, conversation_id: str) -> JsonDict | None:
-        raw = await self._client.get(self._key("tracker", conversation_id))
+        raw = await reach(self._client.get(self._key("tracker", conversation_id)))
         return None if raw is None else dict(json.loads(raw))
 
     async def save_tracker(self, conversation_id: str, tracker: JsonDict, *, ttl_seconds: float) -> None:
-        await self._client.set(
-            self._key("tracker", conversation_id),
-            json.dumps(tracker, ensure_ascii=False),
-            px=max(1, int(ttl_seconds * 1000)),
+        await reach(
+            self._client.set(
+                self._key("tracker", conversation_id),
+                json.dumps(tracker, ensure_ascii=False),
+                px=max(1, int(ttl_seconds * 1000)),
+            )
         )
 
     async def delete_tracker(self, conversation_id: str) -> None:
-        await self._client.delete(self._key("tracker", conversation_id))
+        await reach(self._client.delete(self._key("tracker", conversation_id)))
 
     async def cached_answer(self, key: str) -> list[JsonDict] | None:
-        raw = await self._client.get(self._key("answer", key))
+        raw = await reach(self._client.get(self._key("answer", key)))
         return None if raw is None else list(json.loads(raw))
 
     async def cache_answer(self, key: str, answer: list[JsonDict], *, ttl_seconds: float) -> None:
-        await self._client.set(
-            self._key("answer", key),
-            json.dumps(answer, ensure_ascii=False),
-            px=max(1, int(ttl_seconds * 1000)),
+        await reach(
+            self._client.set(
+                self._key("answer", key),
+                json.dumps(answer, ensure_ascii=False),
+                px=max(1, int(ttl_seconds * 1000)),
+            )
         )
 
     @asynccontextmanager
@@ -65,7 +88,7 @@ class RedisStateStore(StateStore):
             blocking_timeout=timeout_seconds,
             thread_local=False,
         )
-        if not await lock.acquire():
+        if not await reach(lock.acquire()):
             raise LockTimeout(f"lock {sender_key} busy for {timeout_seconds}s")
         try:
             yield
@@ -74,6 +97,11 @@ class RedisStateStore(StateStore):
                 await lock.release()
             except LockError:  # the lease ran out while the turn was running
                 pass
+            except (RedisError, OSError):  # Redis went away mid-turn: the lease frees it
+                pass
+
+    async def ping(self) -> None:
+        await reach(self._client.ping())
 
     async def close(self) -> None:
         await self._client.aclose()
