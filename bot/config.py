@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     complaint_resolution_working_days: int = 5
     seed_on_empty: bool = True
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="largest request body, else 413")
+    sign_in_rate_per_client: str = Field(default="10/minute", description="console sign-ins per client address")
+    sign_in_rate_total: str = Field(default="60/minute", description="console sign-ins of all clients together")
     wechat: WeChatSettings = Field(default_factory=WeChatSettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
 
@@ -103,6 +105,17 @@ class Settings(BaseSettings):
     def _parse_redis_prefix(cls, value: str) -> str:
         if not value or len(value) > 64 or any(c.isspace() for c in value):
             raise ValueError(f"应为不含空白的键前缀（最多 64 个字符，例如 cuntong:），收到 {value!r}")
+        return value
+
+    @field_validator("sign_in_rate_per_client", "sign_in_rate_total")
+    @classmethod
+    def _parse_rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"应为 次数/时间 形式，如 10/minute，收到 {value!r}") from None
         return value
 
     @field_validator("tz_name")

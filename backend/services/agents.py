@@ -3,10 +3,12 @@ the audit log of who did what.
 
 Passwords are hashed with argon2id (argon2-cffi). `authenticate` never raises for a
 wrong password: it returns a `SignIn` with the reason, so the caller's unit of work can
-commit the failure counter. After `MAX_FAILED_ATTEMPTS` wrong passwords in a row the
-account is locked for `LOCK_MINUTES`; while locked even the right password is refused.
-An unknown name costs the same hashing time as a known one, so timing does not tell
-which names exist. `record_action` appends to `AgentAction`, which is never edited.
+commit the failure counter. Lock-outs are per (name, client) with growing durations
+(`sign_in_guard`); while locked even the right password is refused from that client.
+An unknown name costs the same hashing time as a known one and locks the same way, so
+neither timing nor answers tell which names exist. The console runs the three steps
+(`begin_sign_in`, `verify_password`, `finish_sign_in`) so the hash is computed outside
+any transaction, in its own bounded pool. `record_action` appends to `AgentAction`, which is never edited.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import logging
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -26,11 +28,10 @@ from sqlalchemy.orm import Session
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.localtime import local_now
 from backend.models.agents import ROLES, Agent, AgentAction
+from backend.services import sign_in_guard
 
 logger = logging.getLogger(__name__)
 
-MAX_FAILED_ATTEMPTS = 5
-LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
 ROLE_LABELS = {"agent": "坐席", "supervisor": "班长"}
@@ -115,34 +116,65 @@ def list_agents(session: Session, *, active_only: bool = True) -> list[Agent]:
     return list(session.scalars(stmt))
 
 
-def authenticate(session: Session, *, username: str, password: str, now: datetime | None = None) -> SignIn:
-    """Check a sign-in; counts failures and locks the account after too many."""
-    now = now or local_now()
+@dataclass(frozen=True)
+class Attempt:
+    """What a sign-in needs from the database before the (slow) password check: the hash to
+    check against (a dummy one for unknown names), and whether this client is locked out."""
+
+    username: str
+    client: str
+    password_hash: str
+    agent_id: int | None
+    locked_until: datetime | None
+
+
+def begin_sign_in(session: Session, *, username: str, client: str, now: datetime | None = None) -> Attempt:
     agent = find_agent(session, username=username)
-    if agent is None or not agent.active:
-        _verify(_DUMMY_HASH, password)
-        return SignIn(None, "bad_credentials" if agent is None else "inactive")
-    if agent.locked_until is not None and agent.locked_until > now:
-        return SignIn(None, "locked", agent.locked_until)
-    if agent.locked_until is not None:  # the lock ran out: a fresh start
-        agent.locked_until = None
+    return Attempt(
+        username=sign_in_guard.normalized(username),
+        client=client,
+        password_hash=agent.password_hash if agent is not None else _DUMMY_HASH,
+        agent_id=agent.id if agent is not None else None,
+        locked_until=sign_in_guard.locked_until(session, username=username, client=client, now=now),
+    )
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """The argon2 check (tens of milliseconds of CPU): call it outside any transaction."""
+    return _verify(password_hash, password)
+
+
+def finish_sign_in(
+    session: Session, attempt: Attempt, *, password_ok: bool, password: str, now: datetime | None = None
+) -> SignIn:
+    """Record the outcome of a checked attempt: a session-worthy agent, or a counted failure."""
+    now = now or local_now()
+    if attempt.locked_until is not None:
+        return SignIn(None, "locked", attempt.locked_until)
+    agent = session.get(Agent, attempt.agent_id) if attempt.agent_id is not None else None
+    if password_ok and agent is not None and agent.active:
+        if _hasher.check_needs_rehash(agent.password_hash):
+            agent.password_hash = _hasher.hash(password)
         agent.failed_attempts = 0
-    if not _verify(agent.password_hash, password):
-        agent.failed_attempts += 1
-        if agent.failed_attempts >= MAX_FAILED_ATTEMPTS:
-            agent.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            agent.failed_attempts = 0
-            logger.warning("agent %s locked out until %s", agent.username, agent.locked_until)
-            session.flush()
-            return SignIn(None, "locked", agent.locked_until)
+        agent.last_sign_in_at = now
+        sign_in_guard.clear(session, username=attempt.username, client=attempt.client)
         session.flush()
-        return SignIn(None, "bad_credentials")
-    if _hasher.check_needs_rehash(agent.password_hash):
-        agent.password_hash = _hasher.hash(password)
-    agent.failed_attempts = 0
-    agent.last_sign_in_at = now
-    session.flush()
-    return SignIn(agent)
+        return SignIn(agent)
+    until = sign_in_guard.record_failure(session, username=attempt.username, client=attempt.client, now=now)
+    if until is not None:
+        logger.warning("sign-in of %s from %s locked until %s", attempt.username, attempt.client, until)
+        return SignIn(None, "locked", until)
+    inactive = password_ok and agent is not None and not agent.active
+    return SignIn(None, "inactive" if inactive else "bad_credentials")
+
+
+def authenticate(
+    session: Session, *, username: str, password: str, client: str = "local", now: datetime | None = None
+) -> SignIn:
+    """Check a sign-in in one go (the console splits it to hash outside the transaction)."""
+    attempt = begin_sign_in(session, username=username, client=client, now=now)
+    ok = attempt.locked_until is None and verify_password(attempt.password_hash, password)
+    return finish_sign_in(session, attempt, password_ok=ok, password=password, now=now)
 
 
 def set_password(session: Session, *, username: str, password: str) -> Agent:
@@ -155,9 +187,11 @@ def set_password(session: Session, *, username: str, password: str) -> Agent:
 
 
 def unlock_agent(session: Session, *, username: str) -> Agent:
+    """Lift every lock-out of this account, from every client."""
     agent = get_agent(session, username=username)
     agent.failed_attempts = 0
     agent.locked_until = None
+    sign_in_guard.clear(session, username=agent.username)
     session.flush()
     return agent
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.staticfiles import StaticFiles
 
-from bot.console import auth, complaints, dispatch, figures, queue
+from bot.console import auth, complaints, dispatch, figures, locks, queue
 from bot.console.rendering import STATIC_DIR
 
 router = APIRouter()
-for page in (auth, queue, complaints, figures, dispatch):
+for page in (auth, queue, complaints, figures, dispatch, locks):
     router.include_router(page.router)
 router.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")

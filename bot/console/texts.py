@@ -68,6 +68,7 @@ ACTION_LABELS: dict[str, str] = {
     "sign_in_failed": "登录失败",
     "sign_out": "退出",
     "locked_out": "账号锁定",
+    "unlock_agent": "解除登录锁定",
     "claim_handoff": "认领对话",
     "reply": "回复群众",
     "return_handoff": "交还机器人",
@@ -304,6 +305,15 @@ TEXTS: dict[str, str] = {
     "tl_empty": "{start}–{end} {origin} → {destination}：空车",
     "tl_wait": "{start}–{end} 在{place}等候",
     "tl_riders": "{n}人",
+    # sign-in locks (supervisors)
+    "nav_locks": "登录锁定",
+    "locks_title": "登录锁定",
+    "locks_intro": "密码连续输错后，该账号在那台电脑（地址）上暂停登录；解除后可立即再试。",
+    "locks_empty": "现在没有被锁定的登录。",
+    "lock_client": "来源地址",
+    "lock_failures": "连续输错",
+    "lock_until": "锁定到",
+    "unlock": "解除锁定",
     # errors
     "error_title": "出错了",
     "back": "返回",
@@ -312,9 +322,11 @@ TEXTS: dict[str, str] = {
 # messages after an action (may carry {values})
 SAY: dict[str, str] = {
     "signed_out": "请先登录。",
-    "bad_credentials": "账号或密码不对。连续输错 5 次，账号会锁定 15 分钟。",
-    "locked": "密码输错次数太多，账号已锁定，请在 {until} 以后再试，或请班长解锁。",
-    "inactive": "账号或密码不对。连续输错 5 次，账号会锁定 15 分钟。",
+    "bad_credentials": "账号或密码不对。连续输错 5 次，这台电脑会暂停登录这个账号，次数越多暂停越久。",
+    "locked": "密码输错次数太多，这台电脑暂停登录这个账号，请在 {until} 以后再试，或请班长解锁。",
+    "inactive": "账号或密码不对。连续输错 5 次，这台电脑会暂停登录这个账号，次数越多暂停越久。",
+    "too_many": "登录尝试太频繁，请 {seconds} 秒后再试。",
+    "unlocked": "已解除账号 {name} 的登录锁定。",
     "csrf": "页面已过期或来源不明，操作没有执行。请刷新页面后再试。",
     "login_csrf": "登录页已过期，请重新打开登录页。",
     "forbidden": "这个操作需要班长权限。",

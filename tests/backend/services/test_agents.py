@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.models.agents import Agent, AgentAction, AuditRewriteError
-from backend.services import agents
+from backend.services import agents, sign_in_guard
 from tests.conftest import NOW
 
 PASSWORD = "qingliu-12328"
@@ -74,34 +74,42 @@ def test_authenticate_checks_the_password(session: Session) -> None:
     )
 
 
-def test_five_failures_lock_for_fifteen_minutes_then_a_fresh_start(session: Session) -> None:
+def test_failures_lock_the_name_from_one_client_for_growing_times(session: Session) -> None:
     agent = agents.create_agent(session, username="lin", password=PASSWORD)
     for minute in range(4):
         result = agents.authenticate(
-            session, username="lin", password="wrong-one", now=NOW + timedelta(minutes=minute)
+            session, username="lin", password="wrong-one", client="10.0.0.9", now=NOW + timedelta(minutes=minute)
         )
         assert result.reason == "bad_credentials"
-    assert agent.failed_attempts == 4
-    fifth = agents.authenticate(session, username="lin", password="wrong-one", now=NOW + timedelta(minutes=4))
-    assert fifth.reason == "locked" and fifth.locked_until == NOW + timedelta(minutes=19)
-    during = agents.authenticate(session, username="lin", password=PASSWORD, now=NOW + timedelta(minutes=18))
+    fifth = agents.authenticate(session, username="lin", password="wrong-one", client="10.0.0.9", now=NOW + timedelta(minutes=4))
+    assert fifth.reason == "locked" and fifth.locked_until == NOW + timedelta(minutes=5)
+    during = agents.authenticate(session, username="lin", password=PASSWORD, client="10.0.0.9", now=NOW + timedelta(minutes=4, seconds=30))
     assert during.agent is None and during.reason == "locked"
-    after = agents.authenticate(
-        session, username="lin", password=PASSWORD, now=NOW + timedelta(minutes=19, seconds=1)
-    )
+    # the agent at their own desk is not locked out by the guesser
+    assert agents.authenticate(session, username="lin", password=PASSWORD, client="10.0.0.2", now=NOW + timedelta(minutes=4, seconds=30)).agent is agent
+    sixth = agents.authenticate(session, username="lin", password="wrong-one", client="10.0.0.9", now=NOW + timedelta(minutes=6))
+    seventh = agents.authenticate(session, username="lin", password="wrong-one", client="10.0.0.9", now=NOW + timedelta(minutes=9))
+    assert sixth.locked_until == NOW + timedelta(minutes=8) and seventh.locked_until == NOW + timedelta(minutes=13)
+    after = agents.authenticate(session, username="lin", password=PASSWORD, client="10.0.0.9", now=NOW + timedelta(minutes=13, seconds=1))
     assert after.agent is agent
-    assert (agent.failed_attempts, agent.locked_until) == (0, None)
+    assert sign_in_guard.locked_until(session, username="lin", client="10.0.0.9", now=NOW + timedelta(minutes=14)) is None
+
+
+def test_unknown_names_answer_and_lock_exactly_like_real_ones(session: Session) -> None:
+    agents.create_agent(session, username="lin", password=PASSWORD)
+    real = [agents.authenticate(session, username="lin", password="wrong-one", client="c", now=NOW) for _ in range(6)]
+    fake = [agents.authenticate(session, username="nobody", password="wrong-one", client="c", now=NOW) for _ in range(6)]
+    assert [(r.reason, r.locked_until) for r in real] == [(f.reason, f.locked_until) for f in fake]
+    assert real[-1].reason == "locked"
 
 
 def test_a_success_resets_the_failure_count(session: Session) -> None:
-    agent = agents.create_agent(session, username="lin", password=PASSWORD)
+    agents.create_agent(session, username="lin", password=PASSWORD)
     for _ in range(3):
         agents.authenticate(session, username="lin", password="wrong-one", now=NOW)
     agents.authenticate(session, username="lin", password=PASSWORD, now=NOW)
-    assert agent.failed_attempts == 0
     for _ in range(4):
-        agents.authenticate(session, username="lin", password="wrong-one", now=NOW)
-    assert agent.locked_until is None
+        assert agents.authenticate(session, username="lin", password="wrong-one", now=NOW).reason == "bad_credentials"
 
 
 def test_a_disabled_account_cannot_sign_in(session: Session) -> None:
@@ -116,8 +124,10 @@ def test_unlock_and_new_password(session: Session) -> None:
     agent = agents.create_agent(session, username="lin", password=PASSWORD)
     for _ in range(5):
         agents.authenticate(session, username="lin", password="wrong-one", now=NOW)
+    assert agents.authenticate(session, username="lin", password=PASSWORD, now=NOW).reason == "locked"
     agents.unlock_agent(session, username="lin")
     assert agent.locked_until is None
+    assert agents.authenticate(session, username="lin", password=PASSWORD, now=NOW).agent is agent
     agents.set_password(session, username="lin", password="new-password-1")
     assert agents.authenticate(session, username="lin", password="new-password-1").agent is agent
     with pytest.raises(NotFound):

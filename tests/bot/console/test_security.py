@@ -6,14 +6,12 @@ passwords. Every refusal is checked to have written nothing."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.localtime import local_now
 from backend.models import Complaint, ComplaintTransition
 from backend.models.agents import Agent, AgentAction, ConsoleSession
 from backend.models.conversations import Handoff
@@ -209,38 +207,6 @@ def test_citizens_words_are_shown_as_text(
         assert "&lt;script&gt;alert(" in html
     # the only scripts are the console's own file
     assert re.findall(r"<script[^>]*>", pages[1]) == ['<script src="/console/static/console.js" defer>']
-
-
-def test_five_wrong_passwords_lock_the_account(
-    client: TestClient, session: Session, accounts: dict[str, Agent]
-) -> None:
-    def attempt(password: str) -> int:
-        form = client.get("/console/login")
-        data = {"username": "lin", "password": password, "csrf_token": csrf_of(form.text)}
-        return client.post("/console/login", data=data, follow_redirects=False).status_code
-
-    for _ in range(4):
-        assert attempt("wrong-password") == 401
-    session.refresh(accounts["lin"])
-    assert accounts["lin"].failed_attempts == 4 and accounts["lin"].locked_until is None
-    assert attempt("wrong-password") == 401
-    session.refresh(accounts["lin"])
-    locked_until = accounts["lin"].locked_until
-    assert locked_until is not None
-    assert timedelta(minutes=14) < locked_until - local_now() <= timedelta(minutes=15)
-    # now even the right password is refused, and the page says why
-    form = client.get("/console/login")
-    refused = client.post(
-        "/console/login", data={"username": "lin", "password": PASSWORD, "csrf_token": csrf_of(form.text)}
-    )
-    assert refused.status_code == 401 and "锁定" in refused.text
-    assert "cuntong_console" not in refused.headers.get("set-cookie", "")
-    failures = session.scalars(select(AgentAction).where(AgentAction.action == "sign_in_failed")).all()
-    assert [f.detail["reason"] for f in failures] == ["bad_credentials"] * 4 + ["locked", "locked"]
-    # when the lock has run out, the right password works again
-    accounts["lin"].locked_until = local_now() - timedelta(seconds=1)
-    session.commit()
-    assert attempt(PASSWORD) == 303
 
 
 def test_the_session_cookie_is_httponly_lax_and_secure_behind_tls(

@@ -1,0 +1,78 @@
+"""What keeps a sign-in flood from stalling everybody else (issue 11 §4).
+
+- `HashPool`: argon2 checks run in their own small thread pool (`HASH_WORKERS` threads),
+  never in the pool that runs citizens' turns; at most `HASH_QUEUE` checks wait, and one
+  more is refused at once (`PoolFull`) instead of queueing without end.
+- `SignInLimiter`: sign-in attempts per client address and in total, over a moving window
+  (the `limits` library, in process memory: with several workers each counts its own).
+
+Both answer the same "too many attempts, wait" for every name, known or not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi import Request
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from backend.services import agents as agent_service
+
+HASH_WORKERS = 1
+HASH_QUEUE = 8
+RETRY_AFTER_SECONDS = 30
+
+
+class PoolFull(Exception):
+    """Too many password checks are already waiting."""
+
+
+class HashPool:
+    def __init__(self, *, workers: int = HASH_WORKERS, queue: int = HASH_QUEUE) -> None:
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
+        self._limit = workers + queue
+        self._pending = 0  # only touched from the event loop
+        self.checked = 0  # password checks run (for tests and figures)
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        if self._pending >= self._limit:
+            raise PoolFull
+        self._pending += 1
+        self.checked += 1
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._executor, agent_service.verify_password, password_hash, password)
+        finally:
+            self._pending -= 1
+
+
+HASHING = HashPool()
+
+
+class SignInLimiter:
+    def __init__(self, *, per_client: str, total: str) -> None:
+        self._per_client: RateLimitItem = parse(per_client)
+        self._total: RateLimitItem = parse(total)
+        self._window = MovingWindowRateLimiter(MemoryStorage())
+
+    def allow(self, client: str) -> bool:
+        """Count one attempt; False when this client or everybody together tried too often."""
+        return self._window.hit(self._per_client, "client", client) and self._window.hit(self._total, "all")
+
+
+def limiter_for(request: Request) -> SignInLimiter:
+    """The application's limiter (one per app, made on first use)."""
+    state = request.app.state
+    limiter: SignInLimiter | None = getattr(state, "sign_in_limiter", None)
+    if limiter is None:
+        settings = state.runtime.settings
+        limiter = SignInLimiter(per_client=settings.sign_in_rate_per_client, total=settings.sign_in_rate_total)
+        state.sign_in_limiter = limiter
+    return limiter
+
+
+def client_of(request: Request) -> str:
+    return (request.client.host if request.client else "unknown")[:64]
