@@ -4,7 +4,6 @@ port: for outages (issue 11 §6). Skips the test when `redis-server` is not inst
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -12,11 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.utils.service_process import free_port
 
 
 class OwnRedis:
