@@ -34,7 +34,7 @@ pytestmark = pytest.mark.skipif(
 PHONE = "13900007788"
 OPERATOR_PHONES = ("13900007701", "13900007702")
 TOKEN = "multiprocess-operator-token"
-BOOKING = ("我要订车", "嵩口", "县城", "明天早上八点", "俩", PHONE, "1")
+BOOKING = ("我要订车", "嵩口", "县城", "明天早上八点", "俩", PHONE, "不验证", "1")  # typed number: a contact
 WORKER_STARTED = re.compile(r"outbound worker started")
 DRAIN_TIMEOUT_SECONDS = 90.0
 
@@ -66,7 +66,11 @@ def outbound_rows(url: str) -> list[tuple[int, str, int, str]]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT id, status, attempts, body FROM outbound_messages ORDER BY id")
+                # the one-time code texted to the typed number is left out: the operator's notices are followed
+                text(
+                    "SELECT id, status, attempts, body FROM outbound_messages"
+                    " WHERE kind != 'verification_code' ORDER BY id"
+                )
             )
             return [(r.id, r.status, r.attempts, r.body) for r in rows]
     finally:
