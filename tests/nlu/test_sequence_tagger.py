@@ -1,0 +1,57 @@
+"""The CRF slot tagger learns spans from a small annotated set and uses its lexicon."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.sequence_tagger import CrfSlotTagger, TaggedText, bio_values
+from nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+
+
+def _tagged(before: str, value: str, kind: str, after: str, intent: str) -> TaggedText:
+    tags = ["O"] * len(before) + [f"B-{kind}"] + [f"I-{kind}"] * (len(value) - 1) + ["O"] * len(after)
+    return TaggedText(before + value + after, tags, intent)
+
+
+SONGS = ["青花瓷", "稻香", "小苹果", "月亮代表我的心", "茉莉花", "东风破"]
+CITIES = ["北京", "上海", "三明", "福州", "永安", "厦门"]
+
+
+def _training() -> list[TaggedText]:
+    out = []
+    for song in SONGS:
+        out += [_tagged("我想听", song, "song", "", "play"), _tagged("播放一首", song, "song", "吧", "play")]
+    for city in CITIES:
+        out += [_tagged("", city, "city", "今天天气怎么样", "weather"), _tagged("查一下", city, "city", "的天气", "weather")]
+    return out
+
+
+@pytest.fixture(scope="module")
+def tagger() -> CrfSlotTagger:
+    model = CrfSlotTagger(JiebaTokenizer([]), epochs=20)
+    model.fit(_training())
+    return model
+
+
+def test_tags_a_known_value_in_a_new_sentence(tagger: CrfSlotTagger) -> None:
+    text = "给我放稻香"
+    assert bio_values(text, tagger.tag(text, "play")) == [("song", "稻香")]
+
+
+def test_tags_by_context_and_type(tagger: CrfSlotTagger) -> None:
+    text = "查一下厦门的天气"
+    assert bio_values(text, tagger.tag(text, "weather")) == [("city", "厦门")]
+
+
+def test_empty_text_and_untrained_model(tagger: CrfSlotTagger) -> None:
+    assert tagger.tag("") == []
+    model = CrfSlotTagger(JiebaTokenizer([]))
+    with pytest.raises(RuntimeError):
+        model.tag("我想听稻香")
+
+
+def test_bio_values_reads_spans() -> None:
+    assert bio_values("去三明看青花瓷", ["O", "B-city", "I-city", "O", "B-song", "I-song", "I-song"]) == [
+        ("city", "三明"),
+        ("song", "青花瓷"),
+    ]
