@@ -1,4 +1,4 @@
-"""Identifiers of docs/CONTRACTS.md §3: `B` + yyyymmdd + 4 digits, `C` + yyyymmdd + 3 digits.
+"""Identifiers of docs/CONTRACTS.md §3: `B` + yyyymmdd + 4 digits, `C` and `S` + yyyymmdd + 3 digits.
 
 The per-day sequence lives in `daily_counters` and is advanced with one UPDATE … RETURNING
 inside the caller's transaction, so two writers never get the same number.
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from backend.localtime import to_local
 from backend.models import DailyCounter
 
-WIDTHS = {"B": 4, "C": 3}
+WIDTHS = {"B": 4, "C": 3, "S": 3}
 
 
 def next_id(session: Session, *, prefix: str, moment: datetime) -> str:

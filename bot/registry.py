@@ -15,6 +15,7 @@ ROUTERS: tuple[str, ...] = (
     "bot.routes.health",
     "bot.routes.places",
     "bot.routes.bus",
+    "bot.routes.journeys",
     "bot.routes.disruptions",
     "bot.routes.bookings",
     "bot.routes.parcels",

@@ -193,9 +193,11 @@ class DialogPolicy:
         if value == "handoff":
             hand_off(ctx, reason="市民要求转人工")
         elif value.startswith("form:"):
-            carried = Parse(text=text, intent=value[5:], confidence=1.0, entities=_entities(tracker.carry))
+            name, _, when = value[5:].partition("@")  # form:book_journey@<ISO departure> carries the time
+            carry = [*tracker.carry, *([{"entity": "time", "value": when, "grain": "minute"}] if when else [])]
+            carried = Parse(text=text, intent=name, confidence=1.0, entities=_entities(carry))
             tracker.carry = []
-            filling.begin(ctx, value[5:], carried)
+            filling.begin(ctx, name, carried)
         elif tracker.active is None:
             events.show_menu(ctx)
         elif purpose == "confirm":

@@ -266,6 +266,31 @@ TEXTS: dict[str, T] = {
     ),
     "alert_done_arrival": T("已开通{where}到站提醒，车快到时通知您。", "已开通{where}到站提醒。"),
     "alert_done_disruption": T("已开通{where}停运通知，有停运会第一时间通知您。", "已开通{where}停运通知。"),
+    # -- journeys with changes -------------------------------------------------------------
+    "journey_head": T("{trip} 没有直达车，要换乘{changes}次：\n", "{trip}换乘{changes}次：", "{trip}没有直达车，要换乘{changes}次。"),
+    "journey_head_direct": T("{trip}：\n", "{trip}：", "{trip}，"),
+    "journey_first_leg": T(
+        "{n} {dep} 在{board}坐{route}，{arr} 到{alight}", "{dep}乘{route}，{arr}到{alight}", "{dep}在{board}坐{route}，{arr}到{alight}"
+    ),
+    "journey_change": T("   在{at}换车{walk}，等{wait}分钟", "", ""),
+    "journey_walk": T("（步行约{minutes}分钟到{board}）", "步行到{board}", "步行到{board}"),
+    "journey_next_leg": T(
+        "{n} {dep} 在{board}坐{route}，{arr} 到{alight}", "换{dep}的{route}，{arr}到{alight}", "换乘{dep}的{route}，{arr}到{alight}"
+    ),
+    "journey_tail": T("全程约{duration}，车费共{fare}。", "共{fare}", "全程大约{duration}，车费一共{fare}。"),
+    "journey_fare_unknown": T("部分路段上车买票", "部分上车买票"),
+    "journey_other": T("{dep}出发（{arr}到）", "{dep}", "{dep}出发"),
+    "journey_more": T("其他班次：{times}", "另有{times}", "还有{times}的班次"),
+    "journey_offer": T("要订座的话，请选一个班次：", "订座请回复数字", "要订座的话，请按数字键选择班次。"),
+    "journey_book_option": T("订{dep}这趟", "订{dep}", "订{dep}这趟"),
+    "journey_confirm": T("请确认换乘订座，{people}：\n{plan}", "确认订座{people}：{plan}", "您要订{people}的座位：{plan}对吗？"),
+    "journey_booked": T(
+        "订好了！{count}段车的座位都已确认，订单号{ids}：\n{plan}\n请提前10分钟到站。取消其中一段，整个行程会一起取消。",
+        "订好了！订单号{ids}，{plan}",
+        "订好了。{count}段车的座位都确认了，订单号{ids}。{plan}",
+    ),
+    "journey_cancelled_too": T("同一行程的其他段（{ids}）也一起取消了。", "同行程的{ids}也已取消。"),
+    "journey_gone": T("刚才那趟车已经赶不上了，请重新说出发时间。", "那趟车赶不上了，请重说时间。"),
     # -- student shuttle -------------------------------------------------------------------
     "ask_shuttle_mode": T(
         "学生定制班车：您要报名，还是查班车时间？", "报名还是查时间？", "学生班车，您要报名，还是查时间？"

@@ -110,9 +110,11 @@ class Tracker:
         self.active = None
 
     def finish(self) -> FormState | None:
-        """End the active form; the most recently paused one (if any) becomes active again."""
+        """End the active form; the most recently paused one (if any) becomes active again.
+        Options the form offered as its answer (purpose "menu": what to do next) stay on offer."""
         self.active = None
-        self.clear_options()
+        if self.options_for != "menu":
+            self.clear_options()
         if self.paused:
             self.active = self.paused.pop()
             return self.active

@@ -30,6 +30,7 @@ class Booking(Base):
     pickup_time: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     passengers: Mapped[int] = mapped_column(Integer)
     trip_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    journey_id: Mapped[str | None] = mapped_column(String(16), index=True)  # legs of one journey share it
     route_id: Mapped[str | None] = mapped_column(String(64))
     board_stop_id: Mapped[str | None] = mapped_column(String(64))
     alight_stop_id: Mapped[str | None] = mapped_column(String(64))
@@ -59,6 +60,7 @@ class StudentShuttleSignup(Base):
     __tablename__ = "student_shuttle_signups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True, index=True)  # S20261203001
     citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
     student_name: Mapped[str] = mapped_column(String(50))
     school: Mapped[str] = mapped_column(String(50))

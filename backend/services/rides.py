@@ -24,6 +24,7 @@ from backend.models import Booking, Citizen, Place
 from backend.services import rides_checks as checks
 from backend.services.citizens import contact_number, validate_mobile
 from backend.services.dispatch import release_booking
+from backend.services.journey_bookings import cancel_siblings
 from backend.services.places import resolve_place
 from backend.services.rides_seats import apply_departure, check_seats, scheduled_departure
 
@@ -174,6 +175,10 @@ def change_booking(
         raise InvalidInput("请告诉我要改成什么时间，或者改成几个人", booking_id=booking_id)
     booking = owned_booking(session, booking_id, citizen_id)
     _check_changeable(booking, now, "修改")
+    if booking.journey_id is not None:
+        raise IllegalTransition(
+            f"订单{booking.id}是换乘行程的一段，各段要一起改：请取消后重新预约", booking_id=booking.id
+        )
     if booking.status == "requested" and booking.pickup_time <= now:
         raise IllegalTransition(f"订单{booking.id}的出发时间已经过了，请重新预约", booking_id=booking.id)
     new_time = pickup_time or booking.pickup_time
@@ -279,6 +284,8 @@ def cancel_booking(
     if reason:
         booking.details = {**booking.details, "cancel_reason": reason[:200]}
     session.flush()
+    if booking.journey_id is not None:  # the other legs of a journey go with it
+        cancel_siblings(session, booking, now=now, reason=reason)
     logger.info("booking %s cancelled", booking.id)
     return booking
 

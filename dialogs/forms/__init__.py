@@ -5,6 +5,7 @@ from __future__ import annotations
 from dialogs.forms.base import Form
 from dialogs.forms.bookings import CancelBooking, ChangeBooking, QueryBooking
 from dialogs.forms.complaints import Complaint, QueryComplaint, Suggestion
+from dialogs.forms.journeys import BookJourney
 from dialogs.forms.parcels import SendParcel, TrackParcel
 from dialogs.forms.rides import BookCharter, BookRide
 from dialogs.forms.shuttle import StudentShuttle
@@ -15,5 +16,6 @@ FORMS: dict[str, Form] = {
     for form in (
         BookRide(), BookCharter(), StudentShuttle(), CancelBooking(), ChangeBooking(), QueryBooking(),
         QueryBus(), SubscribeAlert(), TrackParcel(), SendParcel(), Complaint(), Suggestion(), QueryComplaint(),
+        BookJourney(),
     )
 }  # fmt: skip

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 from backend.errors import CapacityExceeded, NotFound
 from backend.localtime import to_local
 from backend.models import Booking
-from backend.services import dispatch_plans, rides
+from backend.services import dispatch_plans, journey_bookings, rides
 from backend.services import rides_checks as checks
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
@@ -100,6 +100,9 @@ class CancelBooking(BookingForm):
         )
         ctx.log("booking_cancelled", booking_id=booking.id)
         ctx.say("cancelled", id=booking.id, line=booking_line(ctx, booking), card=booking_card(booking))
+        others = [b.id for b in journey_bookings.journey_legs(ctx.session, booking) if b.id != booking.id]
+        if others:
+            ctx.say("journey_cancelled_too", ids="、".join(others))
 
 
 class ChangeBooking(BookingForm):

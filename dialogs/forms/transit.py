@@ -9,13 +9,15 @@ is read back before it is stored.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, ClassVar
 
 from backend.errors import NotFound
 from backend.localtime import to_local
-from backend.services import bus, subscriptions
+from backend.services import bus, journeys, subscriptions
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
+from dialogs.forms.journeys import say_plan
 from dialogs.forms.rides import DESTINATION, ORIGIN, TIME
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
@@ -76,9 +78,15 @@ class QueryBus(Form):
         after = self.moment(state, "time")
         if after is None or after < ctx.now:
             after = ctx.now
-        found = bus.next_departures(
-            ctx.session, origin=s["origin"], destination=s["destination"], after=after, limit=SHOWN
-        )
+        try:
+            found = bus.next_departures(
+                ctx.session, origin=s["origin"], destination=s["destination"], after=after, limit=SHOWN
+            )
+        except NotFound as exc:
+            if not {"origin", "destination"} <= set(exc.details):
+                raise
+            self._journeys(ctx, state, after)  # no direct bus: plan with changes
+            return
         lines = []
         for dep in found:
             local = dep.departure  # in the network's own time zone, as at the stop
@@ -128,9 +136,20 @@ class QueryBus(Form):
             route=first.route,
         )
 
+    def _journeys(self, ctx: TurnContext, state: FormState, after: datetime) -> None:
+        s = state.slots
+        plan = journeys.plan_journeys(ctx.session, origin=s["origin"], destination=s["destination"], after=after)
+        say_plan(ctx, plan)
+
     def _fare(self, ctx: TurnContext, state: FormState) -> None:
         s = state.slots
-        price, currency = bus.fare_quote(ctx.session, origin=s["origin"], destination=s["destination"])
+        try:
+            price, currency = bus.fare_quote(ctx.session, origin=s["origin"], destination=s["destination"])
+        except NotFound as exc:
+            if not {"origin", "destination"} <= set(exc.details):
+                raise
+            self._journeys(ctx, state, max(self.moment(state, "time") or ctx.now, ctx.now))
+            return
         ctx.say(
             "fare", trip=trip_text(s["origin"], s["destination"], ctx.style), fare=price_text(price, currency)
         )

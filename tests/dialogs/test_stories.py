@@ -20,6 +20,9 @@ afterwards (every key optional):
       counts: {booking: 1, complaint: 0}   # the sender's records of each kind
 
 Kinds: booking, complaint, subscription, send_request, signup, handoff.
+
+A story may set `now: "2026-11-20T21:30:00+08:00"` to stop the clock at another hour of
+the day (default: Friday 2026-11-20 09:00).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from backend.localtime import to_local
 from backend.models import Booking, Complaint, Handoff, SendRequest, StudentShuttleSignup, Subscription
 from backend.services import conversations
 from tests.dialogs.conftest import Chat
-from tests.utils.conversation import citizen_of
+from tests.utils.conversation import citizen_of, make_processor
 
 STORIES = Path(__file__).parent / "stories"
 KINDS: dict[str, Any] = {
@@ -61,6 +64,10 @@ def load_stories() -> list[Any]:
 @pytest.mark.parametrize("story", load_stories())
 def test_story(story: dict[str, Any], chat: Chat, session: Session) -> None:
     sender = story["sender"]
+    if "now" in story:
+        runtime = chat.runtime
+        clock = datetime.fromisoformat(str(story["now"]))
+        runtime.extras["processor"] = make_processor(runtime, runtime.extras["state_store"], now=clock)
     for number, step in enumerate(story["steps"], start=1):
         if step.get("agent") == "return":
             hand_back(session, sender)

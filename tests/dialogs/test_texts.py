@@ -20,7 +20,10 @@ SAMPLE = {
     "state": "受理", "reply": "", "lines": "09:34 1路", "text": "上学：每周日 14:10 从嵩口镇出发",
     "route": "1路", "stop": "嵩口镇", "minutes": 12, "source": "实时", "price": "约300元", "vehicle": "大巴车",
     "last": "16:24", "plate": "闽G12345", "driver": "李师傅 13900000000", "eta": "明天(11月21日)07:55",
-    "score": 5, "rule": "，上车请向司机招手示意", "tail": "3426", "left": 4,
+    "score": 5, "rule": "，上车请向司机招手示意", "tail": "3426", "left": 4, "changes": 1, "n": "①", "dep": "11:05", "arr": "11:59", "board": "嵩溪镇",
+    "alight": "清流县汽车站", "at": "清流县汽车站", "walk": "", "wait": 11, "duration": "1小时51分钟",
+    "times": "12:05出发（13:56到）", "plan": "11:05乘2路，11:59到清流县汽车站，换12:10的4路，12:56到灵地镇，共21元",
+    "ids": "B202611200001、B202611200002",
 }  # fmt: skip
 FIELDS = {name for text in TEXTS.values() for v in (text.rich, text.short, text.voice) if v
           for _, name, _, _ in string.Formatter().parse(v) if name}  # fmt: skip
@@ -42,7 +45,8 @@ def test_every_text_renders(key: str, style: str) -> None:
 
 # lists and backend messages have no fixed length: the SMS channel splits them at sentence
 # boundaries (channels/sms_segments.py), so they are not held to two segments here
-VARIABLE_LENGTH = {"parcel_status", "departures", "arrivals", "shuttle_schedule", "shuttle_signed_up", "backend_refused"}
+VARIABLE_LENGTH = {"parcel_status", "departures", "arrivals", "shuttle_schedule", "shuttle_signed_up", "backend_refused",
+                   "journey_confirm", "journey_booked"}  # fmt: skip
 
 
 @pytest.mark.parametrize("key", sorted(set(TEXTS) - VARIABLE_LENGTH))
