@@ -18,6 +18,7 @@ ROUTERS: tuple[str, ...] = (
     "bot.routes.journeys",
     "bot.routes.disruptions",
     "bot.routes.bookings",
+    "bot.routes.shuttle_signups",
     "bot.routes.parcels",
     "bot.routes.complaints",
     "bot.routes.dispatch",

@@ -13,7 +13,9 @@ the menu, and two failed turns offer a person.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from backend.services import conversations
@@ -30,6 +32,7 @@ Parser = Callable[[str, str | None], Parse]
 
 RIDE_FORMS = ("book_ride", "book_charter", "change_booking")
 CORRECTING_INTENTS = ("inform", "deny", "affirm", "change_booking")
+SHUTTLE_SIGNUP = re.compile(r"班车报名|报名号|学生班车|S\d{11}", re.I)
 MAX_FAILURES = 2
 
 
@@ -117,6 +120,8 @@ class DialogPolicy:
     # -- after the NLU ---------------------------------------------------------------------
     def _understood(self, ctx: TurnContext, parse: Parse) -> None:
         tracker = ctx.tracker
+        if parse.is_task and SHUTTLE_SIGNUP.search(parse.text):
+            parse = replace(parse, intent="student_shuttle")  # 查/取消孩子的班车报名 is about a sign-up
         if parse.intent == "human_agent" and parse.wants_person:
             hand_off(ctx, reason="市民要求转人工")
             return
@@ -202,7 +207,7 @@ class DialogPolicy:
             events.show_menu(ctx)
         elif purpose == "confirm":
             state = tracker.active
-            if value == "deny" and FORMS[state.name].deny_abandons:
+            if value == "deny" and FORMS[state.name].keeps_on_abandon(state):
                 ctx.log("form_abandoned", form=state.name)
                 ctx.prefix("kept")
                 tracker.finish()
@@ -220,7 +225,7 @@ class DialogPolicy:
         state = ctx.tracker.active
         if state is None:
             ctx.say("nothing_to_abandon")
-        elif FORMS[state.name].deny_abandons:
+        elif FORMS[state.name].keeps_on_abandon(state):
             ctx.log("form_abandoned", form=state.name)
             ctx.prefix("kept")
             ctx.tracker.finish()

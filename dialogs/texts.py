@@ -50,7 +50,7 @@ TEXTS: dict[str, T] = {
         "还是没有听明白，抱歉。可以换个说法再试，或者转人工客服。",
     ),
     "abandoned": T("好的，已取消{form}，没有保存任何信息。", "已取消{form}，未保存信息。"),
-    "kept": T("好的，不取消，您的预约保持不变。", "好的，预约保持不变。"),
+    "kept": T("好的，不取消，一切保持不变。", "好的，不取消，保持不变。"),
     "nothing_to_abandon": T("好的。还有什么可以帮您？", "好的，还有事请说。"),
     "resume": T("我们接着办刚才的{form}。", "接着办{form}。", "我们接着办刚才的{form}。"),
     "ok": T("好的，", "好，"),
@@ -306,8 +306,38 @@ TEXTS: dict[str, T] = {
     ),
     "shuttle_schedule": T("{school}学生班车：\n{text}", "{school}班车：{text}", "{school}学生班车，{text}"),
     "shuttle_signed_up": T(
-        "报名成功！{name}已报名{school}学生班车：\n{text}\n上车点安排好后会通知您。",
-        "{name}已报名{school}班车。{text}",
+        "报名成功！报名号{id}，{name}已报名{school}学生班车：\n{text}\n上车点安排好后会通知您。查询、修改或取消请报报名号。",
+        "报名成功，报名号{id}。{name}已报名{school}班车。{text}",
+        "报名成功。报名号{id}。{name}已报名{school}学生班车。{text}",
+    ),
+    "ask_which_signup": T("请问是哪一个报名？", "是哪个报名？", "请问是哪一个报名？"),
+    "no_signups": T(
+        "您还没有学生班车报名。要报名请说“给孩子报名学生班车”。", "您没有班车报名。", "您还没有学生班车报名。"
+    ),
+    "ask_signup_change": T(
+        "要改什么？可以说“家改成嵩口村”“学校改成嵩口中心小学”或“只坐放学回家”。",
+        "改什么？如“家改成嵩口村”“只坐放学”。",
+        "要改什么？可以说家改成哪个村，学校改成哪所，或者只坐放学回家。",
+    ),
+    "signup_change_bad": T(
+        "没听明白要改什么，请说新的村名、学校，或者“只坐上学”“只坐放学”。", "请说新村名、学校或“只坐放学”。"
+    ),
+    "signup_status": T(
+        "报名号{id}：{name}，{school}，家住{home}，{direction}，{status}。\n{text}",
+        "报名{id}：{name}，{school}，{status}。{text}",
+        "报名号{id}，{name}，{school}，家住{home}，{status}。{text}",
+    ),
+    "signup_change_confirm": T(
+        "确认把报名{id}改为：{name}，{school}，家住{home}，{direction}",
+        "报名{id}改为{school}，家住{home}，{direction}？",
+        "报名{id}改为{school}，家住{home}，{direction}，对吗？",
+    ),
+    "signup_changed": T("改好了！报名号{id}：{name}，{school}，家住{home}。\n{text}", "已改好，报名{id}。{text}"),
+    "signup_cancel_confirm": T(
+        "确认取消{name}的学生班车报名（报名号{id}）吗？", "取消{name}的班车报名{id}？", "您要取消{name}的学生班车报名，对吗？"
+    ),
+    "signup_cancelled": T(
+        "已取消报名{id}，{name}不再乘坐{school}学生班车。", "已取消报名{id}。", "报名{id}已经取消了。"
     ),
     # -- parcels ---------------------------------------------------------------------------
     "ask_parcel": T(

@@ -21,6 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from backend.errors import DuplicateRequest, IllegalTransition, InvalidInput, NotFound
+from backend.ids import next_id
+from backend.localtime import local_now
 from backend.models import Place, ServiceCalendar, Stop, StopTime, StudentShuttleSignup, Trip
 from backend.services.citizens import get_citizen
 from backend.services.places import resolve_place
@@ -81,9 +83,10 @@ def sign_up_student(
     school: str,
     home_place: str,
     direction: str = "both",
+    now: datetime | None = None,
 ) -> StudentShuttleSignup:
-    """Sign a pupil up; the same guardian signing the same pupil for the same school twice
-    raises DuplicateRequest (with `signup_id`)."""
+    """Sign a pupil up under a new sign-up id (`S` + yyyymmdd + 3 digits); the same guardian
+    signing the same pupil for the same school twice raises DuplicateRequest (with `signup_id`)."""
     name = (student_name or "").strip()
     if not name or len(name) > MAX_NAME_CHARS:
         raise InvalidInput("请告诉我学生的姓名", field="student_name")
@@ -103,9 +106,12 @@ def sign_up_student(
     existing = session.scalars(stmt).first()
     if existing is not None:
         raise DuplicateRequest(
-            f"{name}已经报名了{school_place.name}的定制班车，不用重复报名", signup_id=existing.id
+            f"{name}已经报名了{school_place.name}的定制班车（报名号{existing.reference}），不用重复报名",
+            signup_id=existing.id,
+            reference=existing.reference,
         )
     signup = StudentShuttleSignup(
+        reference=next_id(session, prefix="S", moment=now or local_now()),
         citizen_id=citizen_id,
         student_name=name,
         school=school_place.name,
@@ -115,7 +121,7 @@ def sign_up_student(
     )
     session.add(signup)
     session.flush()
-    logger.info("shuttle sign-up %s for citizen %s", signup.id, citizen_id)
+    logger.info("shuttle sign-up %s for citizen %s", signup.reference, citizen_id)
     return signup
 
 

@@ -137,6 +137,10 @@ class Form(abc.ABC):
     def ask_values(self, ctx: TurnContext, state: FormState, slot: Slot) -> dict[str, Any]:
         return {}
 
+    def keeps_on_abandon(self, state: FormState) -> bool:
+        """True when leaving this form means "keep things as they are" (a cancellation not made)."""
+        return self.deny_abandons
+
     def needs_confirmation(self, state: FormState) -> bool:
         return self.confirm
 

@@ -1,8 +1,10 @@
-"""学生定制班车: sign a pupil up for the school run, or ask when it goes.
+"""学生定制班车: sign a pupil up for the school run, ask when it goes, or look at, change
+or cancel a sign-up already made (dialogs.forms.shuttle_manage).
 
-Whether the guardian wants to sign up or to know the times is read from the words
-(报名/登记 vs 几点/时间), else asked. Places said in the first message are sorted by
-what they are: a school (…中学/小学) fills the school, anything else the home village.
+Whether the guardian wants to sign up, know the times, or deal with a sign-up is read from
+the words (报名/登记, 几点/时间, 查报名/改/取消), else asked. Places said in the first message
+are sorted by what they are: a school (…中学/小学) fills the school, anything else the home
+village. A new sign-up gets its id (S20261203001), which is told to the guardian.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from typing import Any
 from backend.errors import BackendError, UnknownPlace
 from backend.services import places, shuttles
 from dialogs.context import TurnContext
+from dialogs.forms import shuttle_manage as manage
 from dialogs.forms.base import Form
 from dialogs.slots import PLACE_ENTITIES, Outcome, Slot, check_place
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
 
 MODE = Slot("mode", "choice", "ask_shuttle_mode")
+SIGNUP = Slot("signup", "choice", "ask_which_signup", words=("报名号",))
+CHANGE = Slot("change", "text", "ask_signup_change")
 SCHOOL = Slot("school", "school", "ask_school", words=("学校",))
 HOME = Slot("home", "place", "ask_home", words=("家", "住"))
 STUDENT = Slot("student_name", "text", "ask_student_name", words=("名字", "姓名"))
@@ -30,9 +35,17 @@ NAME_SAID = re.compile(r"(?:叫|名字是|姓名是?)([\u4e00-\u9fff]{2,4})")
 class StudentShuttle(Form):
     name = "student_shuttle"
     title = "学生班车"
-    slots = (MODE, SCHOOL, HOME, STUDENT)
+    slots = (MODE, SCHOOL, HOME, STUDENT, SIGNUP, CHANGE)
 
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        managing = manage.mode_of(parse.text)
+        if managing:
+            state.slots["mode"] = managing
+            manage.pick_said(ctx, state, parse)
+            if "signup" not in state.slots and not manage.signup_options(ctx):
+                ctx.say("no_signups")
+                return False
+            return True
         if SIGN_UP_WORDS.search(parse.text):
             state.slots["mode"] = "signup"
         elif SCHEDULE_WORDS.search(parse.text):
@@ -53,20 +66,38 @@ class StudentShuttle(Form):
         state.slots.setdefault(slot, place.name)
 
     def choices(self, ctx: TurnContext, state: FormState, slot: Slot) -> list[tuple[str, str]]:
-        return [("报名班车", "signup"), ("查班车时间", "schedule")]
+        if slot.name == "signup":
+            return manage.signup_options(ctx)
+        return [("报名班车", "signup"), ("查班车时间", "schedule"), ("查我的报名", "query")]
 
     def needed(self, ctx: TurnContext, state: FormState) -> list[Slot]:
-        wanted = [MODE, SCHOOL, HOME] + ([STUDENT] if state.slots.get("mode") == "signup" else [])
+        mode = state.slots.get("mode")
+        if mode in MANAGING:
+            wanted = [SIGNUP] + ([CHANGE] if mode == "change" and not _change_said(state) else [])
+        else:
+            wanted = [MODE, SCHOOL, HOME] + ([STUDENT] if mode == "signup" else [])
         return [s for s in wanted if s.name not in state.slots]
 
     def needs_confirmation(self, state: FormState) -> bool:
-        return state.slots.get("mode") == "signup"
+        return state.slots.get("mode") in ("signup", "change", "cancel")
+
+    def keeps_on_abandon(self, state: FormState) -> bool:
+        return state.slots.get("mode") == "cancel"
 
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        if slot.name == "signup":
+            return manage.check_signup(ctx, raw)
+        if slot.name == "change":
+            if manage.read_change(ctx, state, Parse.plain(str(raw))) or _change_said(state):
+                return Outcome.good(str(raw))
+            return Outcome.bad("signup_change_bad")
         if slot.name == "mode":
             said = str(raw)
-            if said in ("signup", "schedule"):
+            if said in ("signup", "schedule", "query"):
                 return Outcome.good(said)
+            managing = manage.mode_of(said)
+            if managing:
+                return Outcome.good(managing)
             if SIGN_UP_WORDS.search(said):
                 return Outcome.good("signup")
             if SCHEDULE_WORDS.search(said):
@@ -88,10 +119,15 @@ class StudentShuttle(Form):
 
     def summary(self, ctx: TurnContext, state: FormState) -> str:
         s = state.slots
+        if s.get("mode") in MANAGING:
+            return manage.summary(ctx, state)
         return ctx.text("shuttle_confirm", name=s["student_name"], school=s["school"], home=s["home"])
 
     def submit(self, ctx: TurnContext, state: FormState) -> None:
         s = state.slots
+        if s.get("mode") in MANAGING:
+            manage.submit(ctx, state)
+            return
         schedule = shuttles.shuttle_schedule(ctx.session, school=s["school"], home_place=s["home"])
         if s["mode"] == "schedule":
             ctx.say("shuttle_schedule", school=schedule.school, text=schedule.text)
@@ -102,6 +138,18 @@ class StudentShuttle(Form):
             student_name=s["student_name"],
             school=s["school"],
             home_place=s["home"],
+            now=ctx.now,
         )
-        ctx.log("shuttle_signup", signup_id=signup.id)
-        ctx.say("shuttle_signed_up", name=signup.student_name, school=signup.school, text=schedule.text)
+        ctx.log("shuttle_signup", signup_id=signup.reference)
+        ctx.say(
+            "shuttle_signed_up",
+            card={"type": "shuttle_signup", "id": signup.reference, "school": signup.school},
+            id=signup.reference, name=signup.student_name, school=signup.school, text=schedule.text,
+        )  # fmt: skip
+
+
+MANAGING = ("query", "change", "cancel")
+
+
+def _change_said(state: FormState) -> bool:
+    return any(state.slots.get(name) for name in ("new_home", "new_school", "new_direction"))
