@@ -3,7 +3,8 @@ arrays (stops, route patterns, trips with their calls, walking links between nea
 instead of SQL per question.
 
 A *pattern* is the ordered stop list trips share (RAPTOR's "route"); its trips keep their
-times as seconds of the service day. Which trips run on a day is asked of
+times as seconds of the service day, one entry per run (`bus_runs.run_shifts`: a
+frequency-based trip runs once per headway), with the boarding rules of each call. Which trips run on a day is asked of
 `bus_network.running_services`, the same function the timetable answers use, and kept per
 day. The index is cached per database and rebuilt when the network changes: a GTFS import
 calls `invalidate()`, and each use compares a cheap signature of the trips table (so an
@@ -20,12 +21,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.models import Route, Stop, StopTime, Trip
-from backend.services.bus_network import line_order, running_services
+from backend.services.bus_network import line_order, network_zone, running_services
+from backend.services.bus_runs import NO_BOARDING, TIMED, run_shifts
 from backend.services.places import distance_km
 
 WALK_RADIUS_KM = 1.0  # stops this close count as one station for a change (county-town stops)
@@ -46,6 +49,9 @@ class StopInfo:
 
 @dataclass(frozen=True)
 class TripInfo:
+    """One run of a trip (a frequency-based trip has several: `key` tells them apart)."""
+
+    key: str
     trip_id: str
     route_id: str
     route: str  # the line as said (1路)
@@ -56,6 +62,7 @@ class TripInfo:
     departures: tuple[int, ...]
     boards: tuple[bool, ...]  # pickup allowed at each position
     alights: tuple[bool, ...]  # drop-off allowed at each position
+    exact: bool = True  # False: a frequency run said as "about" (exact_times 0)
 
 
 @dataclass
@@ -73,6 +80,7 @@ class NetworkIndex:
     patterns_at: dict[str, list[tuple[int, int]]]  # stop -> (pattern, position)
     walks: dict[str, list[tuple[str, int]]]  # stop -> (nearby stop, walking seconds)
     signature: tuple[Any, ...]
+    zone: ZoneInfo
     built: float = field(default_factory=time.monotonic)
     _days: dict[date, frozenset[str]] = field(default_factory=dict)
 
@@ -141,6 +149,7 @@ def build_index(session: Session, signature: tuple[Any, ...] = ()) -> NetworkInd
     by_stops: dict[tuple[str, ...], Pattern] = {}
     trips: dict[str, TripInfo] = {}
     ordered = sorted(session.scalars(select(Trip)), key=lambda t: (line_order(routes[t.route_id]), t.trip_id))
+    shifts = run_shifts(session, [t.trip_id for t in ordered])
     for trip in ordered:
         trip_calls = calls.get(trip.trip_id)
         if not trip_calls or len(trip_calls) < 2:
@@ -150,19 +159,23 @@ def build_index(session: Session, signature: tuple[Any, ...] = ()) -> NetworkInd
         if pattern is None:
             pattern = by_stops[key] = Pattern(len(patterns), key)
             patterns.append(pattern)
-        pattern.trips.append(trip.trip_id)
-        trips[trip.trip_id] = TripInfo(
-            trip_id=trip.trip_id,
-            route_id=trip.route_id,
-            route=routes[trip.route_id].label,
-            service_id=trip.service_id,
-            headsign=trip.headsign,
-            pattern=pattern.index,
-            arrivals=tuple(c.arrival_s for c in trip_calls),
-            departures=tuple(c.departure_s for c in trip_calls),
-            boards=tuple(getattr(c, "pickup_type", 0) != 1 for c in trip_calls),
-            alights=tuple(getattr(c, "drop_off_type", 0) != 1 for c in trip_calls),
-        )
+        for shift in shifts.get(trip.trip_id, TIMED):
+            key = trip.trip_id if shift.offset == 0 else f"{trip.trip_id}+{shift.offset}"
+            pattern.trips.append(key)
+            trips[key] = TripInfo(
+                key=key,
+                trip_id=trip.trip_id,
+                route_id=trip.route_id,
+                route=routes[trip.route_id].label,
+                service_id=trip.service_id,
+                headsign=trip.headsign,
+                pattern=pattern.index,
+                arrivals=tuple(c.arrival_s + shift.offset for c in trip_calls),
+                departures=tuple(c.departure_s + shift.offset for c in trip_calls),
+                boards=tuple(c.pickup_type != NO_BOARDING for c in trip_calls),
+                alights=tuple(c.drop_off_type != NO_BOARDING for c in trip_calls),
+                exact=shift.exact,
+            )
     patterns_at: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for pattern in patterns:
         for position, stop_id in enumerate(pattern.stops):
@@ -174,6 +187,7 @@ def build_index(session: Session, signature: tuple[Any, ...] = ()) -> NetworkInd
         patterns_at=dict(patterns_at),
         walks=_walks(stops, set(patterns_at)),
         signature=signature,
+        zone=network_zone(session),
     )
 
 

@@ -30,7 +30,7 @@ WINDOW_DAYS = 3  # yesterday (past midnight), today, tomorrow
 
 @dataclass(frozen=True)
 class Ride:
-    trip_id: str
+    run: str  # the run's key in the index
     service_date: date
     board: int  # positions in the trip's pattern
     alight: int
@@ -62,7 +62,7 @@ class Search:
     def __init__(self, index: NetworkIndex, session: Session, after: datetime) -> None:
         self.index = index
         self.base_day = after.date() - timedelta(days=1)
-        self.base = service_start(self.base_day)
+        self.base = service_start(self.base_day, index.zone)
         self.start = int((after - self.base).total_seconds())
         self._session = session
         self._boards: dict[int, list[tuple[list[int], list[_Run]]]] = {}
@@ -121,8 +121,10 @@ class Search:
                 stop = next(d for d in destinations if current.get(d) == arrival)
                 rides = self._trace(k, stop, parents, labels)
                 if rides:
-                    first = self.index.trips[rides[0].trip_id]
-                    departure = int((service_start(rides[0].service_date) - self.base).total_seconds())
+                    first = self.index.trips[rides[0].run]
+                    departure = int(
+                        (service_start(rides[0].service_date, self.index.zone) - self.base).total_seconds()
+                    )
                     found.append(Found(tuple(rides), departure + first.departures[rides[0].board], arrival))
             marked = improved
             if not marked:
@@ -182,7 +184,7 @@ class Search:
                 stop = str(data)
                 continue
             run, board, alight, board_stop = data  # type: ignore[misc]
-            rides.append(Ride(run.trip.trip_id, run.day, board, alight))
+            rides.append(Ride(run.trip.key, run.day, board, alight))
             stop, k = board_stop, k - 1
         rides.reverse()
         return rides

@@ -79,7 +79,8 @@ def plan_journeys(
     """The first `limit` journeys leaving at or after `after` (default now)."""
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit 应在 1 到 {MAX_LIMIT} 之间。")
-    moment = check_aware(after) if after is not None else local_now()
+    index = network_index(session)
+    moment = check_aware(after, zone=index.zone) if after is not None else local_now().astimezone(index.zone)
     o_place, o_stops = place_stops(session, origin)
     d_place, d_stops = place_stops(session, destination)
     if o_place.id == d_place.id:
@@ -87,7 +88,6 @@ def plan_journeys(
     origins, destinations = {s.stop_id for s in o_stops}, {s.stop_id for s in d_stops}
     if origins == destinations:
         raise InvalidInput(f"{o_place.name}和{d_place.name}是同一个车站，不用坐车。")
-    index = network_index(session)
     planner = _Planner(session, index, origins - destinations or origins, destinations)
     journeys: list[Journey] = []
     cursor, horizon = moment, moment + timedelta(days=LOOKAHEAD_DAYS)
@@ -146,10 +146,10 @@ class _Planner:
 def _journey(
     session: Session, index: NetworkIndex, search: Search, found: Found, origin: str, destination: str
 ) -> Journey:
-    fares = FareTable(session, {index.trips[r.trip_id].route_id for r in found.rides})
+    fares = FareTable(session, {index.trips[r.run].route_id for r in found.rides})
     legs = []
     for ride in found.rides:
-        trip = index.trips[ride.trip_id]
+        trip = index.trips[ride.run]
         stop_ids = index.patterns[trip.pattern].stops[ride.board : ride.alight + 1]
         board, alight = index.stops[stop_ids[0]], index.stops[stop_ids[-1]]
         legs.append(
@@ -163,8 +163,8 @@ def _journey(
                 board_stop=board.name,
                 alight_stop_id=alight.stop_id,
                 alight_stop=alight.name,
-                departure=at_seconds(ride.service_date, trip.departures[ride.board]),
-                arrival=at_seconds(ride.service_date, trip.arrivals[ride.alight]),
+                departure=at_seconds(ride.service_date, trip.departures[ride.board], index.zone),
+                arrival=at_seconds(ride.service_date, trip.arrivals[ride.alight], index.zone),
                 stops=tuple(index.stops[s].name for s in stop_ids),
                 fare=fares.price(trip.route_id, board.zone_id, alight.zone_id),
             )

@@ -6,6 +6,7 @@ seen by the in-process index at once."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -15,7 +16,18 @@ from sqlalchemy.orm import Session
 
 from backend.errors import NotFound
 from backend.gtfs.importer import import_feed
-from backend.gtfs.records import Agency, Calendar, FareAttribute, FareRule, Feed, Route, Stop, StopTime, Trip
+from backend.gtfs.records import (
+    Agency,
+    Calendar,
+    FareAttribute,
+    FareRule,
+    Feed,
+    Frequency,
+    Route,
+    Stop,
+    StopTime,
+    Trip,
+)
 from backend.models import Place
 from backend.services.journey_search import TRANSFER_S
 from backend.services.journeys import Journey, plan_journeys
@@ -165,3 +177,24 @@ def test_an_import_replaces_the_index_at_once(session: Session) -> None:
     import_feed(session, feed([("81", "direct", [(7 * H + 600, "sk"), (8 * H, "ld")])]))
     after = plan_journeys(session, origin="嵩口镇", destination="灵地镇", after=at(20, 7)).journeys[0]
     assert [leg.trip_id for leg in after.legs] == ["direct"]
+
+
+def test_frequency_runs_and_boarding_rules_flow_in(session: Session) -> None:
+    every_20 = feed([
+        ("81", "a1", [(8 * H, "sk"), (8 * H + 1800, "lt")]),
+        ("82", "f1", [(6 * H, "lt"), (6 * H + 1800, "ld")]),
+    ])  # fmt: skip
+    every_20.frequencies.append(Frequency("f1", 6 * H, 12 * H, 1200, 1))
+    import_feed(session, every_20)
+    journey = plan_journeys(session, origin="嵩口镇", destination="灵地镇", after=at(20, 7)).journeys[0]
+    assert [leg.trip_id for leg in journey.legs] == ["a1", "f1"]
+    assert journey.legs[1].departure == at(20, 8, 40)  # the first run leaving 5 minutes after 08:30
+    no_pickup = feed([
+        ("81", "a1", [(8 * H, "sk"), (8 * H + 1800, "lt")]),
+        ("82", "b1", [(8 * H + 2400, "lt"), (9 * H + 600, "ld")]),
+        ("82", "b2", [(11 * H, "lt"), (11 * H + 1800, "ld")]),
+    ])  # fmt: skip
+    no_pickup.stop_times[2] = replace(no_pickup.stop_times[2], pickup_type=1)  # b1 does not take anyone at 里田
+    import_feed(session, no_pickup)
+    journey = plan_journeys(session, origin="嵩口镇", destination="灵地镇", after=at(20, 7)).journeys[0]
+    assert [leg.trip_id for leg in journey.legs] == ["a1", "b2"]
