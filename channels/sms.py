@@ -23,7 +23,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from channels.buttons import text_blocks
 from channels.config import ChannelConfig
 from channels.errors import Rejected
-from channels.messages import Message, OnMessage, Reply
+from channels.messages import Media, Message, OnMessage, Reply
 from channels.phone import sender_id
 from channels.sms_segments import split_sms
 from channels.twilio_webhook import require, verified_form
@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 OPT_OUT_WORDS = frozenset({"退订", "TD", "T", "STOP", "UNSUBSCRIBE", "退订短信", "取消订阅"})
 MAX_BODY_CHARS = 1600  # the longest SMS body a Twilio-compatible gateway delivers
 SORRY = "抱歉，系统有点忙，请稍后再发。"
+MAX_MEDIA = 10  # Twilio delivers at most 10 media per MMS
+MAX_MEDIA_URL = 500
+MEDIA_KINDS = {"image": "image", "video": "video", "audio": "voice"}
 
 
 def is_opt_out(text: str) -> bool:
@@ -88,8 +91,6 @@ class SmsInput:
             except Rejected as exc:
                 logger.warning("sms webhook refused (%s): %s", exc.status, exc.reason)
                 return PlainTextResponse(exc.reason, status_code=exc.status)
-            if message is None:
-                return Response(str(MessagingResponse()), media_type="application/xml")
             try:
                 replies = await on_message(message)
             except Exception:  # the citizen still gets an answer; the error is logged
@@ -100,21 +101,40 @@ class SmsInput:
         return router
 
 
-def to_message(form: dict[str, str]) -> Message | None:
-    """The message for a verified form; None for an empty text (nothing to answer)."""
+def to_message(form: dict[str, str]) -> Message:
+    """The message for a verified form. An MMS brings its pictures (NumMedia, MediaUrlN,
+    MediaContentTypeN); a message with neither text nor pictures is the `empty` event,
+    which is answered too."""
     sid = form["MessageSid"].strip()
     sender = sender_id(form["From"])
     if not sid or len(sid) > 64 or not sender or len(sender) > 32:
         raise Rejected(400, "MessageSid 或 From 无效")
     text = form["Body"].strip()[:MAX_BODY_CHARS]
-    if not text:
-        return None
+    media = media_of(form)
+    event = "opt_out" if is_opt_out(text) else None if text or media else "empty"
     return Message(
         channel="sms",
         sender=sender,
         text=text,
         received_at=datetime.now(UTC),
         message_id=sid,
-        event="opt_out" if is_opt_out(text) else None,
-        metadata={"to": form["To"], "num_media": form.get("NumMedia", "0")},
+        media=media,
+        event=event,
+        metadata={"to": form["To"], "num_media": str(len(media))},
     )
+
+
+def media_of(form: dict[str, str]) -> tuple[Media, ...]:
+    """The pictures (and other files) of an MMS: http(s) URLs only, at most MAX_MEDIA."""
+    try:
+        count = int((form.get("NumMedia") or "0").strip())
+    except ValueError:
+        raise Rejected(400, "NumMedia 无效") from None
+    found = []
+    for index in range(min(max(count, 0), MAX_MEDIA)):
+        url = (form.get(f"MediaUrl{index}") or "").strip()
+        if not url.startswith(("https://", "http://")) or len(url) > MAX_MEDIA_URL:
+            continue
+        kind = MEDIA_KINDS.get((form.get(f"MediaContentType{index}") or "").split("/")[0].strip().lower(), "file")
+        found.append(Media(kind=kind, url=url))  # type: ignore[arg-type]
+    return tuple(found)

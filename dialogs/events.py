@@ -45,6 +45,10 @@ def channel_event(ctx: TurnContext, event: str) -> None:
         show_menu(ctx, "welcome")
     elif event == "call_start":
         ctx.tracker.reset()  # the hotline greets and reads its own menu
+    elif event == "empty":  # a blank SMS: say what to do, and what is still being asked
+        ctx.say("say_in_words")
+        if ctx.tracker.active is not None:
+            filling.ask_current(ctx)
     elif event.startswith("menu:"):
         name = event[5:]
         if name == "human_agent":
@@ -82,18 +86,18 @@ def location(ctx: TurnContext, where: tuple[float, float]) -> Parse:
 
 def media(ctx: TurnContext, items: tuple[dict[str, str], ...], *, recording: bool) -> None:
     """A picture or a recording ({"kind", "url"/"media_id"}): kept with a complaint under
-    way (open_complaint stores it on the ticket), else acknowledged."""
+    way (open_complaint stores it on the ticket); anything else asks for words."""
     state = ctx.tracker.active
+    if state is None or state.name != "complaint":
+        ctx.say("media_in_words")  # only a complaint keeps pictures: anything else needs words
+        if state is not None:
+            filling.ask_current(ctx)
+        return
     ctx.prefix("media_received")
-    if state is not None and state.name == "complaint":
-        tape = items[-1].get("url") if recording and items else None
-        if tape:
-            state.slots["_recording"] = tape
-            state.slots.setdefault("description", ctx.text("recorded_story"))
-        elif not recording:
-            state.slots.setdefault("_media", []).extend(dict(item) for item in items)
-        filling.proceed(ctx, FORMS[state.name], state)
-    elif state is not None:
-        filling.ask_current(ctx)
-    else:
-        show_menu(ctx)
+    tape = items[-1].get("url") if recording and items else None
+    if tape:
+        state.slots["_recording"] = tape
+        state.slots.setdefault("description", ctx.text("recorded_story"))
+    elif not recording:
+        state.slots.setdefault("_media", []).extend(dict(item) for item in items)
+    filling.proceed(ctx, FORMS[state.name], state)

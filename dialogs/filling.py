@@ -22,7 +22,7 @@ from dialogs.forms.base import Form
 from dialogs.handoff import offer_person
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
-from dialogs.understanding import Parse
+from dialogs.understanding import Entity, Parse
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +57,20 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         ctx.say("ask_change")
         return
     requested = form.slot(state.requested) if state.requested and state.awaiting is None else None
+    parse, taken_back = parse.after_negation()  # 不去县城了，改去县医院: only what follows counts
+    if taken_back and requested is not None and requested.kind == "text":
+        requested = None  # a correction of another slot, not the story asked for
+    parse, replaced = _replacing_role(form, state, parse, taken_back)
+    requested = replaced or requested
     parse = _roles_named(form, parse)
+    before = {name: value for name, value in state.slots.items() if value is not None}
     changed, problem = absorb(ctx, form, state, parse, requested=requested)
     if problem is not None:
         _report(ctx, form, state, *problem)
         return
     if changed:
         state.failures = 0
-        if state.awaiting in ("confirm", "correction"):
+        if state.awaiting in ("confirm", "correction") or any(name in before for name in changed):
             ctx.prefix("changed")
         proceed(ctx, form, state)
         return
@@ -225,6 +231,28 @@ def _roles_named(form: Form, parse: Parse) -> Parse:
     if named is None or named.kind not in kinds.PLACE_KINDS or not named.entities or len(said) != 1:
         return parse
     return parse.relabel(said[0], named.entities[0])
+
+
+def _replacing_role(
+    form: Form, state: FormState, parse: Parse, taken_back: list[Entity]
+) -> tuple[Parse, Slot | None]:
+    """不是嵩口，是灵地: the one place given instead of a taken-back place takes over its slot
+    (the slot holding the taken-back value, else the slot of its role). A slot no entity
+    names (a school) is returned, to take the rest of the message as its answer."""
+    gone = [e for e in taken_back if e.entity in kinds.PLACE_ENTITIES]
+    given = parse.all(*kinds.PLACE_ENTITIES)
+    if len(gone) != 1 or len(given) > 1:
+        return parse, None
+    places = [s for s in form.slots if s.kind in kinds.PLACE_KINDS]
+    slot = next((s for s in places if state.slots.get(s.name) == gone[0].value), None)
+    slot = slot or next((s for s in places if gone[0].entity in s.entities), None)
+    if slot is None:
+        return parse, None
+    if not slot.entities or not given:
+        return parse, slot
+    if given[0].entity == slot.entities[0]:
+        return parse, None
+    return parse.relabel(given[0], slot.entities[0]), None
 
 
 def _named_slot(form: Form, parse: Parse) -> Slot | None:

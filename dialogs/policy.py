@@ -110,7 +110,7 @@ class DialogPolicy:
         if plain.wants_person:
             hand_off(ctx, reason="市民要求转人工")
             return plain
-        if self.free_text_expected(ctx):
+        if self.free_text_expected(ctx) and not plain.replaces:  # 不是昨天，是前天 corrects another slot
             filling.answer(ctx, plain)
             return plain
         parse = parse_with(text, self.expected_slot(ctx))
@@ -156,7 +156,9 @@ class DialogPolicy:
     @staticmethod
     def _is_correction(form: str, parse: Parse) -> bool:
         """改成三个人 / 改到后天 inside a booking form changes this form, not a booking."""
-        if parse.intent not in CORRECTING_INTENTS or parse.first("booking_id") is not None:
+        if parse.first("booking_id") is not None:
+            return False
+        if parse.intent not in CORRECTING_INTENTS and not parse.replaces:  # 不去县城了，改去县医院
             return False
         names = {name for slot in FORMS[form].slots for name in slot.entities}
         return any(e.entity in names for e in parse.entities)

@@ -18,7 +18,12 @@ TASK_INTENTS = (
 SWITCH_CONFIDENCE = 0.6  # leaving a form half-way needs a clearer signal than starting one
 
 _PUNCT = re.compile(r"[\s,，。.!！?？~～、…]+")
-ABANDON = re.compile(r"(取消|算了|不要了|不用了|不办了|不订了|不寄了|不投诉了|退出|结束|不弄了)(吧|啊|了)?")
+_ABANDON_WORD = (
+    r"(取消|算了|不要了|不用了|不办了|不订了|不寄了|不投诉了|退出|结束|不弄了|不去了|不坐了|不报了|不报名了|"
+    r"不查了|不想订了|不想去了|不想寄了|不订车了|不约了|不需要了|没事了)"
+)
+# 算了 / 那算了吧 / 算了，不投诉了 / 还是不订了: cancelling words, with a lead-in and particles at most
+ABANDON = re.compile(r"(那|那就|那还是|还是|哎|唉|嗯|哦|我|我们|俺|先)*(" + _ABANDON_WORD + r"(吧|啊|了|呀|哈|哦|嘛)*)+")
 HELP = re.compile(r"(帮助|菜单|help|menu|主菜单|怎么用|你能做什么|你会什么|有什么功能)", re.I)
 HUMAN = re.compile(r"(0|零|转人工|人工|人工客服|找客服|客服|真人)")
 SKIP = re.compile(
@@ -26,6 +31,9 @@ SKIP = re.compile(
     r"都行|都可以|随便|随时|无所谓|什么时候都行|尽快)(了|的|吧)?"
 )
 CORRECTION = re.compile(r"^(不对|不是|错了|说错了|搞错了|改一下|改成|改为|换成)")
+# 不去县城了，改去县医院 / 不寄福州了，寄到三明 / 不是8点，是9点: a value taken back and another given
+NEGATED = re.compile(r"(不是|不去|不到|不寄|不在|不从|不坐|不要|别去)")
+REPLACING = re.compile(r"(不是|不去|不到|不寄|不在|不从|不坐|不要|别去).{1,12}?[了吧]?[，,。;；\s]*(改|换|是|要|去|到|寄|在|从)")
 
 
 def squeeze(text: str) -> str:
@@ -123,4 +131,26 @@ class Parse:
 
     @property
     def corrects(self) -> bool:
-        return bool(CORRECTION.match(self.bare)) or self.intent == "deny"
+        return bool(CORRECTION.match(self.bare)) or self.intent == "deny" or self.replaces
+
+    @property
+    def replaces(self) -> bool:
+        """The message takes a value back and gives another (不去县城了，改去县医院)."""
+        return bool(REPLACING.search(self.text))
+
+    def negated(self, entity: Entity) -> bool:
+        """True when the entity is said as what is NOT wanted (不去[县城]了)."""
+        return bool(NEGATED.search(self.text[max(0, entity.start - 3) : entity.start]))
+
+    def after_negation(self) -> tuple[Parse, list[Entity]]:
+        """The part of a replacing message after the taken-back values, and those values."""
+        dropped = [e for e in self.entities if self.negated(e)]
+        if not dropped or not self.replaces:
+            return self, []
+        last = max(dropped, key=lambda e: e.end)
+        stop = re.compile(r"[了吧]?[，,。;；\s]+|了").search(self.text, last.end)
+        cut = stop.end() if stop else last.end
+        kept = tuple(
+            replace(e, start=e.start - cut, end=e.end - cut) for e in self.entities if e.start >= cut
+        )
+        return replace(self, text=self.text[cut:], entities=kept), dropped

@@ -169,8 +169,23 @@ def test_sha256_signatures_named_in_settings_header_are_accepted(
     assert len(recorder.messages) == 1
 
 
-def test_empty_body_gets_an_empty_response(gateway: Gateway, recorder: Recorder) -> None:
+def test_a_blank_body_is_the_empty_event_and_is_answered(gateway: Gateway, recorder: Recorder) -> None:
     response = gateway.sms("13905981234", "  ", "SM0011")
     assert response.status_code == 200
-    assert messages_in(response.text) == []
-    assert recorder.messages == []
+    assert messages_in(response.text) != []
+    [message] = recorder.messages
+    assert (message.text, message.event, message.media) == ("", "empty", ())
+
+
+def test_an_mms_brings_its_pictures(gateway: Gateway, recorder: Recorder) -> None:
+    form = {"From": "+8613905981234", "To": "+8659112328", "Body": "", "MessageSid": "MM0012", "NumMedia": "3",
+            "MediaUrl0": "https://media.example/ME0", "MediaContentType0": "image/jpeg",
+            "MediaUrl1": "javascript:alert(1)", "MediaContentType1": "image/png",
+            "MediaUrl2": "https://media.example/ME2", "MediaContentType2": "video/mp4"}  # fmt: skip
+    assert gateway.post("/sms/inbound", form).status_code == 200
+    [message] = recorder.messages
+    assert message.event is None and [(m.kind, m.url) for m in message.media] == [
+        ("image", "https://media.example/ME0"), ("video", "https://media.example/ME2"),
+    ]  # fmt: skip
+    bad = gateway.post("/sms/inbound", {**form, "MessageSid": "MM0013", "NumMedia": "many"})
+    assert bad.status_code == 400
