@@ -83,6 +83,7 @@ class NetworkIndex:
     zone: ZoneInfo
     built: float = field(default_factory=time.monotonic)
     _days: dict[date, frozenset[str]] = field(default_factory=dict)
+    boards: dict[tuple[int, date], Any] = field(default_factory=dict)  # journey_search's per-window runs
 
     def running(self, session: Session, day: date) -> frozenset[str]:
         """service_ids running on `day` (cached for the life of the index)."""
@@ -90,6 +91,7 @@ class NetworkIndex:
         if found is None:
             if len(self._days) >= DAYS_KEPT:
                 self._days.clear()
+                self.boards.clear()
             found = frozenset(running_services(session, day))
             self._days[day] = found
         return found

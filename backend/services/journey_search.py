@@ -72,9 +72,10 @@ class Search:
 
     def _runs(self, pattern: int) -> list[tuple[list[int], list[_Run]]]:
         """Per position of a pattern, its runs in the window sorted by departure there."""
-        cached = self._boards.get(pattern)
+        cached = self._boards.get(pattern) or self.index.boards.get((pattern, self.base_day))
         if cached is not None:
-            return cached
+            self._boards[pattern] = cached
+            return cached  # type: ignore[no-any-return]
         runs: list[_Run] = []
         for shift in range(WINDOW_DAYS):
             day = self.base_day + timedelta(days=shift)
@@ -87,7 +88,7 @@ class Search:
         for position in range(len(self.index.patterns[pattern].stops)):
             usable = sorted((r for r in runs if r.trip.boards[position]), key=lambda r: r.dep(position))
             positions.append(([r.dep(position) for r in usable], usable))
-        self._boards[pattern] = positions
+        self._boards[pattern] = self.index.boards[(pattern, self.base_day)] = positions
         return positions
 
     def _catch(self, pattern: int, position: int, ready: int) -> _Run | None:
