@@ -85,7 +85,7 @@ class QueryBus(Form):
         except NotFound as exc:
             if not {"origin", "destination"} <= set(exc.details):
                 raise
-            self._journeys(ctx, state, after)  # no direct bus: plan with changes
+            self._journeys(ctx, state, after, exc)  # no direct bus: plan with changes
             return
         lines = []
         for dep in found:
@@ -136,9 +136,13 @@ class QueryBus(Form):
             route=first.route,
         )
 
-    def _journeys(self, ctx: TurnContext, state: FormState, after: datetime) -> None:
+    def _journeys(self, ctx: TurnContext, state: FormState, after: datetime, direct: NotFound) -> None:
+        """No direct bus: a plan with changes, else what the direct search said (only up to 10月31日 …)."""
         s = state.slots
-        plan = journeys.plan_journeys(ctx.session, origin=s["origin"], destination=s["destination"], after=after)
+        try:
+            plan = journeys.plan_journeys(ctx.session, origin=s["origin"], destination=s["destination"], after=after)
+        except NotFound:
+            raise direct from None
         say_plan(ctx, plan)
 
     def _fare(self, ctx: TurnContext, state: FormState) -> None:
@@ -148,7 +152,7 @@ class QueryBus(Form):
         except NotFound as exc:
             if not {"origin", "destination"} <= set(exc.details):
                 raise
-            self._journeys(ctx, state, max(self.moment(state, "time") or ctx.now, ctx.now))
+            self._journeys(ctx, state, max(self.moment(state, "time") or ctx.now, ctx.now), exc)
             return
         ctx.say(
             "fare", trip=trip_text(s["origin"], s["destination"], ctx.style), fare=price_text(price, currency)
