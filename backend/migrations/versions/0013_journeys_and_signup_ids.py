@@ -6,7 +6,7 @@ is the sign-up id of CONTRACTS.md §3 (`S` + yyyymmdd + 3 digits); sign-ups made
 revision get one from their creation day.
 
 Revision ID: 0013
-Revises: 0016
+Revises: 0012
 Create Date: 2026-12-03 21:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | Sequence[str] | None = "0016"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
