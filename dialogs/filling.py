@@ -12,6 +12,7 @@ submit time keeps the form and says why; nothing half-written stays (savepoint).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from backend.errors import BackendError
@@ -58,9 +59,9 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         return
     requested = form.slot(state.requested) if state.requested and state.awaiting is None else None
     parse, taken_back = parse.after_negation()  # 不去县城了，改去县医院: only what follows counts
-    if taken_back and requested is not None and requested.kind == "text":
-        requested = None  # a correction of another slot, not the story asked for
-    parse, replaced = _replacing_role(form, state, parse, taken_back)
+    parse, replaced = _replacing_role(ctx, form, state, parse, taken_back)
+    if (taken_back or replaced) and requested is not None and requested.kind == "text":
+        requested = None  # a correction of another slot, not the answer asked for
     requested = replaced or requested
     parse = _roles_named(form, parse)
     before = {name: value for name, value in state.slots.items() if value is not None}
@@ -234,16 +235,20 @@ def _roles_named(form: Form, parse: Parse) -> Parse:
 
 
 def _replacing_role(
-    form: Form, state: FormState, parse: Parse, taken_back: list[Entity]
+    ctx: TurnContext, form: Form, state: FormState, parse: Parse, taken_back: list[Entity]
 ) -> tuple[Parse, Slot | None]:
     """不是嵩口，是灵地: the one place given instead of a taken-back place takes over its slot
     (the slot holding the taken-back value, else the slot of its role). A slot no entity
     names (a school) is returned, to take the rest of the message as its answer."""
     gone = [e for e in taken_back if e.entity in kinds.PLACE_ENTITIES]
     given = parse.all(*kinds.PLACE_ENTITIES)
+    places = [s for s in form.slots if s.kind in kinds.PLACE_KINDS]
+    if not gone and parse.replaces:  # the NLU left the taken-back value out: find it in the words
+        said = TAKEN_BACK.search(parse.text)
+        held = [s for s in places if said and _holds(ctx, state.slots.get(s.name), said.group(2))]
+        gone = [Entity(held[0].entities[0] if held[0].entities else "place", state.slots[held[0].name])] if held else []
     if len(gone) != 1 or len(given) > 1:
         return parse, None
-    places = [s for s in form.slots if s.kind in kinds.PLACE_KINDS]
     slot = next((s for s in places if state.slots.get(s.name) == gone[0].value), None)
     slot = slot or next((s for s in places if gone[0].entity in s.entities), None)
     if slot is None:
@@ -253,6 +258,16 @@ def _replacing_role(
     if given[0].entity == slot.entities[0]:
         return parse, None
     return parse.relabel(given[0], slot.entities[0]), None
+
+
+TAKEN_BACK = re.compile(r"(不是|不去|不到|不寄|不在|不从|不坐|不要|别去)([^，,。；;了吧\s]{1,10})")
+
+
+def _holds(ctx: TurnContext, value: Any, said: str) -> bool:
+    """True when the slot's value is the place the words name (县一中 -> 清流县第一中学)."""
+    if not isinstance(value, str) or len(said) < 2:
+        return False
+    return said in value or value in said or kinds.check_place(ctx.session, said).value == value
 
 
 def _named_slot(form: Form, parse: Parse) -> Slot | None:

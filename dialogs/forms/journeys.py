@@ -10,7 +10,7 @@ none is on record), reads the journey back and books one seat per leg, together
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from backend.errors import NotFound
 from backend.models import Booking
@@ -18,8 +18,7 @@ from backend.services import journey_bookings, journeys
 from backend.services import rides_checks as checks
 from backend.services.journeys import Journey, JourneyPlan
 from dialogs.context import TurnContext
-from dialogs.forms.rides import DESTINATION, ORIGIN, PASSENGERS, PHONE, TIME, RideForm
-from dialogs.slots import Slot
+from dialogs.forms.rides import RideForm
 from dialogs.tracker import FormState
 from dialogs.wording import clock_text, money, people_text, trip_text, when_text
 
@@ -126,7 +125,6 @@ class BookJourney(RideForm):
 
     name = "book_journey"
     title = "换乘订座"
-    slots: ClassVar[tuple[Slot, ...]] = (ORIGIN, DESTINATION, TIME, PASSENGERS, PHONE)
 
     def journey(self, ctx: TurnContext, state: FormState) -> Journey:
         s = state.slots
