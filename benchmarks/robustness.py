@@ -70,13 +70,15 @@ class Tally:
             self.statuses[status] += 1
             if seconds > HANG_SECONDS or status == 0:
                 self.hangs += 1
+                if len(self.worst) < 20:
+                    self.worst.append(f"slow {seconds:.1f}s {status} {req.method} {req.path} {req.body[:60] if req.body else req.params}")
             if status >= 500:
                 if outage and status == 503 and retry_after:
                     self.by_design_503 += 1
                 else:
                     self.server_errors += 1
-                    if len(self.worst) < 10:
-                        self.worst.append(f"{status} {req.method} {req.path} {req.body[:80] if req.body else req.params}")
+                    if len(self.worst) < 20:
+                        self.worst.append(f"5xx {status} {req.method} {req.path} {req.body[:80] if req.body else req.params}")
 
 
 def send(client: httpx.Client, req: inputs.Req) -> tuple[int, float, httpx.Response | None]:
@@ -87,6 +89,8 @@ def send(client: httpx.Client, req: inputs.Req) -> tuple[int, float, httpx.Respo
         return 0, time.perf_counter() - started, None
     except httpx.TransportError:
         return -1, time.perf_counter() - started, None
+    except httpx.InvalidURL:  # too long for the client itself to send
+        return -2, 0.0, None
     return response.status_code, time.perf_counter() - started, response
 
 
@@ -298,7 +302,7 @@ def main() -> int:
     print(f"Redis outage: {outage['503_with_retry_after']:.0f}/20 answered 503 + Retry-After, /health {outage['health_during_outage']:.0f}, recovered {outage['recovery_s']:.1f} s after Redis returned")  # noqa: T201
     print(f"status codes: {dict(sorted(tally.statuses.items()))}")  # noqa: T201
     for line in tally.worst:
-        print(f"  5xx: {line}")  # noqa: T201
+        print(f"  {line}")  # noqa: T201
     print("\n| requests | 5xx | hangs > 5 s | crashes | confirmed records lost | duplicates processed |")  # noqa: T201
     print("|---:|---:|---:|---:|---:|---:|")  # noqa: T201
     print(f"| {tally.requests} | {tally.server_errors} | {tally.hangs} | {tally.crashes} | {tally.lost} | {tally.duplicates} |")  # noqa: T201

@@ -61,7 +61,7 @@ def generic(rng: random.Random, method: str, path: str, query: tuple[str, ...], 
     while "{" in filled:
         start, end = filled.index("{"), filled.index("}")
         filled = filled[:start] + rng.choice(("B202611200001", "C20261115003", "x" * 300, "%00", "..", "闽G12345", "1")) + filled[end + 1 :]
-    params = {name: str(rng.choice((*NASTY_TEXT, "嵩口", "县城", "2026-11-20T09:00", "5", "-3", "99999"))) for name in query if rng.random() < 0.8}
+    params = {name: str(rng.choice((*NASTY_TEXT, "嵩口", "县城", "2026-11-20T09:00", "5", "-3", "99999")))[:2000] for name in query if rng.random() < 0.8}
     headers = {"Authorization": f"Bearer {OPERATOR_TOKEN}"} if rng.random() < 0.5 else {}
     if method in ("POST", "PUT", "PATCH"):
         headers["Content-Type"] = rng.choice(("application/json", "application/json", "text/plain", "application/x-www-form-urlencoded"))
