@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="largest request body, else 413")
     sign_in_rate_per_client: str = Field(default="10/minute", description="console sign-ins per client address")
     sign_in_rate_total: str = Field(default="60/minute", description="console sign-ins of all clients together")
+    webchat_secret: str | None = Field(
+        default=None, description="signs web chat identity cookies; unset: a random key per process"
+    )
     wechat: WeChatSettings = Field(default_factory=WeChatSettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
 

@@ -45,6 +45,7 @@ CHANNELS: dict[str, str] = {
     "sms": "channels.sms:SmsInput",
     "voice": "channels.voice:VoiceInput",
     "rest": "channels.rest:RestInput",
+    "web": "channels.webchat:WebChatInput",
 }
 
 # modules with `attach(runtime)` (build objects at start-up) and optional `detach(runtime)`
@@ -52,6 +53,7 @@ RUNTIME_HOOKS: tuple[str, ...] = (
     "bot.outbound.hook",
     "bot.nlu_runtime",
     "bot.dialog_runtime",
+    "bot.webchat",
 )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-ChannelName = Literal["wechat", "sms", "voice", "rest"]
+ChannelName = Literal["wechat", "sms", "voice", "rest", "web"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Message:
     """One inbound message, whatever channel it came by."""
 
     channel: ChannelName
-    sender: str  # WeChat openid, phone number (+86…/11 digits), or REST sender id
+    sender: str  # WeChat openid, phone number (+86…/11 digits), REST sender id, or web chat id
     text: str
     received_at: datetime
     message_id: str | None = None  # for de-duplication of platform retries

@@ -11,7 +11,7 @@ from typing import Literal
 from backend.localtime import to_local
 
 Style = Literal["rich", "short", "voice"]
-STYLE_BY_CHANNEL: dict[str, Style] = {"wechat": "rich", "rest": "rich", "sms": "short", "voice": "voice"}
+STYLE_BY_CHANNEL: dict[str, Style] = {"wechat": "rich", "rest": "rich", "web": "rich", "sms": "short", "voice": "voice"}
 WEEKDAYS = "一二三四五六日"
 DAY_WORDS = {-2: "前天", -1: "昨天", 0: "今天", 1: "明天", 2: "后天"}
 

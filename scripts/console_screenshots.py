@@ -1,5 +1,6 @@
 """Take the README's screenshots of the agent console: the live queue, a complaint page,
-the figures page and tomorrow's dispatch board (desktop), plus the queue on a phone.
+the figures page and tomorrow's dispatch board (desktop), plus the queue on a phone and
+the citizens' web chat on a phone with an agent's reply.
 
     python3 scripts/console_screenshots.py [--out docs/screenshots]
 
@@ -144,8 +145,30 @@ def shoot(base: str, ids: dict[str, str], out: Path) -> list[Path]:
         small.goto(f"{base}/console/complaints")
         saved.append(out / "complaints-phone.png")
         small.screenshot(path=saved[-1], full_page=False)
+        saved.append(shoot_chat(base, page, phone.new_page(), out))
         browser.close()
     return saved
+
+
+def shoot_chat(base: str, agent: Page, citizen: Page, out: Path) -> Path:
+    """The citizens' web chat on a phone: a question, the menu as buttons, a hand-off and
+    the agent's reply arriving by itself."""
+    citizen.set_viewport_size({"width": 360, "height": 740})
+    citizen.goto(f"{base}/chat")
+    for words in ("菜单", "明天从嵩口到县城有班车吗", "转人工，想问包车"):
+        count = citizen.locator(".msg-bot").count()
+        citizen.get_by_label("输入消息").fill(words)
+        citizen.get_by_role("button", name="发送").click()
+        citizen.locator(".msg-bot").nth(count).wait_for()
+    sign_in(agent, base, "lin")
+    agent.locator("#queue-lists a.entry-link", has_text="网页聊天").first.click()
+    agent.locator(".conversation").get_by_role("button", name="认领").click()
+    agent.get_by_label("回复群众").fill("您好，我是客服林小梅。包车请告诉我出发地、目的地、日期和人数，我帮您安排。")
+    agent.get_by_role("button", name="发送回复").click()
+    citizen.locator(".msg-agent").wait_for(timeout=20_000)
+    path = out / "webchat-phone.png"
+    citizen.screenshot(path=path, full_page=False)
+    return path
 
 
 def main() -> int:

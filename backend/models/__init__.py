@@ -12,6 +12,8 @@ from backend.models.complaints import AppendOnlyError, Complaint, ComplaintTrans
 from backend.models.conversations import ConversationEvent, Handoff
 from backend.models.dispatch import DispatchRun, DispatchStop
 from backend.models.fleet import Driver, Operator, Vehicle, VehiclePosition
+from backend.models.knowledge import KnowledgeAudit, KnowledgeEntry
+from backend.models.notes import ConversationNote
 from backend.models.outbound import OutboundMessage
 from backend.models.parcels import Parcel, ParcelEvent, SendRequest, ServicePoint
 from backend.models.people import ChannelIdentity, Citizen, RateLimitHit, VerificationCode
@@ -32,6 +34,7 @@ from backend.models.transit import (
     Transfer,
     Trip,
 )
+from backend.models.webchat import WebChatIdentity, WebChatMessage
 
 __all__ = [
     "Agent", "AgentAction", "CallbackTask", "ConsoleSession",
@@ -41,4 +44,5 @@ __all__ = [
     "RateLimitHit", "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "SignInFailure", "Stop",
     "StopTime", "StudentShuttleSignup", "Subscription", "Transfer", "Trip", "UTCDateTime", "Vehicle",
     "VehiclePosition", "VerificationCode", "utcnow",
+    "ConversationNote", "KnowledgeAudit", "KnowledgeEntry", "WebChatIdentity", "WebChatMessage",
 ]

@@ -2,10 +2,11 @@
 agent's reply delivered on the citizen's own channel.
 
 Where a reply goes: WeChat -> a customer-service message (`OutboundMessage`, kind
-"reply"); SMS -> a text to the sender's number; voice -> a `CallbackTask` (the caller
-cannot be written to, so an agent rings back); the REST web chat cannot be pushed to,
-so the reply goes by SMS when the citizen has a usable mobile, else it is only kept in
-the transcript. Every reply is also appended to the conversation as an `agent` event.
+"reply"); web chat -> a line in the citizen's chat window (the same outbound row, sent
+by the web chat sender); SMS -> a text to the sender's number; voice -> a `CallbackTask`
+(the caller cannot be written to, so an agent rings back); the REST integration channel
+cannot be pushed to, so the reply goes by SMS when the citizen has a usable mobile, else
+it is only kept in the transcript (`reply_route` says so before the agent types). Every reply is also appended to the conversation as an `agent` event.
 The hand-off state machine itself is `backend.services.conversations`.
 """
 
@@ -43,7 +44,7 @@ class QueueEntry:
 
 @dataclass(frozen=True)
 class AgentReply:
-    route: str  # "wechat" | "sms" | "callback" | "transcript"
+    route: str  # "wechat" | "web" | "sms" | "callback" | "transcript"
     outbound: OutboundMessage | None = None
     callback: CallbackTask | None = None
     duplicate: bool = False
@@ -173,6 +174,18 @@ def complete_callback(
     return task
 
 
+def reply_route(handoff: Handoff, citizen: Citizen | None) -> str:
+    """Where an agent's reply on this hand-off would go, known before anyone types:
+    "wechat", "web", "sms", "callback", or "transcript" (nobody can be reached)."""
+    if handoff.channel in ("wechat", "web", "sms"):
+        return handoff.channel
+    if handoff.channel == "voice":
+        return "callback"
+    if citizen is not None and citizen.mobile and not citizen.sms_opt_out:
+        return "sms"
+    return "transcript"
+
+
 def _deliver(
     session: Session,
     handoff: Handoff,
@@ -184,21 +197,17 @@ def _deliver(
     now: datetime,
 ) -> AgentReply:
     mobile = citizen.mobile if citizen and citizen.mobile else None
-    if handoff.channel == "wechat":
+    route = reply_route(handoff, citizen)
+    if route in ("wechat", "web"):
         return AgentReply(
-            "wechat",
-            queue_reply(session, channel="wechat", to=handoff.sender, text=body, event_key=event_key),
+            route, queue_reply(session, channel=route, to=handoff.sender, text=body, event_key=event_key)
         )
-    if handoff.channel == "sms":
+    if route == "sms":
         to = mobile or handoff.sender
         return AgentReply("sms", queue_reply(session, channel="sms", to=to, text=body, event_key=event_key))
-    if handoff.channel == "voice":
+    if route == "callback":
         return AgentReply(
             "callback", callback=_callback(session, handoff, mobile or handoff.sender, body, agent, now)
-        )
-    if mobile and citizen is not None and not citizen.sms_opt_out:
-        return AgentReply(
-            "sms", queue_reply(session, channel="sms", to=mobile, text=body, event_key=event_key)
         )
     return AgentReply("transcript")
 

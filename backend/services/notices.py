@@ -2,7 +2,8 @@
 write it down as one `OutboundMessage` that a worker will send.
 
 The channel is the citizen's preferred one when it can be used, else WeChat (when the
-account is configured and the person has an openid), else SMS (when there is a mobile
+account is configured and the person has an openid), else the web chat (the window of
+the browser they wrote from), else SMS (when there is a mobile
 that has not opted out); with none left the notice is kept as `suppressed`. Notices
 that arrive in the quiet hours wait until they end (except "vehicle approaching", which
 is about a ride happening now). The `event_key` makes every notice idempotent: asking
@@ -42,6 +43,7 @@ NOTICE_KINDS: dict[str, str] = {
 }
 URGENT_KINDS = frozenset({"vehicle_approaching", "verification_code"})
 REPLY_KIND = "reply"
+RICH_CHANNELS = ("wechat", "web")
 MAX_SHORT = 500
 MAX_RICH = 2000
 
@@ -122,7 +124,7 @@ def notify(
         channel=channel,
         to=to,
         kind=kind,
-        body=text_rich.strip() if channel == "wechat" else text_short.strip(),
+        body=text_rich.strip() if channel in RICH_CHANNELS else text_short.strip(),
         event_key=event_key,
         status="queued" if reason is None else "suppressed",
         error=reason,
@@ -228,9 +230,16 @@ def _route(session: Session, citizen: Citizen, policy: NoticePolicy) -> tuple[st
         ).first()
         if openid:
             reachable["wechat"] = openid
+    web_id = session.scalars(
+        select(ChannelIdentity.external_id)
+        .where(ChannelIdentity.citizen_id == citizen.id, ChannelIdentity.channel == "web")
+        .order_by(ChannelIdentity.id.desc())
+    ).first()
+    if web_id:
+        reachable["web"] = web_id
     if citizen.mobile and not citizen.sms_opt_out:
         reachable["sms"] = citizen.mobile
-    for channel in (citizen.preferred_channel, "wechat", "sms"):
+    for channel in (citizen.preferred_channel, "wechat", "web", "sms"):
         if channel in reachable:
             return channel, reachable[channel], None
     if citizen.mobile:

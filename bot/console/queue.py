@@ -57,9 +57,11 @@ def _lists(console: Console) -> dict[str, Any]:
 def _conversation(console: Console, handoff_id: int) -> dict[str, Any]:
     handoff = conversations.get_handoff(console.db, handoff_id=handoff_id)
     holder = handoff.status == "claimed" and (handoff.claimed_by == console.username or console.is_supervisor)
+    citizen = console.db.get(Citizen, handoff.citizen_id) if handoff.citizen_id else None
     return {
         "handoff": handoff,
-        "citizen": console.db.get(Citizen, handoff.citizen_id) if handoff.citizen_id else None,
+        "citizen": citizen,
+        "unreachable": agent_queue.reply_route(handoff, citizen) == "transcript",
         "events": conversations.transcript(console.db, conversation_id=handoff.conversation_id),
         "can_claim": handoff.status == "waiting",
         "can_reply": holder,

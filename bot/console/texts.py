@@ -11,10 +11,11 @@ from backend.services.agents import ROLE_LABELS
 from backend.services.complaints import CATEGORY_LABELS
 from backend.services.complaints_workflow import STATE_LABELS
 
-CHANNEL_LABELS: dict[str, str] = {"wechat": "微信", "sms": "短信", "voice": "电话", "rest": "网页"}
+CHANNEL_LABELS: dict[str, str] = {"wechat": "微信", "sms": "短信", "voice": "电话", "rest": "网页", "web": "网页聊天"}
 ROUTE_LABELS: dict[str, str] = {
     "wechat": "已作为微信客服消息发出",
     "sms": "已通过短信发出",
+    "web": "已发到群众的网页聊天窗口",
     "callback": "电话渠道无法直接发送，已生成回电任务，请按号码回电告知",
     "transcript": "网页渠道无法主动推送，且没有可用的手机号：回复只记入了对话记录",
 }
@@ -125,6 +126,7 @@ TEXTS: dict[str, str] = {
     "transcript": "对话记录",
     "transcript_empty": "还没有对话记录。",
     "reply_label": "回复群众（通过对方来信的渠道发出）",
+    "unreachable": "无法送达：这位群众通过网页接口来信，没有可用的手机号，回复只会记入对话记录。请改用其他方式联系，或结束对话。",
     "reply_placeholder": "请用简短、礼貌的话回复，短信每 70 字一条。",
     "send_reply": "发送回复",
     "return_to_bot": "交还机器人",

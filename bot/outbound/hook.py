@@ -21,6 +21,7 @@ from bot.outbound.base import OutboundQueue, Sender
 from bot.outbound.commit_listener import CommitListener
 from bot.outbound.outbox import DatabaseOutbox
 from bot.outbound.setup import build_queue, build_senders, configure_policy
+from bot.outbound.webchat_sender import WebChatSender
 from bot.outbound.worker import OutboundWorker
 from bot.runtime import Runtime
 from channels.outbox import OUTBOX_STATE_KEY
@@ -43,6 +44,7 @@ def attach(runtime: Runtime, app: Any = None) -> None:
     configure_policy(settings)
     queue = build_queue(settings)
     senders = build_senders(settings)
+    senders["web"] = WebChatSender(unit_of_work=runtime.unit_of_work)
     listener = CommitListener(runtime.sessions, queue)
     listener.install()
     worker = OutboundWorker(unit_of_work=runtime.unit_of_work, queue=queue, senders=senders)
