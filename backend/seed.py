@@ -39,6 +39,7 @@ from backend.models import (
     Stop,
     Vehicle,
 )
+from backend.services import knowledge
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def load_pilot(session: Session, *, now: datetime | None = None) -> dict[str, in
     report.update(_load_fleet(session, data))
     report.update(_load_parcels(session, data, moment))
     report["disruptions"] = _load_disruptions(session, data, moment)
+    report["knowledge_entries"] = knowledge.load_entries(session)
     session.flush()
     logger.info("pilot data loaded: %s", report)
     return report

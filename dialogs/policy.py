@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from backend.services import conversations
-from dialogs import events, filling, follow_up
+from dialogs import events, filling, follow_up, knowledge
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
 from dialogs.handoff import hand_off, offer_person
@@ -166,6 +166,8 @@ class DialogPolicy:
     def _no_form(self, ctx: TurnContext, parse: Parse) -> None:
         tracker = ctx.tracker
         if parse.is_task:
+            if knowledge.before_task(ctx, parse):
+                return
             tracker.failures = 0
             filling.begin(ctx, parse.intent, parse)
             return
@@ -182,6 +184,8 @@ class DialogPolicy:
             tracker.carry = [_entity_dict(e) for e in parse.entities]
             options = [("订车", "form:book_ride"), ("查班车", "form:query_bus")]
             ctx.choose(ctx.text("what_for_places"), options, purpose="menu")
+        elif knowledge.fallback(ctx, parse):
+            return
         else:
             ctx.fallback = True
             tracker.failures += 1

@@ -1,0 +1,71 @@
+"""Answers from the knowledge base (知识库): a fallback path, not an intent.
+
+The NLU keeps its intents; the knowledge base is consulted (a) when a message leads to no
+task (out_of_scope and other non-task intents) and (b) before a task form starts, when the
+message is a question carrying nothing a task would use (no time, number, tracking or
+booking id, not both ends of a trip): "学生票多少钱" is answered, "明天8点从嵩口去县城"
+books. The entry is used only when retrieval is confident (`knowledge_search.THRESHOLD`,
+chosen on a development set, see benchmarks/knowledge.py); the answer is followed by the
+offer of a person (0 人工客服). When a question is close to an entry but below the
+threshold, the bot says it is not sure and offers a person instead of guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from backend.services import knowledge_search
+from dialogs.context import TurnContext
+from dialogs.understanding import Parse
+
+logger = logging.getLogger(__name__)
+
+QUESTION = re.compile(r"[?？吗呢么]|多少|几|怎么|咋|哪|什么|啥|能不能|可不可以|可以|有没有|要不要|是不是|免不免|收不收")
+TASK_ENTITIES = frozenset({"time", "tracking_no", "booking_id", "ticket_id", "phone", "passengers", "plate"})
+KB_BEFORE = frozenset({
+    "query_bus", "send_parcel", "track_parcel", "book_charter", "book_ride", "student_shuttle", "subscribe_alert",
+    "query_booking", "change_booking", "cancel_booking",
+})  # fmt: skip
+
+
+def is_question(text: str) -> bool:
+    return bool(QUESTION.search(text))
+
+
+def before_task(ctx: TurnContext, parse: Parse) -> bool:
+    """Answer a plain question the NLU took for a task; True when answered."""
+    if parse.intent not in KB_BEFORE or not is_question(parse.text):
+        return False
+    names = {e.entity for e in parse.entities}
+    if names & TASK_ENTITIES or {"origin", "destination"} <= names:
+        return False
+    return _answer(ctx, parse.text)
+
+
+def fallback(ctx: TurnContext, parse: Parse) -> bool:
+    """When nothing else applies: answer from the knowledge base, or say we are not sure
+    and offer a person; True when something was said."""
+    if _answer(ctx, parse.text):
+        return True
+    best = knowledge_search.search(ctx.session, parse.text, day=ctx.now.date(), limit=1)
+    if best and best[0].confidence >= knowledge_search.SUGGEST_FLOOR and is_question(parse.text):
+        ctx.log("kb_unsure", entry_id=best[0].entry.id, confidence=best[0].confidence)
+        ctx.choose(ctx.text("kb_unsure"), [("继续", "continue")], purpose="handoff")
+        ctx.add_option("人工客服", "handoff", key="0")
+        return True
+    return False
+
+
+def _answer(ctx: TurnContext, text: str) -> bool:
+    match = knowledge_search.answer(ctx.session, text, day=ctx.now.date())
+    if match is None:
+        return False
+    entry = match.entry
+    body = entry.answer if ctx.style == "rich" else entry.short_answer
+    ctx.tracker.failures = 0
+    ctx.log("kb_answer", entry_id=entry.id, confidence=match.confidence)
+    logger.info("knowledge entry %s answered %r (%.2f)", entry.id, text, match.confidence)
+    ctx.choose(ctx.text("kb_answer", answer=body), [], purpose="handoff")
+    ctx.add_option("人工客服", "handoff", key="0")
+    return True
