@@ -2,8 +2,8 @@
 
 The NLU keeps its intents; the knowledge base is consulted (a) when a message leads to no
 task (out_of_scope and other non-task intents) and (b) before a task form starts, when the
-message is a question carrying nothing a task would use (no time, number, tracking or
-booking id, not both ends of a trip): "学生票多少钱" is answered, "明天8点从嵩口去县城"
+message is a general question carrying nothing a task would use (no time, number,
+tracking or booking id, not both ends of a trip, not about "my" parcel or booking): "学生票多少钱" is answered, "明天8点从嵩口去县城"
 books. The entry is used only when retrieval is confident (`knowledge_search.THRESHOLD`,
 chosen on a development set, see benchmarks/knowledge.py); the answer is followed by the
 offer of a person (0 人工客服). When a question is close to an entry but below the
@@ -22,6 +22,8 @@ from dialogs.understanding import Parse
 logger = logging.getLogger(__name__)
 
 QUESTION = re.compile(r"[?？吗呢么]|多少|几|怎么|咋|哪|什么|啥|能不能|可不可以|可以|有没有|要不要|是不是|免不免|收不收")
+# "where is MY parcel / booking": a question about the citizen's own record is the task's
+PERSONAL = re.compile(r"我的|俺的|我家的|到哪了|到哪儿了|到了没|来了没")
 TASK_ENTITIES = frozenset({"time", "tracking_no", "booking_id", "ticket_id", "phone", "passengers", "plate"})
 KB_BEFORE = frozenset({
     "query_bus", "send_parcel", "track_parcel", "book_charter", "book_ride", "student_shuttle", "subscribe_alert",
@@ -35,7 +37,7 @@ def is_question(text: str) -> bool:
 
 def before_task(ctx: TurnContext, parse: Parse) -> bool:
     """Answer a plain question the NLU took for a task; True when answered."""
-    if parse.intent not in KB_BEFORE or not is_question(parse.text):
+    if parse.intent not in KB_BEFORE or not is_question(parse.text) or PERSONAL.search(parse.text):
         return False
     names = {e.entity for e in parse.entities}
     if names & TASK_ENTITIES or {"origin", "destination"} <= names:

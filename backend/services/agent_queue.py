@@ -40,6 +40,7 @@ class QueueEntry:
     citizen: Citizen | None
     waited: timedelta
     last_text: str | None  # the citizen's latest words
+    last_at: datetime | None = None  # when they were written
 
 
 @dataclass(frozen=True)
@@ -70,15 +71,19 @@ def queue_entries(
             .limit(limit)
         )
         handoffs = list(session.scalars(stmt))
-    return [
-        QueueEntry(
-            handoff=h,
-            citizen=session.get(Citizen, h.citizen_id) if h.citizen_id else None,
-            waited=max(timedelta(0), (h.claimed_at or now) - h.created_at),
-            last_text=_last_user_text(session, h.conversation_id),
+    entries = []
+    for h in handoffs:
+        last_text, last_at = _last_user_words(session, h.conversation_id)
+        entries.append(
+            QueueEntry(
+                handoff=h,
+                citizen=session.get(Citizen, h.citizen_id) if h.citizen_id else None,
+                waited=max(timedelta(0), (h.claimed_at or now) - h.created_at),
+                last_text=last_text,
+                last_at=last_at,
+            )
         )
-        for h in handoffs
-    ]
+    return entries
 
 
 def claim(session: Session, *, handoff_id: int, agent: str, now: datetime | None = None) -> Handoff:
@@ -110,7 +115,7 @@ def reply(
     now: datetime | None = None,
 ) -> AgentReply:
     """Send an agent's answer on the citizen's channel; the same `reply_key` sends once."""
-    body = (text or "").strip()
+    body = (text or "").replace("\r\n", "\n").strip()  # a browser counts a line break as one character
     if not body:
         raise InvalidInput("回复内容不能为空", field="text")
     if len(body) > MAX_SHORT:
@@ -249,9 +254,9 @@ def _locked(session: Session, handoff_id: int) -> Handoff:
     return handoff
 
 
-def _last_user_text(session: Session, conversation_id: str) -> str | None:
+def _last_user_words(session: Session, conversation_id: str) -> tuple[str | None, datetime | None]:
     stmt = (
-        select(ConversationEvent.text)
+        select(ConversationEvent.text, ConversationEvent.ts)
         .where(
             ConversationEvent.conversation_id == conversation_id,
             ConversationEvent.type == "user",
@@ -260,4 +265,27 @@ def _last_user_text(session: Session, conversation_id: str) -> str | None:
         .order_by(ConversationEvent.ts.desc(), ConversationEvent.id.desc())
         .limit(1)
     )
-    return session.scalars(stmt).first()
+    row = session.execute(stmt).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def assign(session: Session, *, handoff_id: int, agent: str, by: str, now: datetime | None = None) -> Handoff:
+    """A supervisor gives a waiting or claimed conversation to `agent` (recorded in the
+    transcript as 班长指派)."""
+    if not agent:
+        raise InvalidInput("请选择要指派的坐席", field="agent")
+    moment = now or local_now()
+    handoff = _locked(session, handoff_id)
+    if handoff.status == "waiting":
+        conversations.claim_handoff(session, handoff_id=handoff_id, agent=agent, now=moment)
+    elif handoff.status == "claimed":
+        handoff.claimed_by = agent
+        handoff.claimed_at = moment
+    else:
+        raise Conflict("这条对话已经结束或交还机器人，不能再指派", handoff_id=handoff_id)
+    conversations.record_event(
+        session, conversation_id=handoff.conversation_id, channel=handoff.channel, sender=handoff.sender,
+        type="handoff", action="handoff_assigned", data={"handoff_id": handoff.id, "by": by, "to": agent}, ts=moment,
+    )  # fmt: skip
+    session.flush()
+    return handoff

@@ -68,15 +68,22 @@ def record_event(
     return event
 
 
+TURN_ORDER = {"user": 0, "action": 1, "bot": 2, "agent": 3, "handoff": 4}
+
+
 def transcript(
     session: Session, *, conversation_id: str, since: datetime | None = None, limit: int = 200
 ) -> list[ConversationEvent]:
-    """The conversation's events, oldest first (the newest `limit` of them)."""
+    """The conversation's events, oldest first (the newest `limit` of them). Events of one
+    turn share a moment and are written in the order the turn ran (a hand-off is opened
+    before the citizen's message is logged); within one moment they read as the turn
+    happened: the citizen's words, what ran, the bot's answer, then the hand-off step."""
     stmt = select(ConversationEvent).where(ConversationEvent.conversation_id == conversation_id)
     if since is not None:
         stmt = stmt.where(ConversationEvent.ts >= since)
     stmt = stmt.order_by(ConversationEvent.ts.desc(), ConversationEvent.id.desc()).limit(limit)
-    return list(reversed(session.scalars(stmt).all()))
+    events = list(reversed(session.scalars(stmt).all()))
+    return sorted(events, key=lambda e: (e.ts, TURN_ORDER.get(e.type, 9)))
 
 
 def active_handoff(session: Session, *, conversation_id: str) -> Handoff | None:

@@ -9,6 +9,7 @@ a day (inside `valid_from`..`valid_to`, both optional). `load_entries` reads the
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -179,6 +180,14 @@ def version(session: Session) -> tuple[int, str]:
     return int(count or 0), str(latest)
 
 
+_FOLD = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
+
+
+def _unfold(text: str) -> str:
+    """YAML folds long lines with a space; Chinese text has none next to a Chinese character."""
+    return _FOLD.sub("", str(text).strip())
+
+
 def load_entries(session: Session, *, path: Path = PILOT_FILE, by: str = "system") -> int:
     """Read the pilot's knowledge file into an empty knowledge base; returns how many were added."""
     if session.scalar(select(func.count(KnowledgeEntry.id))):
@@ -186,7 +195,7 @@ def load_entries(session: Session, *, path: Path = PILOT_FILE, by: str = "system
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     for item in data["entries"]:
         draft = EntryDraft(
-            question=item["question"], answer=item["answer"], short_answer=item["short"],
+            question=item["question"], answer=_unfold(item["answer"]), short_answer=_unfold(item["short"]),
             variants=list(item.get("variants") or []), tags=list(item.get("tags") or []),
             valid_from=item.get("valid_from"), valid_to=item.get("valid_to"),
         )  # fmt: skip

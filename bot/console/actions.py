@@ -29,7 +29,7 @@ def attempt(console: Console, action: Callable[[], T]) -> T | None:
         with console.db.begin_nested():
             return action()
     except BackendError as exc:
-        console.flash(exc.message)
+        console.flash(exc.message, kind="error")
         return None
 
 

@@ -150,7 +150,7 @@ def transition(
                     texts.say("resolution_sent", channel=texts.CHANNEL_LABELS.get(sent.channel, sent.channel))
                 )
             else:
-                console.flash(texts.say("resolution_unsent"))
+                console.flash(texts.say("resolution_unsent"), kind="warning")
         send_soon(background, runtime, sent)
     return back(f"/console/complaints/{complaint.id}")
 
@@ -161,11 +161,11 @@ def ask_follow_up(
 ) -> Response:
     complaint = service.get_complaint(console.db, ticket_id=ticket_id)
     if complaint.state != "resolved":
-        console.flash(texts.say("follow_up_wrong_state"))
+        console.flash(texts.say("follow_up_wrong_state"), kind="warning")
         return back(f"/console/complaints/{complaint.id}")
     sent = complaint_contact.ask_follow_up(console.db, complaint=complaint)
     if sent is None or sent.status == "suppressed":
-        console.flash(texts.say("follow_up_unsent"))
+        console.flash(texts.say("follow_up_unsent"), kind="warning")
     else:
         console.audit(
             "follow_up_asked", f"complaint:{complaint.id}", outbound_id=sent.id, channel=sent.channel
@@ -185,10 +185,16 @@ def record_follow_up(
     background: BackgroundTasks,
     satisfaction: Annotated[str, Form(max_length=2)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
+    reached: Annotated[str, Form(max_length=2)] = "",
 ) -> Response:
     complaint = service.get_complaint(console.db, ticket_id=ticket_id)
     if satisfaction not in {"1", "2", "3", "4", "5"}:
-        console.flash(texts.say("satisfaction_missing"))
+        console.flash(texts.say("satisfaction_missing"), kind="error")
+        return back(f"/console/complaints/{complaint.id}")
+    asked = complaint_contact.follow_up_asked(console.db, complaint=complaint)
+    not_asked = asked is None or asked.status not in complaint_contact.ASKED_STATUSES
+    if complaint.state == "resolved" and not_asked and reached != "1":
+        console.flash(texts.say("follow_up_not_asked"), kind="error")
         return back(f"/console/complaints/{complaint.id}")
     score = int(satisfaction)
 
@@ -207,7 +213,7 @@ def record_follow_up(
     done = attempt(console, act)
     if done is not None:
         key = "follow_up_reopened" if done.state == "reopened" else "follow_up_recorded"
-        console.flash(texts.say(key, score=score))
+        console.flash(texts.say(key, score=score), kind="warning" if done.state == "reopened" else "success")
         send_soon(background, runtime, complaint_notices.tell_new_state(console.db, complaint=done))
     return back(f"/console/complaints/{complaint.id}")
 

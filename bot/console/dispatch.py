@@ -123,5 +123,5 @@ def replan(console: FormDep, day: DayField = "") -> Response:
         )
         waiting = dispatch_sheets.day_board(console.db, day=shown).waiting
         if waiting:
-            console.flash(texts.say("replan_waiting", n=len(waiting)))
+            console.flash(texts.say("replan_waiting", n=len(waiting)), kind="warning")
     return back(f"/console/dispatch?date={shown.isoformat()}")

@@ -20,7 +20,9 @@ from backend.errors import Conflict
 from backend.localtime import local_now
 from backend.models import Citizen
 from backend.models.conversations import Handoff
-from backend.services import agent_queue, conversations
+from backend.services import agent_queue, contact_card, conversations
+from backend.services import agents as agent_service
+from backend.services.notices import MAX_SHORT
 from bot.console import texts
 from bot.console.actions import attempt, back, send_soon
 from bot.console.rendering import render, render_html
@@ -51,6 +53,7 @@ def _lists(console: Console) -> dict[str, Any]:
         "csrf_token": console.csrf_token,
         "names": console.names(),
         "now": now,
+        "callbacks": agent_queue.list_callbacks(db),
     }
 
 
@@ -58,15 +61,22 @@ def _conversation(console: Console, handoff_id: int) -> dict[str, Any]:
     handoff = conversations.get_handoff(console.db, handoff_id=handoff_id)
     holder = handoff.status == "claimed" and (handoff.claimed_by == console.username or console.is_supervisor)
     citizen = console.db.get(Citizen, handoff.citizen_id) if handoff.citizen_id else None
+    card = contact_card.contact_card(console.db, handoff=handoff)
     return {
         "handoff": handoff,
         "citizen": citizen,
+        "card": card,
+        "notes": contact_card.notes(console.db, conversation_id=handoff.conversation_id),
+        "complaint_text": contact_card.citizen_words(console.db, conversation_id=handoff.conversation_id),
+        "agents": agent_service.list_agents(console.db) if console.is_supervisor else [],
+        "categories": texts.CATEGORY_LABELS,
         "unreachable": agent_queue.reply_route(handoff, citizen) == "transcript",
         "events": conversations.transcript(console.db, conversation_id=handoff.conversation_id),
         "can_claim": handoff.status == "waiting",
         "can_reply": holder,
         "can_release": holder or handoff.status == "waiting",
         "reply_key": secrets.token_urlsafe(16),
+        "reply_max": MAX_SHORT,
     }
 
 
@@ -75,7 +85,6 @@ def queue_page(console: ConsoleDep, h: int | None = None) -> Response:
     context = {**console.page("queue"), **_lists(console)}
     context["selected"] = _conversation(console, h) if h is not None else None
     context["selected_id"] = h
-    context["callbacks"] = agent_queue.list_callbacks(console.db)
     return render("console/queue.html", context)
 
 
@@ -110,7 +119,7 @@ def reply(
     console: FormDep,
     runtime: RuntimeDep,
     background: BackgroundTasks,
-    text: Annotated[str, Form(max_length=2000)] = "",
+    text: Annotated[str, Form(max_length=MAX_SHORT + 100)] = "",
     reply_key: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     def act() -> agent_queue.AgentReply:
@@ -129,7 +138,7 @@ def reply(
 
     result = attempt(console, act)
     if result is not None:
-        console.flash(texts.ROUTE_LABELS[result.route])
+        console.flash(texts.ROUTE_LABELS[result.route], kind=texts.ROUTE_FLASH_KINDS.get(result.route, "success"))
         send_soon(background, runtime, result.outbound)
     return back(f"/console?h={handoff_id}")
 

@@ -5,12 +5,20 @@ elsewhere at run time)."""
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot.console import auth, complaints, dispatch, figures, locks, queue
+from bot.console import auth, complaints, conversation_tools, dispatch, figures, knowledge, locks, queue
 from bot.console.rendering import STATIC_DIR
 
 router = APIRouter()
-for page in (auth, queue, complaints, figures, dispatch, locks):
+for page in (auth, queue, conversation_tools, complaints, figures, dispatch, knowledge, locks):
     router.include_router(page.router)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> FileResponse:
+    return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
 router.mount("/console/static", StaticFiles(directory=STATIC_DIR), name="console-static")

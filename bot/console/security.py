@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 SESSION_COOKIE = "cuntong_console"
 LOGIN_COOKIE = "cuntong_login_csrf"
 POLL_HEADER = "x-console-poll"
+FLASH_KINDS = ("success", "warning", "error")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -86,10 +87,12 @@ class Console:
     def csrf_token(self) -> str:
         return self.record.csrf_token
 
-    def flash(self, message: str) -> None:
-        """Add a line to the message shown on the next page."""
+    def flash(self, message: str, kind: str = "success") -> None:
+        """Add a line to the message shown on the next page; `kind` (success, warning,
+        error) picks its colour."""
+        line = f"{kind if kind in FLASH_KINDS else 'success'}\t{message}"
         earlier = self.record.flash
-        console_sessions.set_flash(self.record, f"{earlier}\n{message}" if earlier else message)
+        console_sessions.set_flash(self.record, f"{earlier}\n{line}" if earlier else line)
 
     def audit(self, action: str, target: str | None = None, **detail: Any) -> None:
         agent_service.record_action(self.db, agent=self.username, action=action, target=target, detail=detail)

@@ -35,5 +35,5 @@ def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
 
 
 def flash(html: str) -> str:
-    found = re.search(r'<div class="flash" role="status">(.*?)</div>', html, re.S)
+    found = re.search(r'<div class="flash[^"]*" role="(?:status|alert)">(.*?)</div>', html, re.S)
     return re.sub(r"<[^>]+>", " ", found.group(1)).strip() if found else ""

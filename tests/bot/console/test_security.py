@@ -127,7 +127,8 @@ def test_an_agent_cannot_do_a_supervisors_actions(
         )
         assert moved.status_code == 200
     client.post(
-        f"/console/complaints/{complaint.id}/follow-up", data={"csrf_token": token, "satisfaction": "4"}
+        f"/console/complaints/{complaint.id}/follow-up",
+        data={"csrf_token": token, "satisfaction": "4", "reached": "1"},  # reached by phone
     )
     session.refresh(complaint)
     assert complaint.state == "followed_up"
