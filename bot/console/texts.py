@@ -186,6 +186,7 @@ TEXTS: dict[str, str] = {
     "route": "线路",
     "related": "相关订单、车辆、司机",
     "no_related": "没有关联的订单或车辆。",
+    "plate_not_in_fleet": "不在本县车辆登记里（群众所说的车牌）",
     "booking": "订单",
     "vehicle": "车辆",
     "driver": "司机",

@@ -118,8 +118,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var lists = document.getElementById("queue-lists");
     if (lists) {
-      watch(lists);
       markRead();
+      watch(lists);
       if (window.Notification && Notification.permission === "default") {
         try { Notification.requestPermission(); } catch (e) { /* old browsers: callback form only */ }
       }

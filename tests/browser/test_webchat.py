@@ -1,4 +1,5 @@
-"""In Chromium: a citizen on the web chat (a 360 px phone) asks for a person; an agent in
+"""In Chromium: a citizen on the web chat (a 360 px phone) picks a numbered choice as a
+button, gets a knowledge-base answer, and asks for a person; an agent in
 another page claims the conversation and replies; the reply appears in the citizen's page
 without a reload (Server-Sent Events), the citizen answers and the agent sees it; after a
 reload the citizen's page shows the whole conversation again."""
@@ -24,9 +25,14 @@ def test_web_chat_citizen_and_agent_both_ways(browser: Browser, page: Page, live
     try:
         citizen.goto(f"{live.url}/chat")
         assert not [c for c in phone.cookies() if c["name"] == "cuntong_chat" and not c["httpOnly"]]
+        log = citizen.locator("#log")
+        citizen.get_by_label("输入消息").fill("汽车站晚上几点关门")  # answered from the knowledge base
+        citizen.get_by_role("button", name="发送").click()
+        expect(log.locator(".msg-bot").last).to_contain_text("清流县汽车站每天6:30至18:30营业")
+        expect(log.locator(".msg-bot").last.locator(".choices button")).to_have_text(["人工客服"])
+
         citizen.get_by_label("输入消息").fill("菜单")
         citizen.get_by_role("button", name="发送").click()
-        log = citizen.locator("#log")
         expect(log.locator(".msg-bot").last).to_contain_text("请直接说要办的事")  # the menu
         choice = log.locator(".choices button", has_text="查快递")
         expect(choice).to_be_visible()
@@ -61,7 +67,7 @@ def test_web_chat_citizen_and_agent_both_ways(browser: Browser, page: Page, live
         expect(page.locator("#transcript")).to_contain_text("从嵩口到县城，五个人", timeout=15_000)
 
         citizen.reload()
-        expect(log.locator(".msg")).to_have_count(8)  # the whole history, nothing twice
+        expect(log.locator(".msg")).to_have_count(10)  # the whole history, nothing twice
         expect(log.locator(".msg-agent")).to_contain_text("我是客服吴晓燕")
 
         citizen.get_by_role("button", name="大字").click()
