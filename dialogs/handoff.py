@@ -22,7 +22,7 @@ def hand_off(ctx: TurnContext, *, reason: str) -> None:
         conversation_id=tracker.conversation_id,
         channel=tracker.channel,
         sender=tracker.sender,
-        reason=reason if form is None else f"{reason}（办理{form}时）",
+        reason=reason if form is None else f"{reason}（办理{_title(form)}时）",
         citizen_id=ctx.citizen().id,
         now=ctx.now,
     )
@@ -31,6 +31,14 @@ def hand_off(ctx: TurnContext, *, reason: str) -> None:
     ctx.log("handoff", handoff_id=handoff.id, reason=reason, form=form)
     logger.info("conversation %s handed off (%s)", tracker.conversation_id, reason)
     ctx.say("handoff", action="handoff")
+
+
+def _title(form: str) -> str:
+    """The form as agents read it (订车, 包车 …), never its internal name."""
+    from dialogs.forms import FORMS  # late: the forms use this module's offer_person
+
+    found = FORMS.get(form)
+    return found.title if found is not None else "业务"
 
 
 def offer_person(ctx: TurnContext) -> None:

@@ -18,7 +18,7 @@ import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, NotFound, UnknownPlace
@@ -188,17 +188,54 @@ def search_complaints(
     township: str | None = None,
     overdue: bool | None = None,
     citizen_id: int | None = None,
+    assignee: str | None = None,
     text: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
+    order: str = "newest",
     limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
 ) -> list[Complaint]:
-    """Tickets matching every given filter, newest first. `overdue` means still open with a
-    deadline passed (True) or not (False); `text` searches description, number, plate, place."""
+    """Tickets matching every given filter, newest first (`order="deadline"`: the nearest
+    resolution deadline first). `overdue` means still open with a deadline passed (True) or
+    not (False); `text` searches description, number, plate, place; `assignee` is who a
+    ticket was given to (派单)."""
     if not 1 <= limit <= 200 or offset < 0:
         raise InvalidInput("limit 应在 1 到 200 之间，offset 不能为负", field="limit")
+    if order not in ("newest", "deadline"):
+        raise InvalidInput("排序只能是 newest 或 deadline", field="order")
+    conditions = _conditions(
+        state=state, category=category, township=township, overdue=overdue, citizen_id=citizen_id,
+        assignee=assignee, text=text, created_from=created_from, created_to=created_to, now=now,
+    )  # fmt: skip
+    ordering = (
+        (Complaint.resolution_due.asc(), Complaint.id.asc())
+        if order == "deadline"
+        else (Complaint.created_at.desc(), Complaint.id.desc())
+    )
+    stmt = select(Complaint).where(*conditions).order_by(*ordering).limit(limit).offset(offset)
+    return list(session.scalars(stmt).unique())
+
+
+def count_complaints(session: Session, **filters: Any) -> int:
+    """How many tickets `search_complaints` would find with the same filters (no paging)."""
+    return int(session.scalar(select(func.count(Complaint.id)).where(*_conditions(**filters))) or 0)
+
+
+def _conditions(
+    *,
+    state: str | None = None,
+    category: str | None = None,
+    township: str | None = None,
+    overdue: bool | None = None,
+    citizen_id: int | None = None,
+    assignee: str | None = None,
+    text: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    now: datetime | None = None,
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if state is not None:
         if state not in STATE_LABELS:
@@ -210,6 +247,8 @@ def search_complaints(
         conditions.append(Complaint.township == township.strip())
     if citizen_id is not None:
         conditions.append(Complaint.citizen_id == citizen_id)
+    if assignee:
+        conditions.append(Complaint.assignee == assignee.strip())
     if created_from is not None:
         conditions.append(Complaint.created_at >= created_from)
     if created_to is not None:
@@ -221,14 +260,7 @@ def search_complaints(
         needle = text.strip()
         columns = (Complaint.description, Complaint.id, Complaint.plate, Complaint.place)
         conditions.append(or_(*(c.icontains(needle, autoescape=True) for c in columns)))
-    stmt = (
-        select(Complaint)
-        .where(*conditions)
-        .order_by(Complaint.created_at.desc(), Complaint.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(session.scalars(stmt).unique())
+    return conditions
 
 
 def complaints_of_citizen(session: Session, *, citizen_id: int, limit: int = 20) -> list[Complaint]:

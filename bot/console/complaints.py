@@ -53,26 +53,33 @@ def complaint_list(
     township: str = "",
     overdue: str = "",
     q: str = "",
+    mine: str = "",
+    sort: str = "",
     page: int = 1,
 ) -> Response:
     now = local_now()
-    filters = {"state": state, "category": category, "township": township, "overdue": overdue, "q": q}
+    filters = {
+        "state": state, "category": category, "township": township, "overdue": overdue, "q": q,
+        "mine": "1" if mine == "1" else "", "sort": "deadline" if sort == "deadline" else "",
+    }  # fmt: skip
     page = max(1, min(page, 1000))
+    chosen = {
+        "state": state if state in STATES else None,
+        "category": category if category in texts.CATEGORY_LABELS else None,
+        "township": township or None,
+        "overdue": OVERDUE_CHOICES.get(overdue),
+        "assignee": console.agent.display_name if filters["mine"] else None,
+        "text": q[:100] or None,
+        "now": now,
+    }
     found = service.search_complaints(
-        console.db,
-        state=state if state in STATES else None,
-        category=category if category in texts.CATEGORY_LABELS else None,
-        township=township or None,
-        overdue=OVERDUE_CHOICES.get(overdue),
-        text=q[:100] or None,
-        limit=PAGE_SIZE + 1,
-        offset=(page - 1) * PAGE_SIZE,
-        now=now,
+        console.db, **chosen, order=filters["sort"] or "newest", limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
     )
     context = {
         **console.page("complaints"),
         "complaints": found[:PAGE_SIZE],
         "has_more": len(found) > PAGE_SIZE,
+        "total": service.count_complaints(console.db, **chosen),
         "page": page,
         "filters": filters,
         "query": {k: v for k, v in filters.items() if v},

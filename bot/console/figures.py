@@ -139,7 +139,7 @@ def figures_csv_text(stats: dict[str, Any], names: dict[str, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    writer.writerow(["合计", f"{stats['from'][:10]} 至 {stats['to'][:10]}", *_summary_cells(stats)])
+    writer.writerow(["合计", f"{stats['from'][:10]} 至 {_last_day(stats['to'])}", *_summary_cells(stats)])
     for state, count in stats["by_state"].items():
         writer.writerow(["状态", texts.STATE_LABELS.get(state, state), count])
     for category, count in stats["by_category"].items():
@@ -149,6 +149,11 @@ def figures_csv_text(stats: dict[str, Any], names: dict[str, str]) -> str:
     for name, summary in stats["by_township"].items():
         writer.writerow(["乡镇", _text(name), *_summary_cells(summary)])
     return out.getvalue()
+
+
+def _last_day(end: str) -> str:
+    """The period's last day: `to` is the moment the period ends (the next day's 00:00)."""
+    return (datetime.fromisoformat(end) - timedelta(microseconds=1)).date().isoformat()
 
 
 def _summary_cells(summary: dict[str, Any]) -> list[Any]:
@@ -182,5 +187,9 @@ def audit_page(console: SupervisorDep, agent: str = "") -> Response:
         "actions": actions,
         "agent_filter": agent,
         "agents": agent_service.list_agents(console.db, active_only=False),
+        "names": console.names(),
+        "target_labels": texts.TARGET_LABELS,
+        "detail_labels": texts.DETAIL_LABELS,
+        "detail_values": texts.DETAIL_VALUES,
     }
     return render("console/audit.html", context)

@@ -68,6 +68,9 @@ DEPARTMENTS: tuple[str, ...] = (
 )
 ACTION_LABELS: dict[str, str] = {
     "sign_in": "登录",
+    "agent_created": "新增坐席",
+    "agent_unlocked": "解锁账号",
+    "password_set": "设置密码",
     "sign_in_failed": "登录失败",
     "sign_out": "退出",
     "locked_out": "账号锁定",
@@ -90,6 +93,17 @@ ACTION_LABELS: dict[str, str] = {
     "knowledge_disabled": "停用知识",
     "dispatch_replan": "重新规划派车",
 }
+# audit rows: what an action was done to, and its details, in words
+TARGET_LABELS: dict[str, str] = {"handoff": "对话", "callback": "回电任务", "knowledge": "知识条目", "agent": "坐席账号"}
+DETAIL_LABELS: dict[str, str] = {
+    "reason": "原因", "to": "改为", "note": "说明", "outcome": "结果", "route": "发送方式", "channel": "渠道",
+    "satisfaction": "满意度", "state": "状态", "conversation": "对话", "role": "角色", "handoff": "对话",
+}  # fmt: skip
+DETAIL_VALUES: dict[str, str] = {
+    "bad_credentials": "账号或密码不对", "locked": "账号已锁定", "inactive": "账号已停用",
+    "wechat": "微信", "sms": "短信", "voice": "电话", "rest": "网页", "web": "网页聊天", "callback": "回电",
+    "transcript": "只记入对话记录", "agent": "坐席", "supervisor": "班长", **STATE_LABELS,
+}  # fmt: skip
 # the button for each workflow step on a ticket page
 STEP_LABELS: dict[str, str] = {
     "assigned": "派单",
@@ -174,6 +188,11 @@ TEXTS: dict[str, str] = {
     "ticket": "工单号",
     "created_at": "登记时间",
     "assignee": "承办",
+    "total_n": "共 {n} 件",
+    "sort": "排序",
+    "sort_newest": "最新登记在前",
+    "sort_deadline": "办结期限最近在前",
+    "assigned_to_me": "只看派给我的",
     "deadline": "办结期限",
     "no_complaints": "没有符合条件的工单。",
     "newer": "上一页",
@@ -439,6 +458,6 @@ def text(key: str, **values: object) -> str:
 
 __all__ = [
     "ACTION_LABELS", "BOOKING_STATUS_LABELS", "CATEGORY_LABELS", "CHANNEL_LABELS", "DEPARTMENTS", "EVENT_LABELS",
-    "ACTOR_LABELS", "HANDOFF_EVENT_LABELS", "ROUTE_FLASH_KINDS", "HANDOFF_STATUS_LABELS", "OUTBOUND_STATUS_LABELS", "ROLE_LABELS", "ROUTE_LABELS",
+    "ACTOR_LABELS", "DETAIL_LABELS", "DETAIL_VALUES", "HANDOFF_EVENT_LABELS", "ROUTE_FLASH_KINDS", "TARGET_LABELS", "HANDOFF_STATUS_LABELS", "OUTBOUND_STATUS_LABELS", "ROLE_LABELS", "ROUTE_LABELS",
     "SATISFACTION_LABELS", "STATE_LABELS", "STEP_LABELS", "VEHICLE_KIND_LABELS", "TEXTS", "WEEKDAYS", "say", "text",
 ]  # fmt: skip

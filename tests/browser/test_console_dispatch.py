@@ -93,6 +93,13 @@ def test_a_supervisor_replans_from_the_board(page: Page, live: LiveServer, told:
     day = local_now().date() + timedelta(days=1)
     sign_in(page, live, "chen", PASSWORD)
     page.goto(f"{live.url}/console/dispatch?date={day.isoformat()}")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="重新规划").click()  # dismissed: nothing happens
+    page.wait_for_timeout(300)
+    assert asked and "更换车辆和司机" in asked[0]
+    assert page.locator(".flash").count() == 0
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="重新规划").click()
     expect(page.locator(".flash")).to_contain_text(
         f"已重新规划{day.month}月{day.day}日的派车", timeout=30_000

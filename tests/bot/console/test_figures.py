@@ -110,8 +110,8 @@ def test_the_audit_page_lists_who_did_what(client: TestClient, accounts: dict[st
     sign_in(client, "lin")
     sign_in(client, "chen")
     page = client.get("/console/audit", params={"agent": "lin"}).text
-    assert "登录" in page and re.search(r'<td data-label="坐席">lin</td>', page)
-    assert not re.search(r'<td data-label="坐席">chen</td>', page)
+    assert "登录" in page and re.search(r'<td data-label="坐席">林小梅</td>', page)  # names, not login ids
+    assert not re.search(r'<td data-label="坐席">陈丽</td>', page)
 
 
 def test_typed_in_names_cannot_become_spreadsheet_formulas() -> None:

@@ -156,3 +156,54 @@ def test_a_follow_up_result_needs_the_question_sent_or_the_citizen_reached(
 def test_favicon(client: TestClient) -> None:
     icon = client.get("/favicon.ico")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_the_csv_totals_row_names_the_period_asked_for(client: TestClient, accounts: dict[str, Agent]) -> None:
+    import csv
+    import io
+
+    sign_in(client, "chen")
+    answer = client.get("/console/figures.csv?start=2026-11-01&end=2026-11-30")
+    table = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert table[1][:2] == ["合计", "2026-11-01 至 2026-11-30"]
+    assert 'filename="cuntong-figures-2026-11-01-2026-11-30.csv"' in answer.headers["content-disposition"]
+
+
+def test_a_hand_off_during_a_form_names_the_task_in_chinese() -> None:
+    from dialogs.handoff import _title
+
+    assert _title("query_bus") == "查班车" or _title("query_bus").isascii() is False
+    assert _title("book_charter").isascii() is False
+
+
+def test_the_complaint_list_counts_sorts_by_deadline_and_filters_mine(
+    client: TestClient, session: Session, accounts: dict[str, Agent]
+) -> None:
+    from datetime import timedelta
+
+    from backend.localtime import local_now
+    from backend.services import complaints, complaints_workflow
+
+    now = local_now()
+    early = complaints.open_complaint(session, category="driver", description="甲", now=now - timedelta(days=3))
+    late = complaints.open_complaint(session, category="driver", description="乙", now=now)
+    complaints_workflow.transition_complaint(session, ticket_id=late.id, to_state="assigned", by="chen", assignee="林小梅")
+    session.commit()
+    sign_in(client, "lin")
+    newest = client.get("/console/complaints?category=driver").text
+    assert newest.index(late.id) < newest.index(early.id) and 'data-total="2"' in newest
+    by_deadline = client.get("/console/complaints?category=driver&sort=deadline").text
+    assert by_deadline.index(early.id) < by_deadline.index(late.id)
+    mine = client.get("/console/complaints?category=driver&mine=1").text
+    assert late.id in mine and early.id not in mine and 'data-total="1"' in mine
+
+
+def test_audit_rows_read_as_words(client: TestClient, session: Session, accounts: dict[str, Agent]) -> None:
+    handoff = waiting(session, "sms", "13905987714", "转人工")
+    client.post("/console/login", data={"username": "lin", "password": "wrong"})
+    token = sign_in(client, "lin")
+    client.post(f"/console/handoffs/{handoff.id}/claim", data={"csrf_token": token})
+    sign_in(client, "chen")
+    page = client.get("/console/audit").text
+    assert "认领对话" in page and f"对话 {handoff.id}" in page
+    assert "bad_credentials" not in page and f"handoff:{handoff.id}" not in page
