@@ -2,7 +2,7 @@
 trail, internal conversation notes
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-03 20:50:50.409522
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = "0015"
-down_revision: str | Sequence[str] | None = "0012"
+down_revision: str | Sequence[str] | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
