@@ -136,7 +136,7 @@ class Processor:
                     logger.info("duplicate delivery %s: answer recorded in the database", key)
                     return [decode(item) for item in earlier], False
             ctx = TurnContext(session=session, now=now, tracker=tracker)
-            quiet = self.policy.quiet(ctx)
+            quiet = self.policy.quiet(ctx, event=message.event)
             parse = None
             if not quiet:
                 location = (message.location.lat, message.location.lon) if message.location else None

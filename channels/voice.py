@@ -9,6 +9,11 @@ caller cannot see anything: choices are read out ("确认请按1"), 0 reaches a 
 every step, and after two turns that went nowhere the call is put through (`<Dial>`) to
 the agent line. Where the call stands (menu or conversation, failures so far) travels
 in the signed action URL, so nothing is kept between webhooks.
+
+The `<Dial>` has its own action (stage `dialed`): when the agent call ends, the dialog
+hears a `handoff_done` event (the hand-off closes, so the caller's next call is answered
+by the bot) and the caller hears a goodbye and the call ends; only a dial nobody
+answered says the line could not be reached.
 """
 
 from __future__ import annotations
@@ -38,12 +43,14 @@ MENU_CHOICES = {"1": "我要预约出行", "2": "我要查快递", "3": "我要�
 NOT_HEARD = "抱歉，没有听清楚。"
 AGENT_HINT = "需要人工服务请按0。"
 CONNECTING = "正在为您转接人工服务，请稍候。"
-AGENT_UNAVAILABLE = "人工服务暂时无法接通，请您稍后再拨，再见。"
+AGENT_UNAVAILABLE = "人工服务暂时无法接通，客服会尽快给您回电，再见。"
+AFTER_AGENT = "感谢您的来电，祝您出行平安，再见。"
+ANSWERED = "completed"  # DialCallStatus of a call an agent picked up
 RECORD_PROMPT = "请在提示音后说出您要反映的情况，说完请按井号键。"
 SORRY = "抱歉，系统有点忙。"
 MAX_FAILS = 2
 SENTENCE_ENDS = ("。", "？", "！", "?", "!")
-STAGES = ("menu", "turn", "record")
+STAGES = ("menu", "turn", "record", "dialed")
 
 
 class VoiceOutput:
@@ -81,11 +88,18 @@ class VoiceOutput:
         for text in [*spoken, CONNECTING if self._agent else ""]:
             if text.strip():
                 response.say(speakable(text), language=LANGUAGE)
-        if self._agent:
-            response.dial(self._agent, timeout=30)
-        response.say(AGENT_UNAVAILABLE, language=LANGUAGE)
+        if not self._agent:
+            response.say(AGENT_UNAVAILABLE, language=LANGUAGE)
+            response.hangup()
+            return str(response)
+        response.dial(self._agent, timeout=30, action=self.action("dialed", 0), method="POST")
+        response.say(AFTER_AGENT, language=LANGUAGE)  # gateways that go on after <Dial> without its action
         response.hangup()
         return str(response)
+
+    def dialed(self, status: str, spoken: list[str]) -> str:
+        """The end of the agent call: goodbye when an agent answered, else the apology."""
+        return self.hangup([*spoken, AFTER_AGENT if status == ANSWERED else AGENT_UNAVAILABLE])
 
     def record(self, spoken: list[str], *, fails: int) -> str:
         response = VoiceResponse()
@@ -178,6 +192,15 @@ class VoiceInput:
             except Rejected as exc:
                 return _refused(exc)
             token = request.headers.get("I-Twilio-Idempotency-Token")
+            if stage == "dialed":
+                status = form.get("DialCallStatus", "").strip() or "failed"
+                replies: list[Reply] = []
+                if status == ANSWERED:  # a missed dial stays in the agents' queue for a ring-back
+                    done = _message(
+                        form, text="", event="handoff_done", message_id=f"{form['CallSid']}:dialed"
+                    )
+                    replies = await ask(done)
+                return _twiml(out.dialed(status, [spoken_text(r) for r in replies if r.text.strip()]))
             if stage == "record" and form.get("RecordingUrl"):
                 recording = Media(kind="recording", url=form["RecordingUrl"])
                 message = _message(form, text="", event="recording", media=(recording,), message_id=token)

@@ -49,6 +49,8 @@ def channel_event(ctx: TurnContext, event: str) -> None:
         ctx.say("say_in_words")
         if ctx.tracker.active is not None:
             filling.ask_current(ctx)
+    elif event == "handoff_done":
+        ctx.tracker.reset()  # the agent call ended: the hotline says goodbye
     elif event.startswith("menu:"):
         name = event[5:]
         if name == "human_agent":

@@ -34,6 +34,7 @@ RIDE_FORMS = ("book_ride", "book_charter", "change_booking")
 CORRECTING_INTENTS = ("inform", "deny", "affirm", "change_booking")
 SHUTTLE_SIGNUP = re.compile(r"班车报名|报名号|学生班车|S\d{11}", re.I)
 MAX_FAILURES = 2
+HANDOFF_ENDING_EVENTS = ("call_start", "handoff_done")
 
 
 class DialogPolicy:
@@ -52,16 +53,26 @@ class DialogPolicy:
             return False
         return FORMS[state.name].slot(state.requested).kind == "text"
 
-    def quiet(self, ctx: TurnContext) -> bool:
-        """True while a person handles this conversation; notices when it was handed back."""
+    def quiet(self, ctx: TurnContext, *, event: str | None = None) -> bool:
+        """True while a person handles this conversation; notices when it was handed back.
+        On the phone a hand-off ends with its call: the agent call's end (`handoff_done`)
+        closes it, and a new call (`call_start`) is answered by the bot whatever happened."""
         active = conversations.active_handoff(ctx.session, conversation_id=ctx.tracker.conversation_id)
+        if active is not None and ctx.channel == "voice" and event in HANDOFF_ENDING_EVENTS:
+            end = conversations.close_handoff if event == "handoff_done" else conversations.return_handoff
+            end(ctx.session, handoff_id=active.id, agent="hotline", note="通话结束", now=ctx.now)
+            ctx.log("handoff_ended", handoff_id=active.id, event=event)
+            ctx.tracker.handoff_id = None
+            ctx.tracker.reset()
+            return event == "handoff_done"
         if active is not None:
             ctx.tracker.handoff_id = active.id
             return True
         if ctx.tracker.handoff_id is not None:
             ctx.tracker.handoff_id = None
             ctx.tracker.reset()
-            ctx.prefix("handoff_back")
+            if event != "handoff_done":
+                ctx.prefix("handoff_back")
         return False
 
     def turn(

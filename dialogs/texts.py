@@ -458,3 +458,8 @@ TEXTS: dict[str, T] = {
 
 def render(key: str, style: Style, **values: Any) -> str:
     return TEXTS[key].pick(style).format(**values)
+
+
+from dialogs.texts_promises import PROMISE_TEXTS  # noqa: E402  (it builds on T above)
+
+TEXTS.update(PROMISE_TEXTS)

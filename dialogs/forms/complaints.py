@@ -16,9 +16,11 @@ from typing import Any, ClassVar
 from backend.errors import BackendError, NotFound
 from backend.services import complaints, rides
 from backend.services.complaints_workflow import STATE_LABELS
+from dialogs import slots as kinds
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
 from dialogs.forms.rides import TIME
+from dialogs.past_time import past_value
 from dialogs.slots import Outcome, Slot, check_plate
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
@@ -86,6 +88,14 @@ class Complaint(Form):
         if slot.name == "ref":
             return self._check_ref(ctx, raw)
         return super().check(ctx, state, slot, raw)
+
+    def check_time(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
+        """Past-biased: 今天早上 at 03:00 is yesterday morning; a future day is asked again."""
+        value = kinds.merge_time(state.slots.get(slot.name), raw)
+        past = past_value(value, ctx.now)
+        if past is None:
+            return Outcome.bad("occurred_future", when=self.when(ctx, value))
+        return Outcome.good(past)
 
     def _check_ref(self, ctx: TurnContext, raw: Any) -> Outcome:
         said = str(raw).strip().upper()
