@@ -28,6 +28,7 @@ from dialogs.understanding import Entity, Parse
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 2
+PICK = "pick:"  # an option value that picks one of the form's `more_options` at the read-back
 
 
 def begin(ctx: TurnContext, name: str, parse: Parse, *, slots: dict[str, Any] | None = None) -> None:
@@ -52,6 +53,11 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     form = FORMS[state.name]
     if state.awaiting == "confirm" and parse.intent == "affirm":
         submit(ctx, form, state)
+        return
+    if state.awaiting == "confirm" and parse.intent.startswith(PICK):
+        form.pick(ctx, state, parse.intent[len(PICK) :])
+        ctx.prefix("changed")
+        proceed(ctx, form, state)
         return
     if state.awaiting == "confirm" and parse.intent == "deny" and not parse.entities:
         state.awaiting = "correction"
@@ -143,9 +149,15 @@ def proceed(ctx: TurnContext, form: Form, state: FormState) -> None:
     state.requested = None
     if form.needs_confirmation(state):
         state.awaiting = "confirm"
-        ctx.choose(form.summary(ctx, state), form.confirm_options(), purpose="confirm")
+        read_back(ctx, form, state)
         return
     submit(ctx, form, state)
+
+
+def read_back(ctx: TurnContext, form: Form, state: FormState) -> None:
+    """The summary with 确认 / 修改, then any other choices the form offers (改坐…)."""
+    summary = form.summary(ctx, state)
+    ctx.choose(summary, [*form.confirm_options(), *form.more_options(ctx, state)], purpose="confirm")
 
 
 def submit(ctx: TurnContext, form: Form, state: FormState) -> None:
@@ -184,7 +196,7 @@ def ask_current(ctx: TurnContext) -> None:
     if state.awaiting == "correction":
         ctx.say("ask_change")
     elif state.awaiting == "confirm":
-        ctx.choose(form.summary(ctx, state), form.confirm_options(), purpose="confirm")
+        read_back(ctx, form, state)
     elif state.requested:
         form.ask(ctx, state, form.slot(state.requested))
     else:

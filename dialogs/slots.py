@@ -46,6 +46,9 @@ _NUMERALS = {
 }
 _COUNT = re.compile(r"^(\d{1,3}|[一两俩二三仨四五六七八九十])(个|位|个人|人|口人)?$")
 _PHONE = re.compile(r"1[3-9]\d{9}")
+# said right after a time, it makes the time an arrival deadline: 10点前到, 8点要到县医院, 9点之前赶到
+ARRIVE_AFTER = re.compile(r"^\s*(钟)?(之前|以前|前)(要|得|能|就)?(赶)?到|^\s*(钟)?(要|得|必须|需要)(赶)?到")
+ARRIVE_BEFORE = re.compile(r"(赶在|要在|得在|必须在)\s*$")
 _TRACKING = re.compile(r"[A-Za-z]{0,4}\d{8,20}[A-Za-z]{0,2}")
 
 
@@ -134,13 +137,22 @@ def candidate(parse: Parse, slot: Slot, *, requested: bool, claimed: frozenset[s
 
 def _entity_value(parse: Parse, entity: Entity, slot: Slot) -> Any:
     if slot.kind == "time":
-        return {"value": str(entity.value), "grain": entity.grain or "minute", "said": parse.span(entity)}
+        value = {"value": str(entity.value), "grain": entity.grain or "minute", "said": parse.span(entity)}
+        if arrives_by(parse.text, entity):
+            value["arrive"] = True
+        return value
     if slot.kind == "count":
         try:
             return int(entity.value)
         except (TypeError, ValueError):
             return None
     return entity.value
+
+
+def arrives_by(text: str, entity: Entity) -> bool:
+    """The time is an arrival deadline (10点前到 / 8点要到县医院 / 赶在9点前到)."""
+    before, after = text[: entity.start], text[entity.end :]
+    return bool(ARRIVE_AFTER.search(after)) or (bool(ARRIVE_BEFORE.search(before)) and "到" in after[:6])
 
 
 def check_place(session: Any, raw: Any) -> Outcome:
@@ -185,7 +197,10 @@ def _combine(
     day = to_local(datetime.fromisoformat(day_of["value"]))
     clock = to_local(datetime.fromisoformat(clock_of["value"]))
     merged = day.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0)
-    return {"value": merged.isoformat(), "grain": grain, "said": said}
+    combined: dict[str, Any] = {"value": merged.isoformat(), "grain": grain, "said": said}
+    if clock_of.get("arrive"):  # the clock time said is the arrival deadline (改成10点前到)
+        combined["arrive"] = True
+    return combined
 
 
 def check_phone(raw: Any) -> Outcome:

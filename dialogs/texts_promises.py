@@ -9,6 +9,20 @@ from __future__ import annotations
 from dialogs.texts import T
 
 PROMISE_TEXTS: dict[str, T] = {
+    # -- the ride read back is the ride booked ---------------------------------------------
+    "ride_confirm_seat": T(
+        "请确认：{line}，约{arrival}到，车费{fare}{by}",
+        "确认：{line}，{arrival}到，车费{fare}{by}",
+        "您要预约{line}，大约{arrival}到，车费{fare}{by}，对吗？",
+    ),
+    "ride_confirm_demand": T(
+        "请确认：{when} {trip} {people}{by}，村通约车，派好车后告诉您车牌和司机",
+        "确认：{when} {trip} {people}{by}，约车",
+        "您要预约{when}，{trip}，{people}{by}，派好车后告诉您车牌和司机，对吗？",
+    ),
+    "arrive_note": T("（{clock}前到达）", "（{clock}前到）", "，要在{clock}前到达"),
+    "pick_seat": T("改坐{clock}的{route}", "改坐{clock}{route}", "改坐{clock}的{route}"),
+    "pick_demand": T("改约{clock}村通约车", "改约{clock}约车", "改约{clock}的村通约车"),
     "occurred_future": T(
         "{when}还没到呢。请问这件事是什么时候发生的？比如“昨天下午”，记不清可以说“不记得”。",
         "{when}还没到。是什么时候的事？如“昨天下午”，不记得可回“不记得”。",

@@ -41,6 +41,10 @@ class Booking(Base):
     vehicle_id: Mapped[int | None] = mapped_column(ForeignKey("vehicles.id"))
     driver_id: Mapped[int | None] = mapped_column(ForeignKey("drivers.id"))
     planned_pickup: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 10点前到: the rider must arrive by this time (None: no arrival promise). The dialog
+    # fills it from an arrive-by wish; seats are chosen to arrive by it, and it is the
+    # drop-off deadline a demand ride's plan must keep.
+    arrive_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel: Mapped[str | None] = mapped_column(String(16))
     contact_phone: Mapped[str | None] = mapped_column(String(11))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

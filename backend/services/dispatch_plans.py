@@ -51,6 +51,11 @@ def _config() -> DispatchConfig:
     return config
 
 
+def direct_minutes(session: Session, origin: str, destination: str) -> int:
+    """Driving time between two gazetteer places on the configured travel model."""
+    return _travel(session).minutes(origin, destination)
+
+
 def _travel(session: Session) -> TravelTimes:
     travel = session.info.get(_TRAVEL_KEY)
     if travel is None:

@@ -26,6 +26,7 @@ from backend.services.citizens import contact_number, validate_mobile
 from backend.services.dispatch import release_booking
 from backend.services.journey_bookings import cancel_siblings
 from backend.services.places import resolve_place
+from backend.services.ride_offers import find_departure
 from backend.services.rides_seats import apply_departure, check_seats, scheduled_departure
 
 logger = logging.getLogger(__name__)
@@ -77,11 +78,16 @@ def book_ride(
     channel: str | None = None,
     contact_phone: str | None = None,
     request_key: str | None = None,
+    trip_id: str | None = None,
+    arrive_by: datetime | None = None,
     now: datetime | None = None,
 ) -> Booking:
-    """Book a ride. `kind` None picks by itself: a seat when a scheduled bus leaves between
-    10 min before and 90 min after `pickup_time`, else a demand-responsive request; "seat"
-    insists on a bus (InvalidInput if none), "demand" never looks for one."""
+    """Book a ride. `kind` None picks by itself: a seat when a scheduled bus leaves within
+    30 min of `pickup_time` (the nearest), else a demand-responsive request; "seat" insists
+    on a bus (InvalidInput if none), "demand" never looks for one. `trip_id` books exactly
+    that bus leaving at `pickup_time` (what the citizen confirmed; refused if it no longer
+    runs). `arrive_by`: the citizen must arrive by then (10点前到); kept on the booking for
+    dispatch (see `Booking.arrive_by`)."""
     now = now or local_now()
     if kind is not None and kind not in KINDS:
         raise InvalidInput(f"不支持的预约类型“{kind}”", field="kind", value=kind)
@@ -96,7 +102,19 @@ def book_ride(
     checks.check_duplicate(
         session, citizen_id=citizen_id, origin=start.name, destination=end.name, pickup_time=pickup_time
     )
-    departure = None if kind == "demand" else scheduled_departure(session, start, end, pickup_time)
+    if arrive_by is not None:
+        checks.check_arrive_by(arrive_by, pickup_time)
+    if trip_id is not None:
+        departure = find_departure(
+            session, origin=start.name, destination=end.name, trip_id=trip_id, departure=pickup_time
+        )
+        if departure is None:
+            raise InvalidInput(
+                f"{checks.day_and_time(pickup_time)}从{start.name}到{end.name}的这班车已经没有了，请重新选一班",
+                field="pickup_time",
+            )
+    else:
+        departure = None if kind == "demand" else scheduled_departure(session, start, end, pickup_time)
     if departure is None and kind == "seat":
         raise InvalidInput(
             f"{checks.day_and_time(pickup_time)}前后没有从{start.name}到{end.name}的班车，可以改约需求响应车",
@@ -109,6 +127,7 @@ def book_ride(
         passengers=passengers,
         channel=channel,
         contact_phone=phone,
+        arrive_by=arrive_by,
         details={
             "requested_time": pickup_time.isoformat(),
             **({"request_key": request_key} if request_key else {}),

@@ -55,6 +55,13 @@ def check_time(pickup_time: datetime, now: datetime) -> None:
         )
 
 
+def check_arrive_by(arrive_by: datetime, pickup_time: datetime) -> None:
+    if not isinstance(arrive_by, datetime) or arrive_by.tzinfo is None:
+        raise InvalidInput("到达时间请带上时区，例如 2026-11-21T10:00:00+08:00", field="arrive_by")
+    if arrive_by <= pickup_time:
+        raise InvalidInput("要求到达的时间应晚于上车时间，请重新说几点前要到", field="arrive_by")
+
+
 def check_passengers(passengers: int, maximum: int, *, hint: str = "") -> None:
     if isinstance(passengers, bool) or not isinstance(passengers, int) or passengers < 1:
         raise InvalidInput("乘车人数至少是1人", field="passengers", value=passengers)

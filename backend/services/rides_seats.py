@@ -17,22 +17,22 @@ from backend.models import Booking, Place
 from backend.services import rides_checks as checks
 from backend.services.bus import Departure, next_departures
 
-SEAT_EARLY = timedelta(minutes=10)  # a bus leaving this much before the wished time still counts
-SEAT_WINDOW = timedelta(minutes=90)  # ... and one leaving up to this much after it
+SEAT_NEAR = timedelta(minutes=30)  # a bus leaving this close to the wished time is the one meant
 FULL_SEARCH = 10
 SEARCH_ROUNDS = 3
 
 
 def scheduled_departure(session: Session, start: Place, end: Place, wished: datetime) -> Departure | None:
-    """The first bus leaving between 10 min before and 90 min after the wished time, or
-    None (also when no line joins the two places, or they share one stop)."""
+    """The bus leaving nearest the wished time, within 30 min either side (the later one on
+    a tie), or None (also when no line joins the two places, or they share one stop)."""
     try:
         found = next_departures(
-            session, origin=start.name, destination=end.name, after=wished - SEAT_EARLY, limit=3
+            session, origin=start.name, destination=end.name, after=wished - SEAT_NEAR, limit=6
         )
     except (NotFound, InvalidInput):
         return None
-    near = [d for d in found if d.departure <= wished + SEAT_WINDOW]
+    near = [d for d in found if abs(d.departure - wished) <= SEAT_NEAR]
+    near.sort(key=lambda d: (abs(d.departure - wished), d.departure < wished))
     return near[0] if near else None
 
 
@@ -124,5 +124,12 @@ def apply_departure(booking: Booking, departure: Departure, passengers: int) -> 
     booking.alight_stop_id = departure.alight_stop_id
     booking.service_date = service_date(departure)
     booking.trip_start_s = departure.trip_start_s
+    booking.details = {
+        **(booking.details or {}),
+        "route": departure.route,
+        "board_stop": departure.board_stop,
+        "alight_stop": departure.alight_stop,
+        "arrival": to_local(departure.arrival).isoformat(),
+    }
     fare = departure.fare
     booking.fare_total = Decimal(fare) * passengers if fare is not None else None

@@ -50,6 +50,7 @@ class BookingOut(BaseModel):
     origin: str
     destination: str
     time: str = Field(description="出发时间，ISO 8601，北京时间")
+    arrive_by: str | None = Field(default=None, description="要求到达的时间（10点前到），ISO 8601；没有为 null")
     passengers: int
     kind: str
     citizen: CitizenRef
@@ -71,6 +72,7 @@ class BookingIn(WhoIn):
     origin: str
     destination: str
     time: AwareMoment
+    arrive_by: AwareMoment | None = Field(default=None, description="要在这个时间前到达（可选）")
     passengers: int = 1
     kind: Literal["seat", "demand"] | None = None
     channel: str | None = "operator"
@@ -113,6 +115,7 @@ def booking_out(b: Booking) -> BookingOut:
         origin=b.origin,
         destination=b.destination,
         time=_iso(b.pickup_time),
+        arrive_by=_iso(b.arrive_by) if b.arrive_by else None,
         passengers=b.passengers,
         kind=b.kind,
         citizen=CitizenRef(id=b.citizen.id, name=b.citizen.name, mobile=b.citizen.mobile),
@@ -145,6 +148,7 @@ def create_booking(body: BookingIn, session: SessionDep, _operator: OperatorDep)
         channel=body.channel,
         contact_phone=body.contact_phone,
         request_key=body.request_key,
+        arrive_by=body.arrive_by,
     )
     notice_texts.booking_confirmed(session, booking=booking)  # they did not talk to the bot: tell them
     return booking_out(booking)

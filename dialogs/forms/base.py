@@ -150,6 +150,14 @@ class Form(abc.ABC):
     def confirm_options(self) -> list[tuple[str, str]]:
         return [("确认", "affirm"), ("修改", "deny")]
 
+    def more_options(self, ctx: TurnContext, state: FormState) -> list[tuple[str, str]]:
+        """Choices offered after 确认 / 修改 at the read-back (another bus …), values "pick:…"."""
+        return []
+
+    def pick(self, ctx: TurnContext, state: FormState, value: str) -> None:
+        """The citizen picked one of `more_options` at the read-back; it is read back next."""
+        state.slots["_pick"] = value
+
     @abc.abstractmethod
     def submit(self, ctx: TurnContext, state: FormState) -> None:
         """Do the task through the backend and say the result (raise BackendError to refuse)."""

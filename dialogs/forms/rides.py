@@ -10,12 +10,14 @@ and what happens next end the conversation.
 from __future__ import annotations
 
 import abc
+from datetime import datetime
 from typing import Any, ClassVar
 
 from backend.models import Booking
 from backend.services import charters, dispatch_plans, rides
 from backend.services import rides_checks as checks
 from dialogs.context import TurnContext
+from dialogs.forms import ride_choice
 from dialogs.forms.base import Form
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
@@ -108,11 +110,27 @@ class RideForm(Form):
 
 
 class BookRide(RideForm):
+    """The read-back names the real bus or the demand ride (`ride_choice`); 确认 books it."""
+
     name = "book_ride"
     title = "订车"
 
+    def summary(self, ctx: TurnContext, state: FormState) -> str:
+        return ride_choice.read_back(ctx, state)
+
+    def more_options(self, ctx: TurnContext, state: FormState) -> list[tuple[str, str]]:
+        return ride_choice.other_options(ctx, state)
+
     def book(self, ctx: TurnContext, state: FormState) -> Booking:
-        booking = rides.book_ride(ctx.session, **self.trip(ctx, state))
+        ride = state.slots.get("_ride") or ride_choice.plan_ride(ctx, state)
+        trip = {
+            **self.trip(ctx, state),
+            "pickup_time": datetime.fromisoformat(ride["time"]),
+            "kind": ride["kind"],
+            "trip_id": ride.get("trip_id"),
+            "arrive_by": ride_choice.arrive_by(state),
+        }
+        booking = rides.book_ride(ctx.session, **trip)
         if booking.kind == "demand":  # put it on a run now; a full window is refused with the nearest times
             dispatch_plans.confirm_ride(ctx.session, booking_id=booking.id, now=ctx.now)
         return booking
@@ -140,12 +158,20 @@ def booking_card(booking: Booking) -> dict[str, Any]:
         "origin": booking.origin,
         "destination": booking.destination,
         "time": booking.pickup_time.isoformat(),
+        "arrive_by": booking.arrive_by.isoformat() if booking.arrive_by else None,
         "passengers": booking.passengers,
+        "fare": str(booking.fare_total) if booking.fare_total is not None else None,
     }
 
 
 def booking_line(ctx: TurnContext, booking: Booking) -> str:
-    """明天(11月21日)08:00 嵩口镇→清流县城 2人"""
+    """明天(11月21日)08:00 嵩口镇→清流县城 2人; a seat also names its line and stop."""
+    details = booking.details or {}
+    if booking.kind == "seat" and details.get("route") and details.get("board_stop"):
+        return ride_choice.seat_line(
+            ctx, when=booking.pickup_time, route=details["route"], origin=booking.origin,
+            destination=booking.destination, people=booking.passengers, board=details["board_stop"],
+        )  # fmt: skip
     when = when_text(booking.pickup_time, ctx.now, ctx.style)
     return f"{when} {trip_text(booking.origin, booking.destination, ctx.style)} {people_text(booking.passengers, ctx.style)}"
 

@@ -237,11 +237,11 @@ async def test_voice_marks_turns_that_went_nowhere_and_puts_through_after_two(pr
 
 
 async def test_voice_texts_are_spoken_words(processor: Processor) -> None:
-    await processor.handle(msg("13905986009", "我要订车，明天早上8点从嵩口去县城，两个人", channel="voice"))
+    await processor.handle(msg("13905986009", "我要订车，明天早上8点半从嵩口去县城，两个人", channel="voice"))
     tracker = await processor.store.load_tracker("voice:13905986009")
     assert tracker is not None and tracker["active"]["awaiting"] == "confirm"
     replies = await processor.handle(msg("13905986009", "不对，是后天", channel="voice"))
-    assert "后天11月22日上午8点" in said(replies) and "→" not in said(replies)
+    assert "后天11月22日上午8点半" in said(replies) and "→" not in said(replies)
 
 
 async def test_wechat_events_location_and_picture(processor: Processor) -> None:

@@ -127,7 +127,7 @@ def test_one_person_books_and_cancels_across_three_channels(
     assert f"验证码已发到尾号{MOBILE[-4:]}" in asked
     with sessions() as session:
         code = sent_code(session, MOBILE)
-    assert "明天(11月21日)09:30 嵩口镇→清流县城 3人" in person.wechat_says(code)
+    assert "明天(11月21日)09:34 1路 嵩口镇→清流县城 3人" in person.wechat_says(code)
     assert "订单号B202611200001" in person.wechat_says("1")
     assert bookings(sessions) == [("wechat", "confirmed", "嵩口镇", 3)]
 

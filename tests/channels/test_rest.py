@@ -34,7 +34,7 @@ def client(runtime: Runtime) -> Iterator[TestClient]:
 
 def test_a_turn_answers_in_rasa_shape(client: TestClient) -> None:
     response = client.post(
-        URL, json={"sender": "web-1", "message": "我要订车，明天早上8点从嵩口去县城，两个人"}
+        URL, json={"sender": "web-1", "message": "我要订车，明天早上8点半从嵩口去县城，两个人"}
     )
     assert response.status_code == 200
     (reply,) = response.json()
@@ -44,8 +44,9 @@ def test_a_turn_answers_in_rasa_shape(client: TestClient) -> None:
     (asked,) = client.post(URL, json={"sender": "web-1", "message": "13905987001"}).json()
     assert asked["text"].startswith("验证码已发到尾号7001，请回复6位数字")
     (reply,) = client.post(URL, json={"sender": "web-1", "message": "不验证"}).json()
-    assert reply["text"].endswith("请确认：明天(11月21日)08:00 嵩口镇→清流县城 2人")
-    assert reply["buttons"] == [{"title": "确认", "payload": "1"}, {"title": "修改", "payload": "2"}]
+    assert reply["text"].endswith("请确认：明天(11月21日)08:30 嵩口镇→清流县城 2人，村通约车，派好车后告诉您车牌和司机")
+    assert reply["buttons"][:2] == [{"title": "确认", "payload": "1"}, {"title": "修改", "payload": "2"}]
+    assert [b["title"] for b in reply["buttons"][2:]] == ["改坐07:39的1路", "改坐09:34的1路"]
     (done,) = client.post(URL, json={"sender": "web-1", "message": "1"}).json()
     assert done["custom"]["card"]["type"] == "booking"
     assert done["custom"]["card"]["origin"] == "嵩口镇"

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from bot.app import create_app
 from bot.runtime import Runtime
 from bot.state.base import StateStore
+from tests.utils.clocked_chat import chat_at  # noqa: F401  (conversations at any hour)
 from tests.utils.conversation import forget_redis_keys, make_processor, make_store, sent_code, trained_nlu
 
 

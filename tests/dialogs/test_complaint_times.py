@@ -4,52 +4,17 @@ the future gets a plain question and nothing is kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.localtime import to_local
 from backend.models import Complaint
-from bot.app import create_app
-from bot.runtime import Runtime
 from tests.conftest import SHANGHAI
-from tests.utils.conversation import citizen_of, forget_redis_keys, make_processor, make_store, trained_nlu
-
-
-class Clocked:
-    """A REST chat whose processor's clock is set per test."""
-
-    def __init__(self, client: TestClient) -> None:
-        self.client = client
-
-    def send(self, sender: str, text: str) -> str:
-        response = self.client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
-        assert response.status_code == 200, response.text
-        return "\n".join(r["text"] for r in response.json())
-
-
-@pytest.fixture
-def chat_at(runtime: Runtime) -> Iterator[object]:
-    made: list[tuple[TestClient, str]] = []
-
-    def start(now: datetime) -> Clocked:
-        store, prefix = make_store()
-        runtime.extras["nlu"] = trained_nlu()
-        runtime.extras["state_store"] = store
-        runtime.extras["processor"] = make_processor(runtime, store, now=now)
-        client = TestClient(create_app(runtime=runtime))
-        client.__enter__()
-        made.append((client, prefix))
-        return Clocked(client)
-
-    yield start
-    for client, prefix in made:
-        client.__exit__(None, None, None)
-        forget_redis_keys(prefix)
+from tests.utils.clocked_chat import ChatAt
+from tests.utils.conversation import citizen_of
 
 
 def complaint_of(session: Session, sender: str) -> Complaint:
@@ -72,10 +37,10 @@ def complaint_of(session: Session, sender: str) -> Complaint:
     ],
 )
 def test_complaint_time_is_never_in_the_future(
-    chat_at: object, session: Session, hour: int, said: str, expected: datetime
+    chat_at: ChatAt, session: Session, hour: int, said: str, expected: datetime
 ) -> None:
     now = datetime(2026, 11, 20, hour, 0, tzinfo=SHANGHAI)
-    chat = chat_at(now)  # type: ignore[operator]
+    chat = chat_at(now)
     sender = f"past-{hour}-{said}"
     chat.send(sender, "我要投诉，司机态度很差，还骂人")
     chat.send(sender, said)
@@ -88,8 +53,8 @@ def test_complaint_time_is_never_in_the_future(
 
 
 @pytest.mark.parametrize("hour", [3, 9, 21])
-def test_a_future_day_gets_a_plain_question(chat_at: object, hour: int) -> None:
-    chat = chat_at(datetime(2026, 11, 20, hour, 0, tzinfo=SHANGHAI))  # type: ignore[operator]
+def test_a_future_day_gets_a_plain_question(chat_at: ChatAt, hour: int) -> None:
+    chat = chat_at(datetime(2026, 11, 20, hour, 0, tzinfo=SHANGHAI))
     sender = f"future-{hour}"
     chat.send(sender, "我要投诉，司机态度很差，还骂人")
     reply = chat.send(sender, "明天下午")

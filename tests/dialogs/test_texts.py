@@ -25,6 +25,7 @@ SAMPLE = {
     "times": "12:05出发（13:56到）", "plan": "11:05乘2路，11:59到清流县汽车站，换12:10的4路，12:56到灵地镇，共21元",
     "ids": "B202611200001、B202611200002", "status": "已报名", "direction": "上学、放学都坐",
     "answer": "每人免费带随身行李10公斤，超出请到客运站行包房托运或按规定付费。",
+    "by": "（10:00前到达）", "clock": "10:00", "arrival": "08:29",
 }  # fmt: skip
 FIELDS = {name for text in TEXTS.values() for v in (text.rich, text.short, text.voice) if v
           for _, name, _, _ in string.Formatter().parse(v) if name}  # fmt: skip
@@ -61,6 +62,7 @@ def test_spoken_texts_have_nothing_to_look_at(key: str) -> None:
         "trip": "从嵩口镇到清流县城",
         "when": "明天上午8点",
         "line": "明天上午8点 从嵩口镇到清流县城 2位",
+        "by": "，要在上午10点前到达",
     }
     spoken = render(key, "voice", **{**SAMPLE, **heard})
     assert not re.search(r"[→“”\n]|回复", spoken.replace(SAMPLE["message"], "")), spoken

@@ -17,6 +17,7 @@ BOOKING_KEYS = {
     "origin",
     "destination",
     "time",
+    "arrive_by",
     "passengers",
     "kind",
     "citizen",
@@ -78,7 +79,21 @@ def test_book_a_seat_by_citizen_id(client: TestClient, auth: dict[str, str], ses
     created = client.post("/api/bookings", json=body, headers=auth)
     assert created.status_code == 201, created.text
     assert created.json()["kind"] == "seat" and created.json()["status"] == "confirmed"
-    assert created.json()["origin"] == "嵩口镇" and created.json()["time"] > body["time"]  # type: ignore[operator]
+    leaves = datetime.fromisoformat(created.json()["time"])
+    assert created.json()["origin"] == "嵩口镇" and abs(leaves - tomorrow(12, 20)) <= timedelta(minutes=30)
+    assert created.json()["arrive_by"] is None
+
+
+def test_an_arrive_by_booking_keeps_its_deadline(client: TestClient, auth: dict[str, str]) -> None:
+    body = {**demand(time=tomorrow(8, 30).isoformat()), "arrive_by": tomorrow(10).isoformat()}
+    created = client.post("/api/bookings", json=body, headers=auth)
+    assert created.status_code == 201, created.text
+    assert created.json()["arrive_by"] == tomorrow(10).isoformat()
+    again = client.get(f"/api/bookings/{created.json()['id']}", headers=auth).json()
+    assert again["arrive_by"] == tomorrow(10).isoformat()
+    late = {**demand(time=tomorrow(11).isoformat()), "arrive_by": tomorrow(10).isoformat()}
+    refused = client.post("/api/bookings", json=late, headers=auth)
+    assert refused.status_code == 422 and "到达" in refused.json()["detail"]
 
 
 def test_personal_data_needs_the_operator_token(client: TestClient) -> None:

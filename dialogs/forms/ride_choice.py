@@ -1,0 +1,132 @@
+"""What a ride read-back promises: the real bus (班次) or a demand-responsive ride.
+
+Before 确认 the booking form asks `ride_offers` for the departures around the wished time
+and proposes one: the scheduled bus nearest the time (within 30 min; for 10点前到 the
+latest arriving by then), else a demand-responsive ride at the time said. The read-back
+names the proposal in full (time, line, stop, passengers, fare) and offers the nearest
+other departures as more numbered choices (3 改坐07:39的1路 …); picking one reads that
+back instead. What is read back is kept in the form (`_ride`) and booked exactly, and the
+success message is built from the stored booking with the same `seat_line`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from backend.localtime import to_local
+from backend.services.bus import Departure
+from backend.services.ride_offers import RideOffers, pickup_for_arrival, ride_offers
+from dialogs import slots as kinds
+from dialogs.context import TurnContext
+from dialogs.tracker import FormState
+from dialogs.wording import clock_text, money, people_text, trip_text, when_text
+
+PICK = "pick:"
+
+
+def plan_ride(ctx: TurnContext, state: FormState) -> dict[str, Any]:
+    """Work out the offers for the form's slots, keep the chosen ride in `_ride` and the
+    other offers in `_others`, and return the chosen ride."""
+    s = state.slots
+    wished, arrive = kinds.time_of(s["time"]), bool(s["time"].get("arrive"))
+    offers = ride_offers(
+        ctx.session, origin=s["origin"], destination=s["destination"], wished=wished, arrive_by=arrive
+    )
+    rides = _rides(ctx, state, offers, wished, arrive)
+    picked = next((r for r in rides if r["key"] == s.get("_pick")), rides[0])
+    s["_ride"] = picked
+    s["_others"] = [r for r in rides if r is not picked]
+    return picked
+
+
+def _rides(
+    ctx: TurnContext, state: FormState, offers: RideOffers, wished: datetime, arrive: bool
+) -> list[dict[str, Any]]:
+    """Every ride on offer, the proposal first."""
+    passengers = state.slots["passengers"]
+    seats = [_seat(d, passengers) for d in offers.departures]
+    demand = _demand(ctx, state, wished, arrive)
+    if offers.proposed is not None:
+        first = next(r for r in seats if r["trip_id"] == offers.proposed.trip_id)
+        return [first, *[r for r in seats if r is not first]]
+    if offers.demand or not seats:
+        return [demand, *seats]
+    return seats
+
+
+def _seat(departure: Departure, passengers: int) -> dict[str, Any]:
+    fare = Decimal(departure.fare) * passengers if departure.fare is not None else None
+    leaves = to_local(departure.departure)
+    return {
+        "key": f"{departure.trip_id}@{leaves.isoformat()}",
+        "kind": "seat",
+        "trip_id": departure.trip_id,
+        "time": leaves.isoformat(),
+        "arrival": to_local(departure.arrival).isoformat(),
+        "route": departure.route,
+        "board": departure.board_stop,
+        "fare": str(fare) if fare is not None else None,
+    }
+
+
+def _demand(ctx: TurnContext, state: FormState, wished: datetime, arrive: bool) -> dict[str, Any]:
+    s = state.slots
+    pickup = (
+        pickup_for_arrival(ctx.session, origin=s["origin"], destination=s["destination"], arrive_by=wished)
+        if arrive
+        else wished
+    )
+    return {"key": "demand", "kind": "demand", "time": to_local(pickup).isoformat()}
+
+
+def arrive_by(state: FormState) -> datetime | None:
+    value = state.slots.get("time")
+    return kinds.time_of(value) if value and value.get("arrive") else None
+
+
+def seat_line(
+    ctx: TurnContext, *, when: datetime, route: str, origin: str, destination: str, people: int, board: str
+) -> str:
+    """明天(11月21日)09:34 1路 嵩口镇→清流县城 3人，嵩口镇上车: the read-back and the success say it alike."""
+    trip = trip_text(origin, destination, ctx.style)
+    return f"{when_text(when, ctx.now, ctx.style)} {route} {trip} {people_text(people, ctx.style)}，{board}上车"
+
+
+def fare_text(fare: Any) -> str:
+    return f"{money(fare)}元" if fare is not None else "上车买票"
+
+
+def read_back(ctx: TurnContext, state: FormState) -> str:
+    """The confirmation text of the chosen ride."""
+    s, ride = state.slots, plan_ride(ctx, state)
+    moment = datetime.fromisoformat(ride["time"])
+    deadline = arrive_by(state)
+    by = ctx.text("arrive_note", clock=clock_text(to_local(deadline), ctx.style)) if deadline else ""
+    if ride["kind"] == "seat":
+        line = seat_line(
+            ctx, when=moment, route=ride["route"], origin=s["origin"], destination=s["destination"],
+            people=s["passengers"], board=ride["board"],
+        )  # fmt: skip
+        arrival = clock_text(to_local(datetime.fromisoformat(ride["arrival"])), ctx.style)
+        return ctx.text("ride_confirm_seat", line=line, arrival=arrival, fare=fare_text(ride["fare"]), by=by)
+    return ctx.text(
+        "ride_confirm_demand",
+        when=when_text(moment, ctx.now, ctx.style),
+        trip=trip_text(s["origin"], s["destination"], ctx.style),
+        people=people_text(s["passengers"], ctx.style),
+        by=by,
+    )
+
+
+def other_options(ctx: TurnContext, state: FormState) -> list[tuple[str, str]]:
+    """The other rides on offer as numbered choices after 确认 / 修改."""
+    options = []
+    for ride in state.slots.get("_others") or []:
+        clock = clock_text(to_local(datetime.fromisoformat(ride["time"])), ctx.style)
+        if ride["kind"] == "seat":
+            options.append((ctx.text("pick_seat", clock=clock, route=ride["route"]), PICK + ride["key"]))
+        else:
+            options.append((ctx.text("pick_demand", clock=clock), PICK + ride["key"]))
+    return options
