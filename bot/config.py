@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     nlu_model_path: Path = Path("models/nlu.pkl")
     conversation_idle_minutes: int = 30
     quiet_hours: str = "22:00-07:00"
+    agent_idle_minutes: int = 10  # an agent silent this long gives their conversations back
+    agent_wait_minutes: int = 10  # a citizen waiting this long in working hours is told
+    agent_hours: str = "08:00-18:00"  # agents' working hours on working days
     complaint_first_response_working_days: int = 1
     complaint_resolution_working_days: int = 5
     seed_on_empty: bool = True

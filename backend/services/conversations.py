@@ -28,7 +28,7 @@ from backend.models.conversations import (
 # status -> the statuses it may move to
 HANDOFF_TRANSITIONS: dict[str, tuple[str, ...]] = {
     "waiting": ("claimed", "returned", "closed"),
-    "claimed": ("returned", "closed"),
+    "claimed": ("returned", "closed", "waiting"),  # waiting again: the agent left or went idle
     "returned": (),
     "closed": (),
 }
@@ -173,6 +173,17 @@ def return_handoff(
     """Hand the conversation back to the bot, which answers the citizen's next message."""
     handoff = _move(session, handoff_id, "returned", by=agent, now=now, note=note)
     handoff.closed_at = now or local_now()
+    session.flush()
+    return handoff
+
+
+def requeue_handoff(
+    session: Session, *, handoff_id: int, by: str, note: str | None = None, now: datetime | None = None
+) -> Handoff:
+    """A claimed conversation goes back to the queue (its agent signed out or went idle)."""
+    handoff = _move(session, handoff_id, "waiting", by=by, now=now, note=note)
+    handoff.claimed_by = None
+    handoff.claimed_at = None
     session.flush()
     return handoff
 

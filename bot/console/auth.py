@@ -17,8 +17,9 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from backend.localtime import local_now
 from backend.services import agents as agent_service
-from backend.services import console_sessions
+from backend.services import console_sessions, handoff_watch
 from bot.console import texts
 from bot.console.rendering import local, render
 from bot.console.security import (
@@ -125,6 +126,7 @@ def _finish(
 @router.post("/logout")
 def logout(request: Request, console: FormDep) -> Response:
     console.audit("sign_out")
+    handoff_watch.release_agent(console.db, agent=console.username, now=local_now())  # back to the queue
     console_sessions.end_session(console.db, token=request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/console/login", status_code=303)
     clear_session_cookie(response, request)

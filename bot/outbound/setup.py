@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 
+from backend.services import handoff_watch
 from backend.services.notices import NoticePolicy, configure_notices, parse_quiet_hours
 from bot.config import Settings
 from bot.outbound.base import OutboundQueue, Sender
@@ -56,4 +57,13 @@ def configure_policy(settings: Settings) -> NoticePolicy:
         quiet_hours=parse_quiet_hours(settings.quiet_hours),
     )
     configure_notices(policy)
+    opens, closes = handoff_watch.parse_hours(settings.agent_hours)
+    handoff_watch.configure(
+        handoff_watch.WatchRules(
+            idle_minutes=settings.agent_idle_minutes,
+            wait_minutes=settings.agent_wait_minutes,
+            opens=opens,
+            closes=closes,
+        )
+    )
     return policy

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Citizen, utcnow
 from backend.models.outbound import OutboundMessage
+from backend.services import handoff_watch
 from bot.outbound.base import OutboundJob, OutboundQueue, Outgoing, Sender, SendError
 
 logger = logging.getLogger(__name__)
@@ -201,7 +202,16 @@ class OutboundWorker:
                 .order_by(OutboundMessage.id)
                 .limit(SWEEP_BATCH)
             ).all()
+        self._watch_handoffs(now)
         return sum(self.enqueue(record_id) for record_id in due)
+
+    def _watch_handoffs(self, now: datetime) -> None:
+        """Idle agents' conversations back to the queue, waiting citizens told (handoff_watch)."""
+        try:
+            with self._uow() as session:
+                handoff_watch.watch(session, now=now)
+        except Exception:  # the outbound messages still go out
+            logger.exception("hand-off watch failed")
 
     def enqueue(self, record_id: int) -> bool:
         """Put a row's job on the queue unless that was done in the last minute."""
