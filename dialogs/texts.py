@@ -457,9 +457,11 @@ TEXTS: dict[str, T] = {
 
 
 def render(key: str, style: Style, **values: Any) -> str:
+    if key == "backend_refused" and plain_refusal(str(values.get("message", ""))) is None:
+        key = "refused_plainly"  # a refusal worded for programmers: say what to do instead
     return TEXTS[key].pick(style).format(**values)
 
 
-from dialogs.texts_promises import PROMISE_TEXTS  # noqa: E402  (it builds on T above)
+from dialogs.texts_promises import PROMISE_TEXTS, plain_refusal  # noqa: E402  (it builds on T above)
 
 TEXTS.update(PROMISE_TEXTS)

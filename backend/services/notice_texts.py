@@ -83,6 +83,45 @@ def vehicle_assigned(
     )
 
 
+def pickup_moved(
+    session: Session, *, booking: Booking, was: datetime, now: datetime | None = None
+) -> OutboundMessage | None:
+    """A re-plan moved a pick-up the rider was told by more than the tolerance: the new time,
+    and that they may cancel free of charge."""
+    if booking.vehicle is None or booking.driver is None or booking.planned_pickup is None:
+        return None
+    new = booking.planned_pickup
+    who = f"车牌{booking.vehicle.plate}，司机{booking.driver.name}，电话{booking.driver.phone}"
+    change = f"上车时间由{_when(was)}调整为{_when(new)}"
+    short = f"{SIGN}单号{booking.id}{change}，{who}。不方便可回复“取消{booking.id}”，免费取消。"
+    rich = (
+        f"行程时间调整\n单号：{booking.id}\n{change}（{booking.origin}上车）\n{who}\n"
+        f"新时间不方便的话，回复“取消{booking.id}”即可免费取消。"
+    )
+    return notify(
+        session, citizen_id=booking.citizen_id, event_key=f"ride_moved:{booking.id}:{to_local(new):%Y%m%d%H%M}",
+        kind="ride_replanned", text_short=short, text_rich=rich, now=now,
+    )  # fmt: skip
+
+
+def ride_dropped(
+    session: Session, *, booking: Booking, was: datetime, now: datetime | None = None
+) -> OutboundMessage:
+    """A re-plan took the rider off every run: they are told, and that we are placing them again."""
+    short = (
+        f"{SIGN}抱歉，单号{booking.id}原定{_when(was)}的派车因调度调整取消了，正在重新安排，派好车后通知您。"
+        f"不需要了可回复“取消{booking.id}”，免费取消。"
+    )
+    rich = (
+        f"派车调整\n单号：{booking.id}\n原定{_when(was)}到{booking.origin}接您的车因调度调整取消了，"
+        f"我们正在重新安排，派好车后马上通知您。\n不需要了可以回复“取消{booking.id}”，免费取消。"
+    )
+    return notify(
+        session, citizen_id=booking.citizen_id, event_key=f"ride_dropped:{booking.id}:{to_local(was):%Y%m%d%H%M}",
+        kind="ride_replanned", text_short=short, text_rich=rich, now=now,
+    )  # fmt: skip
+
+
 def vehicle_approaching(
     session: Session, *, booking: Booking, minutes: int, plate: str | None = None, now: datetime | None = None
 ) -> OutboundMessage:

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 NOTICE_KINDS: dict[str, str] = {
     "booking_confirmed": "预约成功",
     "vehicle_assigned": "派车通知",
+    "ride_replanned": "行程调整",
     "vehicle_approaching": "车辆即将到达",
     "service_disruption": "停运通知",
     "complaint_status": "工单进展",
