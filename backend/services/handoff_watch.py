@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 SYSTEM = "system"
 WAIT_NOTICE = "handoff_wait_notice"
+WAIT_KIND = "handoff_wait"  # the outbox kind of the notice (an answer, like an agent's reply)
 WAITING_TEXT = (
     "客服都在忙，您的对话还在排队，请稍等，客服接手后会在这里回复您。也可以先留言说明情况。"
 )
@@ -152,9 +153,9 @@ def _tell(session: Session, handoff: Handoff, *, now: datetime, open_now: bool, 
             )  # fmt: skip
     key = f"handoff-wait:{handoff.id}"
     if handoff.channel == "wechat":
-        queue_reply(session, channel="wechat", to=handoff.sender, text=text, event_key=key)
+        queue_reply(session, channel="wechat", to=handoff.sender, text=text, event_key=key, kind=WAIT_KIND)
     elif phone and not (citizen is not None and citizen.sms_opt_out):
-        queue_reply(session, channel="sms", to=phone, text=text, event_key=key)
+        queue_reply(session, channel="sms", to=phone, text=text, event_key=key, kind=WAIT_KIND)
     conversations.record_event(
         session, conversation_id=handoff.conversation_id, channel=handoff.channel, sender=handoff.sender,
         type="bot", text=text, action=WAIT_NOTICE, data={"handoff_id": handoff.id}, ts=now,

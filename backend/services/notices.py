@@ -172,8 +172,11 @@ def notify_number(
     return _insert(session, message)
 
 
-def queue_reply(session: Session, *, channel: str, to: str, text: str, event_key: str) -> OutboundMessage:
-    """An answer to someone who just wrote (WeChat's late answers): no quiet hours, once per key."""
+def queue_reply(
+    session: Session, *, channel: str, to: str, text: str, event_key: str, kind: str = REPLY_KIND
+) -> OutboundMessage:
+    """An answer to someone who just wrote (WeChat's late answers): no quiet hours, once per
+    key. `kind` tells answers apart in the outbox (an agent's reply, a queue notice …)."""
     if not text.strip() or not to.strip():
         raise InvalidInput("回复内容和收件人不能为空")
     _check_texts(event_key=event_key, text_short=text, text_rich=text)
@@ -187,7 +190,7 @@ def queue_reply(session: Session, *, channel: str, to: str, text: str, event_key
         citizen_id=identity.citizen_id if identity else None,
         channel=channel,
         to=to,
-        kind=REPLY_KIND,
+        kind=kind,
         body=text.strip(),
         event_key=event_key,
         status="queued",

@@ -130,9 +130,9 @@ def test_seats_are_counted_per_run_of_a_frequency_trip(session: Session, tmp_pat
         )  # fmt: skip
         return f"{booking.trip_id}@{booking.trip_start_s}"
 
-    nine = NOW.replace(hour=9, minute=5)  # the first bus from 10 minutes before: the 09:00 run
+    nine = NOW.replace(hour=9, minute=2)  # the bus leaving nearest the time: the 09:00 run
     assert book(1, MIN_LINE_SEATS, nine) == "F-DAY@32400"  # the 09:00 run is now full
-    assert book(2, 2, nine.replace(minute=15)) == "F-DAY@33000"  # the 09:10 run is another bus
+    assert book(2, 2, nine.replace(minute=12)) == "F-DAY@33000"  # the 09:10 run is another bus
     with pytest.raises(CapacityExceeded) as caught:
         book(3, 1, nine)
     assert "09:10" in caught.value.message

@@ -15,7 +15,7 @@ from bot.commands.chat import chat_local, chat_remote
 from bot.runtime import Runtime
 from tests.utils.conversation import make_processor, make_store, trained_nlu
 
-LINES = "我要订车，明天早上8点从嵩口去县城，两个人\n\n13905989001\n不验证\n1\n/quit\n这一行不会发出\n"
+LINES = "我要订车，明天早上8点半从嵩口去县城，两个人\n\n13905989001\n不验证\n1\n/quit\n这一行不会发出\n"
 
 
 def test_chat_against_the_service(runtime: Runtime) -> None:
@@ -28,8 +28,8 @@ def test_chat_against_the_service(runtime: Runtime) -> None:
     assert shown[0] == "村通：请留一个手机号，方便司机联系您。"
     assert shown[1].startswith("村通：验证码已发到尾号9001")
     assert shown[2].startswith("村通：好的，不验证也能办")
-    assert shown[2].endswith("请确认：明天(11月21日)08:00 嵩口镇→清流县城 2人")
-    assert shown[3].split() == ["[1]", "确认", "[2]", "修改"]
+    assert shown[2].endswith("请确认：明天(11月21日)08:30 嵩口镇→清流县城 2人，村通约车，派好车后告诉您车牌和司机")
+    assert shown[3].split() == ["[1]", "确认", "[2]", "修改", "[3]", "改坐07:39的1路", "[4]", "改坐09:34的1路"]
     assert shown[4].startswith("村通：预约成功！订单号B20261120")
     assert len(shown) == 5
 
