@@ -40,6 +40,8 @@ def test_read_back_booking_and_success_agree(chat_at: ChatAt, session: Session, 
     chat = chat_at(now)
     sender = f"promise-{hour}-{ASKS.index(ask)}"
     confirm = chat.send(sender, f"我要订车，{ask}，手机1390598{hour:02d}{ASKS.index(ask):02d}")
+    if "验证码" in confirm:  # a typed number is only a contact until proven (issue 10 §1)
+        confirm = chat.send(sender, "不验证")
     assert chat.buttons()[:2] == ["确认", "修改"], confirm
     success = chat.send(sender, "1")
     booking = newest_booking(session, sender)
