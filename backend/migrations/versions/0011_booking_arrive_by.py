@@ -4,7 +4,7 @@ Null for an ordinary departure-time booking. Filled by the booking dialog and th
 operator API; dispatch treats it as the drop-off deadline.
 
 Revision ID: 0011
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-03 21:10:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = "0011"
-down_revision: str | Sequence[str] | None = "0013"
+down_revision: str | Sequence[str] | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
