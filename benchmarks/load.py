@@ -6,7 +6,9 @@ given must be empty (it is emptied again at the end). For each worker count the 
 is started, a short warm-up runs, then `wrk` (benchmarks/load.lua) drives `--senders`
 conversations over `--connections` connections for `--seconds`; turns/s, p50/p90/p99 and
 errors are printed. With the first worker count the one-at-a-time latency of each message
-kind is measured too (one request in flight, keep-alive). Prints a Markdown table.
+kind is measured too (one request in flight, keep-alive). Prints a Markdown table, with
+the CPU time the service's processes used per turn (from /proc: stays meaningful when other
+jobs share the machine; PostgreSQL's and Redis's own CPU is not in it).
 
     python3 benchmarks/load.py [--workers 1 2] [--connections 20] [--seconds 20]
         [--postgres postgresql://postgres@127.0.0.1:5432/postgres] [--redis redis://127.0.0.1:6379/14]
@@ -32,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.load_support import KINDS, empty_redis, one_at_a_time, service, write_lua_scripts  # noqa: E402
+from benchmarks.load_support import KINDS, cpu_seconds, empty_redis, one_at_a_time, service, write_lua_scripts  # noqa: E402
 from tests.utils.service_process import ScratchDatabase  # noqa: E402
 
 TARGET_TURNS_PER_SECOND = 200.0
@@ -49,6 +51,7 @@ class LoadResult:
     p99_ms: float
     errors: int
     requests: int
+    cpu_ms_per_turn: float
 
 
 def run_wrk(
@@ -66,11 +69,13 @@ def run_wrk(
     return dict(json.loads(line.removeprefix("RESULT ")))
 
 
-def measure(scripts_file: Path, args: argparse.Namespace, workers: int) -> LoadResult:
+def measure(scripts_file: Path, args: argparse.Namespace, workers: int, pid: int) -> LoadResult:
     common = {"connections": args.connections, "senders": args.senders}
     url = f"http://127.0.0.1:{args.port}"
     run_wrk(url, scripts_file, tag=f"warm{workers}", seconds=args.warm_up, **common)
+    cpu_before = cpu_seconds(pid)
     raw = run_wrk(url, scripts_file, tag=f"load{workers}", seconds=args.seconds, **common)
+    cpu = cpu_seconds(pid) - cpu_before
     socket_errors = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
     return LoadResult(
         workers=workers,
@@ -80,6 +85,7 @@ def measure(scripts_file: Path, args: argparse.Namespace, workers: int) -> LoadR
         p99_ms=raw["p99_us"] / 1000,
         errors=socket_errors + raw["turn_errors"],
         requests=raw["requests"],
+        cpu_ms_per_turn=cpu * 1000 / max(1, raw["requests"]),
     )
 
 
@@ -114,10 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         for workers in args.workers:
             with service(
                 database.url, args.redis, args.model, port=args.port, workers=workers, log_dir=scratch
-            ):
+            ) as svc:
                 if not single:
                     single = one_at_a_time(f"http://127.0.0.1:{args.port}", rounds=args.rounds)
-                results.append(measure(scripts_file, args, workers))
+                results.append(measure(scripts_file, args, workers, svc.pid))
     print_report(results, single, args)
     return 0 if meets_targets(results, single) else 1
 
@@ -141,12 +147,13 @@ def print_report(results: list[LoadResult], single: dict[str, list[float]], args
         f"CPython {platform.python_version()} on {os.cpu_count()} CPU(s)\n\n"
     )
     out.write(
-        "| processes | turns/s | p50 ms | p90 ms | p99 ms | errors | turns |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| processes | turns/s | p50 ms | p90 ms | p99 ms | errors | turns | service CPU ms/turn |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     for r in results:
         out.write(
             f"| {r.workers} | {r.turns_per_second:.0f} | {r.p50_ms:.1f} | {r.p90_ms:.1f} | {r.p99_ms:.1f} "
-            f"| {r.errors} | {r.requests} |\n"
+            f"| {r.errors} | {r.requests} | {r.cpu_ms_per_turn:.1f} |\n"
         )
     out.write("\nOne at a time (one request in flight, keep-alive, HTTP included):\n\n")
     out.write("| message kind | median ms | p90 ms | turns |\n|---|---:|---:|---:|\n")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -91,6 +92,30 @@ def service(
         "SEED_ON_EMPTY": "true",
     }
     return CuntongProcess.serve(port, env, log_path=log_dir / f"serve-{workers}.log", workers=workers)
+
+
+def cpu_seconds(root_pid: int) -> float:
+    """User + system CPU seconds used so far by a process and its living descendants
+    (the service's workers), from /proc: a figure that stays meaningful on a busy machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(entry.name), int(fields[1])
+        children.setdefault(parent, []).append(pid)
+        stats[pid] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root_pid]
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, 0.0)
+        todo.extend(children.get(pid, ()))
+    return total
 
 
 def one_at_a_time(url: str, *, rounds: int) -> dict[str, list[float]]:

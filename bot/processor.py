@@ -186,19 +186,12 @@ class Processor:
             data["media"] = [media_item(m) for m in message.media]
         if quiet:
             data["during_handoff"] = True
-        conversations.record_event(
-            ctx.session, type="user", text=message.text, intent=parse.intent if parse else None,
-            data=data, ts=ctx.now, **common,
-        )  # fmt: skip
-        for action in ctx.actions:
-            conversations.record_event(
-                ctx.session, type="action", action=action["action"], data=action["data"], ts=ctx.now, **common
-            )
-        for reply in ctx.replies:
-            conversations.record_event(
-                ctx.session, type="bot", text=reply.text, action=reply.action, data=encode(reply), ts=ctx.now,
-                **common,
-            )  # fmt: skip
+        events: list[dict[str, Any]] = [
+            {"type": "user", "text": message.text, "intent": parse.intent if parse else None, "data": data}
+        ]
+        events += [{"type": "action", "action": a["action"], "data": a["data"]} for a in ctx.actions]
+        events += [{"type": "bot", "text": r.text, "action": r.action, "data": encode(r)} for r in ctx.replies]
+        conversations.record_events(ctx.session, ({**event, "ts": ctx.now, **common} for event in events))
 
 
 def media_item(media: Media) -> dict[str, str]:

@@ -8,6 +8,7 @@ from backend.models.bookings import (
     StudentShuttleSignup,
     Subscription,
 )
+from backend.models.cache import CacheVersion
 from backend.models.complaints import AppendOnlyError, Complaint, ComplaintTransition
 from backend.models.conversations import ConversationEvent, Handoff
 from backend.models.dispatch import DispatchRun, DispatchStop
@@ -38,7 +39,7 @@ from backend.models.webchat import WebChatIdentity, WebChatMessage
 
 __all__ = [
     "Agent", "AgentAction", "CallbackTask", "ConsoleSession",
-    "Agency", "AppendOnlyError", "Base", "Booking", "ChannelIdentity", "Citizen", "Complaint",
+    "Agency", "AppendOnlyError", "Base", "Booking", "CacheVersion", "ChannelIdentity", "Citizen", "Complaint",
     "ComplaintTransition", "ConversationEvent", "DailyCounter", "DeliveryRecord", "Disruption", "DispatchRun", "DispatchStop", "Driver",
     "FareAttribute", "FareRule", "FeedInfo", "Frequency", "Handoff", "Operator", "OutboundMessage", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
     "RateLimitHit", "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "SignInFailure", "Stop",

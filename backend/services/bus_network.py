@@ -35,6 +35,7 @@ from backend.models import (
     StopTime,
     Trip,
 )
+from backend.services import network_cache
 from backend.services.places import distance_km, resolve_place
 
 COUNTY_TOWN_RADIUS_KM = 2.0
@@ -123,12 +124,17 @@ def check_aware(moment: datetime, what: str = "时间", zone: ZoneInfo | None = 
 
 
 def network_zone(session: Session) -> ZoneInfo:
-    """The imported network's time zone (agency_timezone); TZ_NAME when there is none."""
-    name = session.scalar(select(Agency.timezone).order_by(Agency.agency_id).limit(1))
+    """The imported network's time zone (agency_timezone); TZ_NAME when there is none.
+    Kept by the process until the network changes (backend/services/network_cache.py)."""
+    name = network_cache.shared(session, "network_zone", _read_zone_name)
     try:
         return ZoneInfo(name) if name else local_tz()
     except (ZoneInfoNotFoundError, ValueError):
         return local_tz()
+
+
+def _read_zone_name(session: Session) -> str | None:
+    return session.scalar(select(Agency.timezone).order_by(Agency.agency_id).limit(1))
 
 
 def service_start(day: date, zone: tzinfo | None = None) -> datetime:
@@ -175,20 +181,52 @@ def _day(day: date) -> str:
 
 
 def running_services(session: Session, day: date) -> set[str]:
-    """service_ids that run on `day`."""
-    running = {
-        c.service_id
-        for c in session.scalars(
-            select(ServiceCalendar).where(ServiceCalendar.start_date <= day, ServiceCalendar.end_date >= day)
-        )
-        if getattr(c, WEEKDAYS[day.weekday()])
-    }
-    for exc in session.scalars(select(ServiceException).where(ServiceException.date == day)):
-        if exc.exception_type == 1:
-            running.add(exc.service_id)
-        else:
-            running.discard(exc.service_id)
-    return running
+    """service_ids that run on `day` (from the process's copy of the calendar)."""
+    return set(network_cache.shared(session, "service_calendar", ServiceDays.read).running(day))
+
+
+class ServiceDays:
+    """calendar.txt and calendar_dates.txt of one network version, with the days asked so far."""
+
+    MEMO_DAYS = 400
+
+    def __init__(
+        self,
+        calendars: list[tuple[str, tuple[bool, ...], date, date]],
+        exceptions: dict[date, list[tuple[str, int]]],
+    ) -> None:
+        self._calendars = calendars
+        self._exceptions = exceptions
+        self._memo: dict[date, frozenset[str]] = {}
+
+    @classmethod
+    def read(cls, session: Session) -> ServiceDays:
+        calendars = [
+            (c.service_id, tuple(bool(getattr(c, day)) for day in WEEKDAYS), c.start_date, c.end_date)
+            for c in session.scalars(select(ServiceCalendar))
+        ]
+        exceptions: dict[date, list[tuple[str, int]]] = {}
+        for exc in session.scalars(select(ServiceException)):
+            exceptions.setdefault(exc.date, []).append((exc.service_id, exc.exception_type))
+        return cls(calendars, exceptions)
+
+    def running(self, day: date) -> frozenset[str]:
+        found = self._memo.get(day)
+        if found is None:
+            ids = {
+                sid
+                for sid, days, start, end in self._calendars
+                if start <= day <= end and days[day.weekday()]
+            }
+            for service_id, kind in self._exceptions.get(day, ()):
+                if kind == 1:
+                    ids.add(service_id)
+                else:
+                    ids.discard(service_id)
+            if len(self._memo) >= self.MEMO_DAYS:
+                self._memo.clear()
+            found = self._memo[day] = frozenset(ids)
+        return found
 
 
 class FareTable:

@@ -77,7 +77,7 @@ def announce_disruption(
             route_id=route_id, title=title, description=description, starts_at=starts_at, ends_at=ends_at
         )
         session.add(disruption)
-        session.flush()
+        session.flush()  # the flush also moves the network version (backend/services/network_cache.py)
     notices = [
         notice_texts.service_disruption(session, disruption=disruption, citizen_id=citizen_id, now=now)
         for citizen_id in concerned(session, disruption=disruption, now=now)

@@ -4,9 +4,10 @@
 form (嵩口 -> 嵩口镇, 清流 -> 清流县城; a township wins over its seat village), then a
 sound-alike match (松口 -> 嵩口镇, 田园 -> 田源乡, "songkou") that is accepted only when one
 place is clearly best; otherwise it raises `UnknownPlace` with the closest guesses.
-`search_places` ranks places for a query, `nearest_places` by distance. The gazetteer's
-names are read once per transaction (dropped again when the session writes), and the
-scored keys are shared between sessions that see the same rows.
+`search_places` ranks places for a query, `nearest_places` by distance. The gazetteer is
+kept in memory by the process (backend/services/network_cache.py: checked once per
+transaction against the network version, rebuilt after any change to places), and
+resolved places join the session from that copy without a query.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from backend.errors import InvalidInput, UnknownPlace
 from backend.models import Place, PlaceAlias
+from backend.services import network_cache
 from backend.services.place_match import name_similarity, normalize, short_forms, strip_suffix
 
 logger = logging.getLogger(__name__)
@@ -103,26 +106,46 @@ def _build(places: tuple[PlaceRow, ...], aliases: tuple[AliasRow, ...]) -> Gazet
     return Gazetteer(names, alias_map, short, tuple(keys), labels)
 
 
-def gazetteer(session: Session) -> Gazetteer:
-    """The session's gazetteer snapshot (read once per transaction, again after a write)."""
-    cached = session.info.get(_CACHE_KEY)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    places = tuple(
-        (pid, name, kind, lat, lon)
-        for pid, name, kind, lat, lon in session.execute(
-            select(Place.id, Place.name, Place.kind, Place.lat, Place.lon).order_by(Place.id)
-        )
-    )
+@dataclass(frozen=True)
+class _Snapshot:
+    gazetteer: Gazetteer
+    places: dict[int, Place]  # detached copies, joined to a session by `_place`
+
+
+def _read(session: Session) -> _Snapshot:
+    rows = session.execute(
+        select(Place.id, Place.name, Place.kind, Place.township, Place.lat, Place.lon).order_by(Place.id)
+    ).all()
     aliases = tuple(
         (pid, alias)
         for pid, alias in session.execute(
             select(PlaceAlias.place_id, PlaceAlias.alias).order_by(PlaceAlias.id)
         )
     )
-    built = _build(places, aliases)
-    session.info[_CACHE_KEY] = built
-    return built
+    places: dict[int, Place] = {}
+    for pid, name, kind, township, lat, lon in rows:
+        copy = Place(id=pid, name=name, kind=kind, township=township, lat=lat, lon=lon)
+        make_transient_to_detached(copy)
+        places[pid] = copy
+    built = _build(tuple((pid, name, kind, lat, lon) for pid, name, kind, _t, lat, lon in rows), aliases)
+    return _Snapshot(built, places)
+
+
+def _snapshot(session: Session) -> _Snapshot:
+    """The gazetteer as this transaction sees it (the process's copy unless it wrote places)."""
+    cached = session.info.get(_CACHE_KEY)
+    if cached is None:
+        cached = session.info[_CACHE_KEY] = network_cache.shared(session, "gazetteer", _read)
+    return cached  # type: ignore[no-any-return]
+
+
+def gazetteer(session: Session) -> Gazetteer:
+    return _snapshot(session).gazetteer
+
+
+def places_by_id(session: Session) -> dict[int, Place]:
+    """Every place by id, as detached read-only copies (for lookups, not for changing)."""
+    return _snapshot(session).places
 
 
 @event.listens_for(Session, "after_flush")
@@ -168,12 +191,24 @@ def _forget(session: Session) -> None:
 
 def _place(session: Session, place_id: int, name: str) -> Place:
     held: dict[int, Place] = session.info.setdefault(_HELD_KEY, {})
-    place = held.get(place_id) or session.get(Place, place_id)
+    place = held.get(place_id) or _attached(session, place_id)
     if place is None:  # deleted since the snapshot was read
         _forget(session)
         raise UnknownPlace(name.strip(), [])
     held[place_id] = place
     return place
+
+
+def _attached(session: Session, place_id: int) -> Place | None:
+    """The place in this session: the one it holds, else the process's copy merged in
+    without a query, else read."""
+    existing = session.identity_map.get(identity_key(Place, place_id))
+    if existing is not None:
+        return existing  # type: ignore[no-any-return]
+    copy = _snapshot(session).places.get(place_id)
+    if copy is not None and copy not in session:
+        return session.merge(copy, load=False)
+    return session.get(Place, place_id)
 
 
 def resolve_place(session: Session, name: str) -> Place:

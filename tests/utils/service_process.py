@@ -72,6 +72,11 @@ class CuntongProcess:
     def serve(cls, port: int, env: dict[str, str], *, log_path: Path, workers: int = 1) -> CuntongProcess:
         return cls(["serve", "--port", str(port), "--workers", str(workers)], env, log_path=log_path)
 
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "not started"
+        return self.process.pid
+
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
