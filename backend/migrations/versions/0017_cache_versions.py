@@ -2,7 +2,7 @@
 network, gazetteer and disruption notices is out of date
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0011
 Create Date: 2026-12-03 21:40:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0015"
+down_revision: str | Sequence[str] | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
