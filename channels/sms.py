@@ -3,17 +3,19 @@
 outbound sender).
 
 A request is verified before anything is read from it (503 without TWILIO_AUTH_TOKEN,
-403 on a bad or missing signature, 400 on missing fields). 退订 / TD / STOP (in any case,
-full-width or with punctuation) becomes the `opt_out` event; the number stays opted out
-until its owner texts again, which the turn processor records. SMS readers are often
-elderly: answers are plain lines, choices become "回复1 …" lines, and a long answer is
-cut into Chinese SMS parts at sentence boundaries (`sms_segments`).
+403 on a bad or missing signature, 400 on missing fields). Opting out follows Twilio's
+rules (`sms_keywords`): STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, OPTOUT, REVOKE (and
+the domestic 退订 / TD) become the `opt_out` event, START, YES, UNSTOP the `opt_in`
+event, and any other text changes nothing; an `OptOutType` field, sent by gateways with
+their own opt-out handling, decides when present. SMS readers are often elderly: answers
+are plain lines, choices become "回复1 …" lines, and the whole answer is ONE `<Message>`
+(the carrier segments it and the phone joins the parts again), shortened at a sentence
+boundary when it would need more than the configured number of segments.
 """
 
 from __future__ import annotations
 
 import logging
-import unicodedata
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
@@ -25,12 +27,12 @@ from channels.config import ChannelConfig
 from channels.errors import Rejected
 from channels.messages import Media, Message, OnMessage, Reply
 from channels.phone import sender_id
-from channels.sms_segments import split_sms
+from channels.sms_keywords import keyword_event
+from channels.sms_segments import fit_sms
 from channels.twilio_webhook import require, verified_form
 
 logger = logging.getLogger(__name__)
 
-OPT_OUT_WORDS = frozenset({"退订", "TD", "T", "STOP", "UNSUBSCRIBE", "退订短信", "取消订阅"})
 MAX_BODY_CHARS = 1600  # the longest SMS body a Twilio-compatible gateway delivers
 SORRY = "抱歉，系统有点忙，请稍后再发。"
 MAX_MEDIA = 10  # Twilio delivers at most 10 media per MMS
@@ -38,14 +40,8 @@ MAX_MEDIA_URL = 500
 MEDIA_KINDS = {"image": "image", "video": "video", "audio": "voice"}
 
 
-def is_opt_out(text: str) -> bool:
-    """退订 / TD / stop / ＳＴＯＰ / "退订。" all count; "退订了吗" does not."""
-    folded = unicodedata.normalize("NFKC", text).strip().strip("。.!！ ").upper()
-    return folded in OPT_OUT_WORDS
-
-
 class SmsOutput:
-    """Answers as SMS: plain text, numbered choices, split into at most `max_parts` parts."""
+    """Answers as SMS: plain text, numbered choices, one body of at most `max_parts` segments."""
 
     def __init__(self, *, max_parts: int) -> None:
         self._max_parts = max_parts
@@ -53,13 +49,14 @@ class SmsOutput:
     def text(self, replies: list[Reply]) -> str:
         return "\n".join(text_blocks(replies))
 
-    def parts(self, text: str) -> list[str]:
-        return split_sms(text, max_parts=self._max_parts)
+    def body(self, replies: list[Reply]) -> str:
+        return fit_sms(self.text(replies), max_parts=self._max_parts)
 
     def twiml(self, replies: list[Reply]) -> str:
         response = MessagingResponse()
-        for part in self.parts(self.text(replies)):
-            response.message(part)
+        body = self.body(replies)
+        if body:
+            response.message(body)
         return str(response)
 
 
@@ -111,7 +108,7 @@ def to_message(form: dict[str, str]) -> Message:
         raise Rejected(400, "MessageSid 或 From 无效")
     text = form["Body"].strip()[:MAX_BODY_CHARS]
     media = media_of(form)
-    event = "opt_out" if is_opt_out(text) else None if text or media else "empty"
+    event = keyword_event(text, form.get("OptOutType")) if text else None if media else "empty"
     return Message(
         channel="sms",
         sender=sender,

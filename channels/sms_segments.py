@@ -6,7 +6,9 @@ the joining header). Pure GSM-7 text (plain ASCII here) fits 160, or 153 per par
 Characters outside the Basic Multilingual Plane (emoji) count twice. Parts end at
 sentence boundaries (。！？；, then ，、：, then a space) where one lies in the part, so no
 part stops mid-phrase; when the text needs more than `max_parts`, the last part is cut
-and ends with "…".
+and ends with "…". `fit_sms` keeps an answer as ONE body (the carrier segments it and the
+phone joins the segments again) of at most `max_parts` segments, shortened at a sentence
+boundary with "…" when it is longer.
 """
 
 from __future__ import annotations
@@ -89,3 +91,15 @@ def _cut(text: str, limit: int) -> str:
     head = _take(text, limit - units(ELLIPSIS))
     end = _boundary(head)
     return head[:end].rstrip() + ELLIPSIS
+
+
+def fit_sms(text: str, *, max_parts: int = 3) -> str:
+    """The text as one body within `max_parts` concatenated segments, shortened if needed."""
+    if max_parts < 1:
+        raise ValueError("max_parts must be at least 1")
+    text = text.strip()
+    limits = limits_for(text)
+    room = limits.single if max_parts == 1 else limits.per_part * max_parts
+    if units(text) <= max(room, limits.single):
+        return text
+    return _cut(text, room)

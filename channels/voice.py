@@ -10,10 +10,12 @@ every step, and after two turns that went nowhere the call is put through (`<Dia
 the agent line. Where the call stands (menu or conversation, failures so far) travels
 in the signed action URL, so nothing is kept between webhooks.
 
-The `<Dial>` has its own action (stage `dialed`): when the agent call ends, the dialog
-hears a `handoff_done` event (the hand-off closes, so the caller's next call is answered
-by the bot) and the caller hears a goodbye and the call ends; only a dial nobody
-answered says the line could not be reached.
+A choice is one key (`numDigits="1"`); where a number is asked (a phone tail, a tracking
+or booking number) the `<Gather>` has no numDigits and ends on `#`. A spoken complaint
+is taken with `<Record transcribe="true">`: the recording URL goes to the dialog at once,
+the transcription (`POST /voice/transcription`) when the gateway has it. After goodbye
+the call is hung up (`<Hangup>`); after a closing answer (不客气) two silent turns end
+the call instead of putting the caller through.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ MENU = "请直接说出您要办的事，或者按键选择：出行预约请按
 MENU_CHOICES = {"1": "我要预约出行", "2": "我要查快递", "3": "我要投诉"}
 NOT_HEARD = "抱歉，没有听清楚。"
 AGENT_HINT = "需要人工服务请按0。"
+NUMBER_HINT = "用按键输入号码的，输完请按井号键。"
+BYE = "再见。"
 CONNECTING = "正在为您转接人工服务，请稍候。"
 AGENT_UNAVAILABLE = "人工服务暂时无法接通，客服会尽快给您回电，再见。"
 AFTER_AGENT = "感谢您的来电，祝您出行平安，再见。"
@@ -50,22 +54,32 @@ RECORD_PROMPT = "请在提示音后说出您要反映的情况，说完请按井
 SORRY = "抱歉，系统有点忙。"
 MAX_FAILS = 2
 SENTENCE_ENDS = ("。", "？", "！", "?", "!")
-STAGES = ("menu", "turn", "record", "dialed")
+STAGES = ("menu", "turn", "record", "bye")
 
 
 class VoiceOutput:
     """TwiML for the hotline; what cannot be heard (cards, links) is dropped."""
 
-    def __init__(self, *, agent_number: str | None, action_path: str = "/voice/gather") -> None:
+    def __init__(
+        self,
+        *,
+        agent_number: str | None,
+        action_path: str = "/voice/gather",
+        transcription_path: str = "/voice/transcription",
+    ) -> None:
         self._agent = agent_number
         self._action = action_path
+        self._transcription = transcription_path
 
     def action(self, stage: str, fails: int) -> str:
         return f"{self._action}?{urlencode({'stage': stage, 'fails': fails})}"
 
-    def gather(self, spoken: list[str], *, stage: str, fails: int) -> str:
-        """Say `spoken` while listening for speech or keys; silence comes back as a failed turn."""
+    def gather(self, spoken: list[str], *, stage: str, fails: int, keys: str = "choice") -> str:
+        """Say `spoken` while listening for speech or keys; silence comes back as a failed turn.
+        `keys="choice"`: one key answers (a menu, 确认请按1); `keys="number"`: a number of any
+        length (a phone tail, a tracking or booking number) keyed in and ended with #."""
         response = VoiceResponse()
+        digits: dict[str, object] = {"num_digits": 1} if keys == "choice" else {"finish_on_key": "#"}
         gather = Gather(
             input="speech dtmf",
             language=LANGUAGE,
@@ -73,8 +87,8 @@ class VoiceOutput:
             method="POST",
             timeout=6,
             speech_timeout="auto",
-            num_digits=1,
             action_on_empty_result=True,
+            **digits,
         )
         for text in spoken:
             if text.strip():
@@ -107,7 +121,13 @@ class VoiceOutput:
             if text.strip():
                 response.say(speakable(text), language=LANGUAGE)
         response.record(
-            action=self.action("record", fails), method="POST", max_length=120, timeout=5, finish_on_key="#"
+            action=self.action("record", fails),
+            method="POST",
+            max_length=120,
+            timeout=5,
+            finish_on_key="#",
+            transcribe=True,
+            transcribe_callback=self._transcription,
         )
         response.redirect(self.action("turn", fails), method="POST")  # nothing was recorded
         return str(response)
@@ -130,7 +150,11 @@ class VoiceOutput:
             return self.record(spoken, fails=fails)
         if "hangup" in actions:
             return self.hangup(spoken)
-        return self.gather([*spoken, AGENT_HINT], stage="turn", fails=fails)
+        if any((reply.card or {}).get("closing") is True for reply in replies):
+            return self.gather(spoken, stage="bye", fails=fails)
+        if replies and replies[-1].buttons:
+            return self.gather([*spoken, AGENT_HINT], stage="turn", fails=fails)
+        return self.gather([*spoken, NUMBER_HINT, AGENT_HINT], stage="turn", fails=fails, keys="number")
 
 
 def spoken_text(reply: Reply) -> str:
@@ -172,11 +196,9 @@ class VoiceInput:
 
         @router.post("/inbound", summary="Twilio-compatible incoming call webhook")
         async def inbound(request: Request) -> Response:
-            try:
-                form = await self._form(request)
-                require(form, "CallSid", "From", "To")
-            except Rejected as exc:
-                return _refused(exc)
+            form = await self._checked(request, "CallSid", "From", "To")
+            if isinstance(form, Response):
+                return form
             replies = await ask(
                 _message(form, text="", event="call_start", message_id=f"{form['CallSid']}:start")
             )
@@ -217,7 +239,28 @@ class VoiceInput:
                 return _failed(out, "turn", fails + 1, [spoken_text(r) for r in replies] or [NOT_HEARD])
             return _twiml(out.reply(replies, fails=0))
 
+        @router.post("/transcription", summary="Twilio-compatible recording transcription callback")
+        async def transcription(request: Request) -> Response:
+            form = await self._checked(request, "CallSid", "From", "RecordingUrl")
+            if isinstance(form, Response):
+                return form
+            text = form.get("TranscriptionText", "").strip()
+            if form.get("TranscriptionStatus", "completed") == "completed" and text:
+                recording = Media(kind="recording", url=form["RecordingUrl"])
+                sid = form.get("TranscriptionSid") or form["RecordingUrl"]
+                await ask(_message(form, text=text, event="transcription", media=(recording,), message_id=sid))
+            return _twiml(str(VoiceResponse()))
+
         return router
+
+    async def _checked(self, request: Request, *fields: str) -> dict[str, str] | Response:
+        """The verified form with `fields` present, or the refusal to answer with."""
+        try:
+            form = await self._form(request)
+            require(form, *fields)
+        except Rejected as exc:
+            return _refused(exc)
+        return form
 
     async def _form(self, request: Request) -> dict[str, str]:
         return await verified_form(
@@ -226,6 +269,10 @@ class VoiceInput:
 
 
 def _failed(out: VoiceOutput, stage: str, fails: int, spoken: list[str]) -> Response:
+    if stage == "bye":  # the caller was already told goodbye: silence ends the call, no agent
+        if fails >= MAX_FAILS:
+            return _twiml(out.hangup([BYE]))
+        return _twiml(out.gather([], stage="bye", fails=fails))
     if fails >= MAX_FAILS:
         return _twiml(out.dial(spoken))
     prompt = MENU if stage == "menu" else AGENT_HINT

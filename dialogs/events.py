@@ -6,7 +6,7 @@ person on every channel.
 
 from __future__ import annotations
 
-from backend.services import citizens, places
+from backend.services import citizens, complaints, places
 from dialogs import filling
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
@@ -14,6 +14,7 @@ from dialogs.handoff import hand_off
 from dialogs.slots import PLACE_KINDS
 from dialogs.understanding import Entity, Parse
 
+FAR_KM = 20.0  # a shared location further than this from every known place is outside the county
 MENU: tuple[tuple[str, str], ...] = (
     ("预约乘车", "form:book_ride"),
     ("查班车", "form:query_bus"),
@@ -62,19 +63,29 @@ def channel_event(ctx: TurnContext, event: str) -> None:
     # unsubscribe and unknown events: nothing to say
 
 
-def sms_opt_in(ctx: TurnContext, *, opting_out: bool) -> None:
-    """退订 stops outbound texts; any other text from the number starts them again."""
+def sms_opt_in(ctx: TurnContext, *, opting_out: bool) -> bool:
+    """STOP / 退订 stops outbound notices, START / YES / UNSTOP starts them again (any other
+    text changes nothing: channels/sms_keywords.py). True when the setting changed."""
     citizen = ctx.citizen()
     if citizen.mobile and citizen.sms_opt_out != opting_out:
         citizens.set_opt_out(ctx.session, mobile=citizen.mobile, opted_out=opting_out)
         ctx.log("sms_opt_out" if opting_out else "sms_opt_in", mobile_tail=citizen.mobile[-4:])
+        return True
+    return False
 
 
 def location(ctx: TurnContext, where: tuple[float, float]) -> Parse:
-    """A shared location answers an open place question, else starts a bus question from there."""
+    """A shared location answers an open place question, else starts a bus question from
+    there. A point further than FAR_KM from every place we know is outside the county:
+    it is said so, and nothing is filled in."""
     found = places.nearest_places(ctx.session, where[0], where[1], limit=1)
     name = found[0][0].name if found else ""
     state = ctx.tracker.active
+    if found and found[0][1] > FAR_KM:
+        ctx.say("location_far", km=round(found[0][1]))
+        if state is not None:
+            filling.ask_current(ctx)
+        return Parse.plain("", intent="inform")
     if state is not None and state.requested and FORMS[state.name].slot(state.requested).kind in PLACE_KINDS:
         filling.answer(ctx, Parse.plain(name, intent="inform"))
     elif name:
@@ -103,3 +114,22 @@ def media(ctx: TurnContext, items: tuple[dict[str, str], ...], *, recording: boo
     elif not recording:
         state.slots.setdefault("_media", []).extend(dict(item) for item in items)
     filling.proceed(ctx, FORMS[state.name], state)
+
+
+def transcription(ctx: TurnContext, text: str, items: tuple[dict[str, str], ...]) -> None:
+    """The gateway's transcription of a hotline recording (it arrives after the call moved
+    on): it replaces the 录音留言 placeholder in a complaint still being filled, else it is
+    kept on the ticket that has the recording. Nothing is said: the caller is elsewhere."""
+    url = items[-1].get("url") if items else None
+    if not url or not text.strip():
+        return
+    placeholder = ctx.text("recorded_story")
+    state = ctx.tracker.active
+    if state is not None and state.name == "complaint" and state.slots.get("_recording") == url:
+        if state.slots.get("description") == placeholder:
+            state.slots["description"] = text.strip()
+        ctx.log("recording_transcribed", recording_url=url)
+        return
+    ticket = complaints.add_transcription(ctx.session, recording_url=url, text=text, placeholder=placeholder)
+    if ticket is not None:
+        ctx.log("recording_transcribed", recording_url=url, ticket_id=ticket.id)

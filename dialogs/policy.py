@@ -25,6 +25,8 @@ from dialogs.forms import FORMS
 from dialogs.handoff import hand_off, offer_person
 from dialogs.understanding import Entity, Parse
 
+CLOSING = {"closing": True}  # the conversation may end here (the hotline: silence hangs up)
+
 logger = logging.getLogger(__name__)
 
 Parser = Callable[[str, str | None], Parse]
@@ -87,13 +89,20 @@ class DialogPolicy:
     ) -> Parse | None:
         """Handle one inbound message; replies go to `ctx`. Returns the parse used, if any.
         `media`: pictures or a recording, each {"kind", "url" and/or "media_id"}."""
-        if ctx.channel == "sms":
-            events.sms_opt_in(ctx, opting_out=event == "opt_out")
-        if event == "opt_out":
-            ctx.say("opted_out")
-            return None
+        if ctx.channel == "sms" and event in ("opt_out", "opt_in"):
+            changed = events.sms_opt_in(ctx, opting_out=event == "opt_out")
+            if event == "opt_out":
+                ctx.say("opted_out")
+                return None
+            if changed:  # START / YES / UNSTOP from someone who was opted out
+                ctx.say("opted_in")
+                return None
+            event = None  # YES from someone who never opted out is an ordinary answer
         if location is not None:
             return events.location(ctx, location)
+        if event == "transcription":
+            events.transcription(ctx, text, media)
+            return None
         if event == "recording" or (media and not text.strip()):
             events.media(ctx, media, recording=event == "recording")
             return None
@@ -145,7 +154,7 @@ class DialogPolicy:
             return
         if parse.intent == "goodbye":
             filling.abandon(ctx)
-            ctx.say("goodbye")
+            say_goodbye(ctx)
             tracker.reset()
             return
         if parse.switches_task and parse.intent != state.name and not self._is_correction(state.name, parse):
@@ -185,10 +194,10 @@ class DialogPolicy:
         if parse.intent == "greet":
             events.show_menu(ctx, "greet")
         elif parse.intent == "thanks":
-            ctx.say("thanks")
+            ctx.say("thanks", card=CLOSING if ctx.style == "voice" else None)  # hotline: silence ends the call
         elif parse.intent == "goodbye":
             tracker.reset()
-            ctx.say("goodbye")
+            say_goodbye(ctx)
         elif parse.intent in ("affirm", "deny"):
             ctx.say("nothing_to_abandon")
         elif parse.intent == "inform" and parse.all("origin", "destination", "place", "time"):
@@ -258,3 +267,11 @@ def _entity_dict(entity: Entity) -> dict[str, Any]:
 
 def _entities(items: list[dict[str, Any]]) -> tuple[Entity, ...]:
     return tuple(Entity(**item) for item in items)
+
+
+def say_goodbye(ctx: TurnContext) -> None:
+    """再见; on the hotline the call then ends (`<Hangup>`), nobody is put through."""
+    if ctx.style == "voice":
+        ctx.say("goodbye", action="hangup", card=CLOSING)
+    else:
+        ctx.say("goodbye")

@@ -88,9 +88,11 @@ TEXTS: dict[str, T] = {
         "欢迎使用村通！",
     ),
     "opted_out": T(
-        "您已退订短信通知，不会再收到我们的短信。再发任意短信即可恢复。",
-        "已退订短信通知。再发任意短信即可恢复。",
+        "您已退订短信通知，不会再收到我们的通知短信。如需恢复，请回复START。",
+        "已退订短信通知。如需恢复请回复START。",
+        "您已退订短信通知。",
     ),
+    "opted_in": T("您已恢复接收短信通知。", "已恢复短信通知。"),
     "recorded_story": T("（电话录音留言，见录音）"),
     "media_received": T("图片收到了。", "图片已收到。", "收到。"),
     "say_in_words": T("请用文字告诉我您要办什么。", "请用文字告诉我您要办什么。", "请直接说您要办什么。"),
@@ -99,6 +101,10 @@ TEXTS: dict[str, T] = {
         "请直接说您要办什么。",
     ),
     "nearest_place": T("您在{place}附近。", "您在{place}附近。"),
+    "location_far": T(
+        "您发来的位置离本县最近的村镇也有约{km}公里，不在村通服务范围内。请直接说您在哪个村或乡镇。",
+        "该位置不在本县服务范围（约{km}公里外），请说您在哪个村镇。",
+    ),
     "what_for_places": T("您是要订车，还是查班车？", "订车还是查班车？", "您是要订车，还是查班车？"),
     # -- checking answers ----------------------------------------------------------------
     "backend_refused": T("{message}"),
@@ -249,7 +255,7 @@ TEXTS: dict[str, T] = {
     "ask_stop": T("您在哪个站等车？", "在哪个站等车？", "请问您在哪个站等车？"),
     "departure_line": T(
         "{when} {route}（{stop}上车，约{minutes}分钟{fare}）{rule}",
-        "{when}{route}{rule}",
+        "{when} {route}{rule}",
         "{when}的{route}{rule}",
     ),
     # boarding rules of the feed (pickup_type / drop_off_type 2 and 3), appended to a bus line

@@ -172,6 +172,29 @@ def open_complaint(
     return complaint
 
 
+def add_transcription(
+    session: Session, *, recording_url: str, text: str, placeholder: str | None = None
+) -> Complaint | None:
+    """The gateway's transcription of a hotline recording, kept on the ticket that has the
+    recording: it becomes the description when that is still `placeholder` (录音留言),
+    else it is added below it. None when no ticket has this recording (yet)."""
+    text = (text or "").strip()[:MAX_TEXT]
+    if not text:
+        return None
+    complaint = session.scalars(
+        select(Complaint).where(Complaint.recording_url == recording_url).order_by(Complaint.created_at.desc())
+    ).first()
+    if complaint is None:
+        return None
+    if placeholder is not None and complaint.description.strip() == placeholder:
+        complaint.description = text
+    elif text not in complaint.description:
+        complaint.description = f"{complaint.description}\n录音转写：{text}"[:MAX_TEXT]
+    session.flush()
+    logger.info("complaint %s: recording transcribed (%s characters)", complaint.id, len(text))
+    return complaint
+
+
 def get_complaint(session: Session, *, ticket_id: str) -> Complaint:
     ticket = normalise_ticket_id(ticket_id)
     complaint = session.get(Complaint, ticket)

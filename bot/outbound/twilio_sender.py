@@ -14,7 +14,7 @@ import httpx
 
 from bot.outbound.base import Outgoing, Sender, SendError
 from channels.phone import e164
-from channels.sms_segments import ELLIPSIS, split_sms
+from channels.sms_segments import fit_sms
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class TwilioRestSender(Sender):
     def send(self, message: Outgoing) -> str | None:
         try:
             response = self._client.post(
-                self._path, data={"To": e164(message.to), "From": self._from, "Body": self._fit(message.body)}
+                self._path, data={"To": e164(message.to), "From": self._from, "Body": fit_sms(message.body, max_parts=self._max_parts)}
             )
         except httpx.HTTPError as exc:
             raise SendError(f"网关无法连接：{exc}", retryable=True) from exc
@@ -54,10 +54,6 @@ class TwilioRestSender(Sender):
 
     def close(self) -> None:
         self._client.close()
-
-    def _fit(self, body: str) -> str:
-        parts = split_sms(body, max_parts=self._max_parts)
-        return "".join(parts) if parts and parts[-1].endswith(ELLIPSIS) else body
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:

@@ -70,6 +70,14 @@ class Complaint(Form):
     def choices(self, ctx: TurnContext, state: FormState, slot: Slot) -> list[tuple[str, str]]:
         return [(label, code) for code, label in complaints.CATEGORY_LABELS.items() if code != "suggestion"]
 
+    def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
+        """On the hotline the story is recorded (`<Record>`): the caller just talks; the
+        recording (and its transcription, when the gateway sends one) goes on the ticket."""
+        if slot.name == "description" and ctx.style == "voice":
+            ctx.say(slot.ask, action="record")
+            return
+        super().ask(ctx, state, slot)
+
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
         if slot.name == "description":
             outcome = super().check(ctx, state, slot, raw)

@@ -5,6 +5,7 @@ Stores: in-process, and Redis when TEST_REDIS_URL is set."""
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -223,9 +224,19 @@ async def test_sms_opt_out_and_back_in(processor: Processor, session: Session) -
     session.expire_all()
     citizen = session.scalars(select(Citizen).where(Citizen.mobile == "13905986007")).one()
     assert citizen.sms_opt_out is True
+    assert "任意短信" not in said(replies)
     await processor.handle(msg("13905986007", "你好", channel="sms"))
     session.expire_all()
+    assert session.get(Citizen, citizen.id).sms_opt_out is True  # other text does not opt back in
+    replies = await processor.handle(msg("13905986007", "START", channel="sms", event="opt_in"))
+    assert "恢复" in said(replies)
+    session.expire_all()
     assert session.get(Citizen, citizen.id).sms_opt_out is False  # type: ignore[union-attr]
+
+
+async def test_yes_from_someone_who_never_opted_out_is_an_ordinary_answer(processor: Processor) -> None:
+    replies = await processor.handle(msg("13905986017", "YES", channel="sms", event="opt_in"))
+    assert "恢复" not in said(replies)
 
 
 async def test_voice_marks_turns_that_went_nowhere_and_puts_through_after_two(processor: Processor) -> None:
@@ -260,6 +271,17 @@ async def test_wechat_events_location_and_picture(processor: Processor) -> None:
     assert tracker is not None and tracker["active"]["slots"]["_media"] == [
         {"kind": "image", "url": "https://mmbiz.example/pic1.jpg"}
     ]
+
+
+async def test_a_wechat_location_far_outside_the_county_is_not_near_a_village(processor: Processor) -> None:
+    fuzhou = Location(lat=30.2741, lon=120.1551, label="杭州市西湖区")  # some 450 km away
+    far = await processor.handle(msg("oWx2", "杭州市西湖区", channel="wechat", event="location", location=fuzhou))
+    assert "附近" not in said(far) and "不在村通服务范围" in said(far)
+    await processor.handle(msg("oWx2", "我要订车", channel="wechat"))
+    asked = await processor.handle(msg("oWx2", "", channel="wechat", event="location", location=fuzhou))
+    assert "不在村通服务范围" in said(asked) and "从哪里出发" in said(asked)
+    tracker = await processor.store.load_tracker("wechat:oWx2")
+    assert tracker is not None and "origin" not in tracker["active"]["slots"]
 
 
 async def test_the_clock_is_the_processors(processor: Processor) -> None:
@@ -302,3 +324,32 @@ async def test_pictures_sent_during_a_complaint_go_onto_the_ticket(
     assert ticket.media == [
         {"kind": "image", "url": "http://mmbiz.qpic.cn/abc.jpg", "media_id": "media_img_1"}
     ]
+
+
+async def test_voice_goodbye_hangs_up_and_thanks_may_close(processor: Processor) -> None:
+    replies = await processor.handle(msg("13905986031", "再见", channel="voice"))
+    assert replies[-1].action == "hangup"
+    rest = await processor.handle(msg("13905986031", "再见", channel="rest"))
+    assert rest[-1].action is None and rest[-1].card is None
+
+
+async def test_voice_complaint_story_is_recorded_and_its_transcription_kept(
+    processor: Processor, session: Session
+) -> None:
+    caller = "13905986032"
+    asked = await processor.handle(msg(caller, "我要投诉", channel="voice"))
+    assert asked[-1].action == "record"
+    tape = (Media(kind="recording", url="https://api.twilio.com/Recordings/RE900"),)
+    await processor.handle(msg(caller, "", channel="voice", event="recording", media=tape))
+    await processor.handle(msg(caller, "司机开车太快还骂人", channel="voice", event="transcription", media=tape))
+    tracker = await processor.store.load_tracker(f"voice:{caller}")
+    assert tracker is not None
+    assert tracker["active"]["slots"]["description"] == "司机开车太快还骂人"
+    assert tracker["active"]["slots"]["_recording"] == tape[0].url
+
+
+async def test_sms_departure_times_stand_apart_from_route_names(processor: Processor) -> None:
+    replies = await processor.handle(msg("13905986033", "明天嵩口到县城的班车几点", channel="sms"))
+    text = said(replies)
+    assert re.search(r"\d{2}:\d{2} \d+路", text), text
+    assert not re.search(r"\d{2}:\d{2}\d", text), text

@@ -13,7 +13,8 @@ from twilio.request_validator import RequestValidator
 
 from bot.config import Settings, TwilioSettings, WeChatSettings, load_settings
 from channels.messages import Button, Message, Reply
-from channels.sms import SmsInput, is_opt_out
+from channels.sms import SmsInput
+from channels.sms_keywords import is_opt_out, keyword_event
 from channels.sms_segments import units
 from tests.utils.twilio_gateway import Gateway
 
@@ -34,7 +35,7 @@ class Recorder:
     async def __call__(self, message: Message) -> list[Reply]:
         self.messages.append(message)
         if message.event == "opt_out":
-            return [Reply(text="您已退订短信通知。再发任意短信即可恢复。")]
+            return [Reply(text="已退订短信通知。如需恢复请回复START。")]
         if message.text == "长":
             return [Reply(text=LONG_ANSWER)]
         return [Reply(text="请确认您的预约。", buttons=(Button("确认", "1"), Button("修改", "2")))]
@@ -85,24 +86,52 @@ def test_signed_sms_gets_twiml_answer(gateway: Gateway, recorder: Recorder) -> N
     )
 
 
-def test_long_answer_is_split_at_sentences(gateway: Gateway) -> None:
-    parts = messages_in(gateway.sms("13905981234", "长", "SM0002").text)
-    assert 2 <= len(parts) <= 3
-    assert all(units(part) <= 67 for part in parts)
-    assert all(part.endswith(("。", "…")) for part in parts)
-    assert parts[0].startswith("您好，明天从嵩口镇到清流县城的班车有三班")
+def test_an_answer_within_the_segments_is_one_whole_message(gateway: Gateway) -> None:
+    assert messages_in(gateway.sms("13905981234", "长", "SM0002").text) == [LONG_ANSWER]
 
 
-@pytest.mark.parametrize("word", ["退订", "TD", "td", "STOP", "Stop", "ＳＴＯＰ", "退订。", " T "])
+def test_a_longer_answer_is_one_message_shortened_at_a_sentence(recorder: Recorder) -> None:
+    settings = load_settings(
+        wechat=WeChatSettings(), twilio=TwilioSettings(auth_token=AUTH_TOKEN, sms_max_parts=1)
+    )
+    with TestClient(app_for(settings, recorder)) as client:
+        [body] = messages_in(Gateway(client, auth_token=AUTH_TOKEN).sms("13905981234", "长", "SM0012").text)
+    assert units(body) <= 70  # one segment
+    assert body.endswith("…") and body.rstrip("…").endswith(("。", "；"))
+    assert LONG_ANSWER.startswith(body.rstrip("…"))
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["退订", "TD", "td", "STOP", "Stop", "ＳＴＯＰ", "退订。", " T ", "STOPALL", "unsubscribe", "CANCEL",
+     "end", "QUIT", "OPTOUT", "revoke"],
+)  # fmt: skip
 def test_opt_out_words(gateway: Gateway, recorder: Recorder, word: str) -> None:
     response = gateway.sms("13905981234", word, "SM0003")
-    assert messages_in(response.text) == ["您已退订短信通知。再发任意短信即可恢复。"]
+    assert messages_in(response.text) == ["已退订短信通知。如需恢复请回复START。"]
     assert recorder.messages[0].event == "opt_out"
 
 
-@pytest.mark.parametrize("text", ["退订了吗", "我不想退订", "stop的车在哪", "1"])
-def test_ordinary_texts_are_not_opt_outs(text: str) -> None:
+@pytest.mark.parametrize("word", ["START", "yes", "Unstop", "ＳＴＡＲＴ"])
+def test_opt_in_words(gateway: Gateway, recorder: Recorder, word: str) -> None:
+    gateway.sms("13905981234", word, "SM0013")
+    assert recorder.messages[0].event == "opt_in"
+
+
+@pytest.mark.parametrize("text", ["退订了吗", "我不想退订", "stop的车在哪", "1", "你好", "恢复", "start the bus"])
+def test_ordinary_texts_are_neither_opt_outs_nor_opt_ins(text: str) -> None:
     assert not is_opt_out(text)
+    assert keyword_event(text) is None
+
+
+@pytest.mark.parametrize(("body", "kind", "event"), [("停止", "STOP", "opt_out"), ("开始", "START", "opt_in"),
+                                                     ("STOP", "HELP", None)])  # fmt: skip
+def test_opt_out_type_from_the_gateway_decides(
+    gateway: Gateway, recorder: Recorder, body: str, kind: str, event: str | None
+) -> None:
+    form = {"From": "13905981234", "To": "12328", "Body": body, "MessageSid": "SM0014", "OptOutType": kind}
+    assert gateway.post("/sms/inbound", form).status_code == 200
+    assert recorder.messages[0].event == event
 
 
 def test_bad_or_missing_signature_is_403_and_nothing_processed(gateway: Gateway, recorder: Recorder) -> None:

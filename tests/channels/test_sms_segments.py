@@ -67,3 +67,14 @@ def test_emoji_count_twice() -> None:
 def test_max_parts_must_be_positive() -> None:
     with pytest.raises(ValueError):
         split_sms("你好", max_parts=0)
+
+
+def test_fit_keeps_one_body_within_the_segments() -> None:
+    from channels.sms_segments import fit_sms
+
+    text = "今天有班车。" * 30  # 180 characters: three segments of 67
+    assert fit_sms(text, max_parts=3) == text
+    shorter = fit_sms(text, max_parts=2)
+    assert units(shorter) <= 2 * 67 and shorter.endswith("。" + ELLIPSIS)
+    assert text.startswith(shorter.removesuffix(ELLIPSIS))
+    assert fit_sms("短信", max_parts=1) == "短信"

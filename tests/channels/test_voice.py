@@ -35,6 +35,14 @@ class Recorder:
             return [Reply(text="您的录音已经记录，工单号C20261121001。", action="hangup")]
         if "投诉" in message.text:
             return [Reply(text="请说出您要投诉的情况。", action="record")]
+        if message.event == "transcription":
+            return []
+        if "再见" in message.text:
+            return [Reply(text="感谢使用村通，再见！", action="hangup", card={"closing": True})]
+        if "谢谢" in message.text:
+            return [Reply(text="不客气！", card={"closing": True})]
+        if "尾号" in message.text:
+            return [Reply(text="请说手机尾号。")]
         if "人工" in message.text:
             return [Reply(text="好的。", action="handoff")]
         if "预约" in message.text or "县城" in message.text:
@@ -177,3 +185,47 @@ def test_without_auth_token_voice_answers_503(recorder: Recorder) -> None:
             gateway.post("/voice/inbound", {"CallSid": "CA3", "From": CALLER, "To": "1"}).status_code == 503
         )
     assert recorder.messages == []
+
+
+def test_choices_take_one_key_and_numbers_end_with_the_hash_key(gateway: Gateway) -> None:
+    choice = call(gateway, "/voice/gather?stage=turn&fails=0", SpeechResult="我要预约去县城").find("Gather")
+    assert choice is not None and choice.get("numDigits") == "1"
+    number = call(gateway, "/voice/gather?stage=turn&fails=0", SpeechResult="查尾号").find("Gather")
+    assert number is not None
+    assert number.get("numDigits") is None and number.get("finishOnKey") == "#"
+    assert any("井号键" in text for text in said(number))
+    call(gateway, "/voice/gather?stage=turn&fails=0", Digits="1234")
+    call(gateway, "/voice/gather?stage=turn&fails=0", Digits="SF1234567890")
+
+
+def test_goodbye_hangs_up(gateway: Gateway) -> None:
+    root = call(gateway, "/voice/gather?stage=turn&fails=0", SpeechResult="好的再见")
+    assert said(root) == ["感谢使用村通，再见！"]
+    assert root.find("Hangup") is not None and root.find("Gather") is None and root.find("Dial") is None
+
+
+def test_silence_after_a_closing_answer_ends_the_call_instead_of_dialling(gateway: Gateway) -> None:
+    root = call(gateway, "/voice/gather?stage=turn&fails=0", SpeechResult="谢谢")
+    assert root.find("Gather").get("action") == "/voice/gather?stage=bye&fails=0"  # type: ignore[union-attr]
+    first = call(gateway, "/voice/gather?stage=bye&fails=0")
+    assert first.find("Gather").get("action") == "/voice/gather?stage=bye&fails=1"  # type: ignore[union-attr]
+    assert first.find("Dial") is None
+    second = call(gateway, "/voice/gather?stage=bye&fails=1")
+    assert second.find("Hangup") is not None and second.find("Dial") is None
+
+
+def test_recordings_are_transcribed_and_the_text_passed_on(gateway: Gateway, recorder: Recorder) -> None:
+    root = call(gateway, "/voice/gather?stage=menu&fails=0", Digits="3")
+    record = root.find("Record")
+    assert record is not None
+    assert record.get("transcribe") == "true" and record.get("transcribeCallback") == "/voice/transcription"
+    url = "https://api.twilio.com/2010-04-01/Accounts/ACtest/Recordings/RE124"
+    answer = call(
+        gateway, "/voice/transcription", RecordingUrl=url, RecordingSid="RE124", TranscriptionSid="TR1",
+        TranscriptionText="司机开得太快了", TranscriptionStatus="completed",
+    )  # fmt: skip
+    assert answer.tag == "Response" and list(answer) == []
+    message = recorder.messages[-1]
+    assert (message.event, message.text, message.media[0].url) == ("transcription", "司机开得太快了", url)
+    failed = call(gateway, "/voice/transcription", RecordingUrl=url, TranscriptionStatus="failed")
+    assert list(failed) == [] and recorder.messages[-1] is message

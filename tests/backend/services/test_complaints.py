@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from backend.errors import InvalidInput, NotFound
 from backend.models import Booking, Citizen, Complaint, ComplaintTransition, DailyCounter
 from backend.services.complaints import (
+    add_transcription,
     complaints_of_citizen,
     get_complaint,
     normalise_plate,
@@ -81,6 +82,19 @@ def test_pictures_and_a_recording_are_kept_on_the_ticket(session: Session) -> No
     assert complaint.recording_url == "https://gateway.example/Recordings/RE1"
     plain = open_complaint(session, category="vehicle", description="车上座椅坏了", now=NOW)
     assert (plain.media, plain.recording_url) == ([], None)
+
+
+def test_a_recording_transcription_is_kept_on_its_ticket(session: Session) -> None:
+    tape = "https://gateway.example/Recordings/RE7"
+    spoken = open_complaint(
+        session, category="driver", description="（电话录音留言，见录音）", channel="voice", recording_url=tape, now=NOW
+    )
+    assert add_transcription(session, recording_url=tape, text="司机骂人", placeholder="（电话录音留言，见录音）") is spoken
+    assert spoken.description == "司机骂人"
+    add_transcription(session, recording_url=tape, text="还抽烟", placeholder="（电话录音留言，见录音）")
+    assert spoken.description == "司机骂人\n录音转写：还抽烟"
+    assert add_transcription(session, recording_url="https://gateway.example/Recordings/RE8", text="x") is None
+    assert add_transcription(session, recording_url=tape, text="  ") is None
 
 
 def test_ticket_numbers_follow_each_other(session: Session) -> None:
