@@ -58,6 +58,30 @@ class TwilioSettings(BaseSettings):
     sms_max_parts: int = 3
 
 
+class SmsSettings(BaseSettings):
+    """Who sends SMS (`SMS_PROVIDER`), the domestic providers' credentials and endpoints,
+    the template registry, and the secret in the providers' callback URLs. Missing
+    credentials do not stop start-up: each SMS then fails with a reason (console)."""
+
+    model_config = _config("SMS_")
+
+    provider: Literal["twilio", "aliyun", "tencent"] = "twilio"
+    callback_token: str | None = Field(default=None, description="unset: /sms/aliyun|tencent/* answer 503")
+    templates_path: Path | None = Field(default=None, description="unset: the registry shipped in channels/")
+    aliyun_access_key_id: str | None = None
+    aliyun_access_key_secret: str | None = None
+    aliyun_sign_name: str | None = None
+    aliyun_endpoint: str = "dysmsapi.aliyuncs.com"
+    aliyun_protocol: Literal["https", "http"] = "https"
+    tencent_secret_id: str | None = None
+    tencent_secret_key: str | None = None
+    tencent_sdk_app_id: str | None = None
+    tencent_sign_name: str | None = None
+    tencent_region: str = "ap-guangzhou"
+    tencent_endpoint: str = "sms.tencentcloudapi.com"
+    tencent_protocol: Literal["https", "http"] = "https"
+
+
 class Settings(BaseSettings):
     """Everything configurable about one cuntong process."""
 
@@ -87,6 +111,7 @@ class Settings(BaseSettings):
     )
     wechat: WeChatSettings = Field(default_factory=WeChatSettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
+    sms: SmsSettings = Field(default_factory=SmsSettings)
 
     @field_validator("database_url")
     @classmethod
@@ -141,10 +166,12 @@ class Settings(BaseSettings):
 def load_settings(**overrides: object) -> Settings:
     """Read settings; raise `SettingsError` with one line naming the bad variable."""
     parts: dict[str, object] = {}
-    for field_name, prefix, cls in (
+    nested: tuple[tuple[str, str, type[BaseSettings]], ...] = (
         ("wechat", "WECHAT_", WeChatSettings),
         ("twilio", "TWILIO_", TwilioSettings),
-    ):
+        ("sms", "SMS_", SmsSettings),
+    )
+    for field_name, prefix, cls in nested:
         if field_name not in overrides:
             parts[field_name] = _build(cls, prefix)
     return _build(Settings, "", **parts, **overrides)

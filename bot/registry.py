@@ -24,6 +24,7 @@ ROUTERS: tuple[str, ...] = (
     "bot.routes.dispatch",
     "bot.routes.dispatch_board",
     "bot.routes.nlu",
+    "bot.routes.sms_reports",
     "bot.console.routes",
 )
 
@@ -43,6 +44,7 @@ COMMANDS: dict[str, str] = {
 CHANNELS: dict[str, str] = {
     "wechat": "channels.wechat:WeChatInput",
     "sms": "channels.sms:SmsInput",
+    "sms_cn": "channels.sms_domestic:DomesticSmsInput",
     "voice": "channels.voice:VoiceInput",
     "rest": "channels.rest:RestInput",
     "web": "channels.webchat:WebChatInput",

@@ -28,12 +28,20 @@ class TwilioConfig(Protocol):
     sms_max_parts: int
 
 
+class SmsConfig(Protocol):
+    provider: str
+    callback_token: str | None
+
+
 class ChannelConfig(Protocol):
     @property
     def wechat(self) -> WeChatConfig: ...
 
     @property
     def twilio(self) -> TwilioConfig: ...
+
+    @property
+    def sms(self) -> SmsConfig: ...
 
     @property
     def redis_url(self) -> str | None: ...

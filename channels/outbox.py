@@ -15,6 +15,7 @@ OUTBOX_STATE_KEY = "outbox"
 
 
 class Outbox(Protocol):
-    def deliver_later(self, *, channel: str, to: str, text: str, key: str) -> None:
+    def deliver_later(self, *, channel: str, to: str, text: str, key: str, kind: str = "reply") -> None:
         """Queue `text` for `to` on `channel` exactly once per `key` (a blocking call:
-        run it in a worker thread)."""
+        run it in a worker thread). `kind` "answer": the dialog's answer to the citizen's
+        own message (domestic SMS sends it as its registered template)."""

@@ -107,7 +107,7 @@ TEXTS: dict[str, T] = {
     ),
     "what_for_places": T("您是要订车，还是查班车？", "订车还是查班车？", "您是要订车，还是查班车？"),
     # -- checking answers ----------------------------------------------------------------
-    "backend_refused": T("{message}"),
+    "backend_refused": T("{message}", "提示：{message}", "{message}"),
     "choice_bad": T("请选一个编号。", "请回复编号。", "请按数字键选择。"),
     "text_short": T("请多说几句，说清楚一些。", "请说详细一些。"),
     "place_guess_one": T("您说的是{guess}吗？", "是{guess}吗？", "您说的是{guess}吗？"),
@@ -266,7 +266,7 @@ TEXTS: dict[str, T] = {
     ),
     "rule_alight_driver": T("，下车请提前告诉司机", "，下车告知司机", "，下车要提前告诉司机"),
     "about": T("约", "约", "大约"),  # before the time of a run of a line that runs every few minutes
-    "departures": T("{trip} 接下来的班车：\n{lines}", "{trip}：{lines}", "{trip}，接下来的班车有：{lines}。"),
+    "departures": T("{trip} 接下来的班车：\n{lines}", "{trip}班车：{lines}", "{trip}，接下来的班车有：{lines}。"),
     "first_last": T(
         "{trip} {day}首班车{first}，末班车{last}（{route}）。", "{trip}{day}首班{first}，末班{last}。"
     ),
@@ -277,7 +277,7 @@ TEXTS: dict[str, T] = {
         "{route}约{minutes}分钟到{rule}",
         "{route}大约{minutes}分钟后到{rule}",
     ),
-    "arrivals": T("{place}：\n{lines}", "{place}：{lines}", "{place}，{lines}。"),
+    "arrivals": T("{place}：\n{lines}", "{place}到站：{lines}", "{place}，{lines}。"),
     "ask_alert_kind": T("要订哪种提醒？", "订哪种提醒？", "请问要到站提醒，还是停运通知？"),
     "ask_alert_place": T("在哪个站提醒您？", "在哪站提醒？", "请问在哪个站提醒您？"),
     "alert_confirm_arrival": T(
@@ -387,7 +387,7 @@ TEXTS: dict[str, T] = {
         "查询的次数太多了，请一小时后再试，或者直接到服务站查询。",
         "查询次数太多，请一小时后再试。",
     ),
-    "parcel_status": T("{lines}", "{lines}"),
+    "parcel_status": T("{lines}", "快递查询：{lines}", "{lines}"),
     "ask_pickup_place": T("在哪里上门取件？请说村或乡镇名。", "在哪里取件？", "请问在哪里上门取件？"),
     "ask_send_to": T("寄到哪里？比如“福州市”。", "寄到哪里？", "请问寄到哪里？"),
     "ask_pickup_time": T(

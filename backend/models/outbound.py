@@ -3,7 +3,8 @@ WeChat answers that missed the 5-second window), one row per send.
 
 `event_key` is unique, so the same event (booking B…0007 confirmed) can never produce a
 second message; `status` moves queued -> sending -> sent | failed, or queued ->
-suppressed (opted out, nobody to reach). `send_after` holds a notice back until the end
+suppressed (opted out, nobody to reach); a provider's delivery receipt then turns sent
+into delivered, or failed with the carrier's reason in `error`. `send_after` holds a notice back until the end
 of the quiet hours or the next retry.
 """
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.models.base import Base, UTCDateTime, utcnow
 
-OUTBOUND_STATUSES = ("queued", "sending", "sent", "failed", "suppressed")
+OUTBOUND_STATUSES = ("queued", "sending", "sent", "delivered", "failed", "suppressed")
 OUTBOUND_CHANNELS = ("sms", "wechat")
 
 

@@ -45,6 +45,11 @@ NOTICE_KINDS: dict[str, str] = {
 URGENT_KINDS = frozenset({"vehicle_approaching", "verification_code"})
 REPLY_KIND = "reply"
 RICH_CHANNELS = ("wechat", "web")
+ANSWER_KIND = "answer"
+ANSWER_KINDS = (REPLY_KIND, ANSWER_KIND)
+# what still goes to a number that opted out (退订): answers to the citizen's own message
+# and one-time codes the citizen asked for; notices stop
+OPT_OUT_EXEMPT_KINDS = frozenset({REPLY_KIND, ANSWER_KIND, "verification_code"})
 MAX_SHORT = 500
 MAX_RICH = 2000
 
@@ -148,14 +153,15 @@ def notify_number(
 ) -> OutboundMessage:
     """An SMS to this very number, whoever its citizen is and whatever their preferred
     channel (a one-time code, a pickup code for the recipient): once per `event_key`,
-    suppressed when the number opted out (退订)."""
+    suppressed when the number opted out (退订), except a verification code the person
+    asked for."""
     policy = policy or _policy
     now = now or local_now()
     existing = _written(session, kind=kind, event_key=event_key, text_short=text, text_rich=text)
     if existing is not None:
         return existing
     owner = session.scalars(select(Citizen).where(Citizen.mobile == mobile)).first()
-    opted_out = owner is not None and owner.sms_opt_out
+    opted_out = owner is not None and owner.sms_opt_out and kind not in OPT_OUT_EXEMPT_KINDS
     message = OutboundMessage(
         citizen_id=owner.id if owner else None,
         channel="sms",
@@ -175,8 +181,11 @@ def notify_number(
 def queue_reply(
     session: Session, *, channel: str, to: str, text: str, event_key: str, kind: str = REPLY_KIND
 ) -> OutboundMessage:
-    """An answer to someone who just wrote (WeChat's late answers): no quiet hours, once per
-    key. `kind` tells answers apart in the outbox (an agent's reply, a queue notice …)."""
+    """An answer to someone who just wrote (WeChat's late answers, an agent's reply: kind
+    `reply`; the dialog's answer to a domestic SMS: kind `answer`): no quiet hours, once
+    per key, and sent even to a number that opted out of notices."""
+    if kind not in ANSWER_KINDS:
+        raise InvalidInput(f"未知的回复类型：{kind}", field="kind")
     if not text.strip() or not to.strip():
         raise InvalidInput("回复内容和收件人不能为空")
     _check_texts(event_key=event_key, text_short=text, text_rich=text)
@@ -262,3 +271,25 @@ def _insert(session: Session, message: OutboundMessage) -> OutboundMessage:
         return existing
     logger.info("outbound %s %s -> %s (%s)", message.kind, message.event_key, message.channel, message.status)
     return message
+
+
+def record_receipt(
+    session: Session, *, provider_id: str, delivered: bool, reason: str | None, now: datetime | None = None
+) -> OutboundMessage | None:
+    """A provider's delivery receipt (状态报告) on the message it sent: `delivered`, or
+    `failed` with the reason. None when no message has this provider id."""
+    base = provider_id.strip()
+    candidates = {base, base.split("^")[0]}  # Aliyun may add ^n to the BizId in receipts
+    row = session.scalars(
+        select(OutboundMessage).where(OutboundMessage.provider_id.in_(candidates)).order_by(OutboundMessage.id.desc())
+    ).first()
+    if row is None:
+        return None
+    if delivered:
+        row.status, row.error = "delivered", None
+    else:
+        row.status, row.error = "failed", f"未送达：{reason or '运营商未说明原因'}"[:500]
+    row.sent_at = row.sent_at or (now or local_now())
+    session.flush()
+    logger.info("outbound %s receipt: %s", row.id, row.status)
+    return row

@@ -47,6 +47,7 @@ OUTBOUND_STATUS_LABELS: dict[str, str] = {
     "queued": "排队发送",
     "sending": "发送中",
     "sent": "已发送",
+    "delivered": "已送达",
     "failed": "发送失败",
     "suppressed": "未发送",
 }

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from bot.outbound.base import OutboundQueue, Sender
 from bot.outbound.commit_listener import CommitListener
 from bot.outbound.outbox import DatabaseOutbox
-from bot.outbound.setup import build_queue, build_senders, configure_policy
+from bot.outbound.setup import build_queue, build_senders, configure_policy, load_templates
 from bot.outbound.webchat_sender import WebChatSender
 from bot.outbound.worker import OutboundWorker
 from bot.runtime import Runtime
@@ -42,8 +42,9 @@ class Outbound:
 def attach(runtime: Runtime, app: Any = None) -> None:
     settings = runtime.settings
     configure_policy(settings)
+    templates = load_templates(settings)  # a broken SMS template registry stops start-up here
     queue = build_queue(settings)
-    senders = build_senders(settings)
+    senders = build_senders(settings, templates)
     senders["web"] = WebChatSender(unit_of_work=runtime.unit_of_work)
     listener = CommitListener(runtime.sessions, queue)
     listener.install()

@@ -16,7 +16,7 @@ class DatabaseOutbox:
     def __init__(self, *, unit_of_work: UnitOfWork) -> None:
         self._uow = unit_of_work
 
-    def deliver_later(self, *, channel: str, to: str, text: str, key: str) -> None:
+    def deliver_later(self, *, channel: str, to: str, text: str, key: str, kind: str = "reply") -> None:
         with self._uow() as session:
-            record = queue_reply(session, channel=channel, to=to, text=text, event_key=key)
+            record = queue_reply(session, channel=channel, to=to, text=text, event_key=key, kind=kind)
             logger.info("late %s answer %s recorded as outbound %s", channel, key, record.id)

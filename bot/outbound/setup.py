@@ -1,7 +1,8 @@
 """Build the outbound pieces from settings: the queue (Redis when REDIS_URL is set, else
-in-process), a sender per channel (the Twilio-compatible REST client when an account SID
-and auth token are set, WeChat when app id and secret are set, the log-only sender
-otherwise), and the notice policy (is WeChat configured, quiet hours)."""
+in-process), a sender per channel (SMS: Aliyun or Tencent Cloud with the template
+registry when SMS_PROVIDER names one, else the Twilio-compatible REST client when an
+account SID and auth token are set; WeChat when app id and secret are set; the log-only
+sender otherwise), and the notice policy (is WeChat configured, quiet hours)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from backend.services import handoff_watch
 from backend.services.notices import NoticePolicy, configure_notices, parse_quiet_hours
 from bot.config import Settings
 from bot.outbound.base import OutboundQueue, Sender
+from bot.outbound.domestic_sender import AliyunSender, TencentSender
 from bot.outbound.log_sender import LogSender
 from bot.outbound.memory import MemoryQueue
 from bot.outbound.twilio_sender import TwilioRestSender
 from bot.outbound.wechat_sender import WeChatSender
+from channels.sms_templates import PROVIDERS, TemplateRegistry
 from channels.wechat import WeChatOutput
 
 logger = logging.getLogger(__name__)
@@ -28,10 +31,45 @@ def build_queue(settings: Settings) -> OutboundQueue:
     return MemoryQueue()
 
 
-def build_senders(settings: Settings) -> dict[str, Sender]:
+def load_templates(settings: Settings) -> TemplateRegistry:
+    """The SMS template registry, checked at start-up (a broken file stops start-up; with
+    a domestic provider every template needs that provider's code)."""
+    registry = TemplateRegistry.load(settings.sms.templates_path)
+    if settings.sms.provider in PROVIDERS:
+        registry.check_provider(settings.sms.provider)
+    return registry
+
+
+def domestic_sender(settings: Settings, registry: TemplateRegistry) -> Sender:
+    sms = settings.sms
+    if sms.provider == "aliyun":
+        return AliyunSender(
+            registry=registry,
+            access_key_id=sms.aliyun_access_key_id,
+            access_key_secret=sms.aliyun_access_key_secret,
+            sign_name=sms.aliyun_sign_name,
+            endpoint=sms.aliyun_endpoint,
+            protocol=sms.aliyun_protocol,
+        )
+    return TencentSender(
+        registry=registry,
+        secret_id=sms.tencent_secret_id,
+        secret_key=sms.tencent_secret_key,
+        sdk_app_id=sms.tencent_sdk_app_id,
+        sign_name=sms.tencent_sign_name,
+        region=sms.tencent_region,
+        endpoint=sms.tencent_endpoint,
+        protocol=sms.tencent_protocol,
+    )
+
+
+def build_senders(settings: Settings, registry: TemplateRegistry | None = None) -> dict[str, Sender]:
     senders: dict[str, Sender] = {}
     twilio = settings.twilio
-    if twilio.account_sid and twilio.auth_token and twilio.from_number:
+    if settings.sms.provider in PROVIDERS:
+        senders["sms"] = domestic_sender(settings, registry or load_templates(settings))
+        logger.info("SMS are sent through %s with registered templates", settings.sms.provider)
+    elif twilio.account_sid and twilio.auth_token and twilio.from_number:
         senders["sms"] = TwilioRestSender(
             account_sid=twilio.account_sid,
             auth_token=twilio.auth_token,

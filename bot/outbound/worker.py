@@ -2,8 +2,8 @@
 
 For each job the row is claimed in one UPDATE (`queued` and due -> `sending`, attempts
 +1, a lease until which no one else may take it), so two workers, or a job queued twice,
-never send one message twice. Then: an SMS to a number that has opted out is
-`suppressed`; otherwise the channel's sender is called, and the row becomes `sent` (with
+never send one message twice. Then: an SMS notice to a number that has opted out is
+`suppressed` (answers to the citizen's own message and verification codes still go); otherwise the channel's sender is called, and the row becomes `sent` (with
 the provider's id), or goes back to `queued` with a backoff delay when the failure may
 pass, or `failed` (with the error) when it will not or attempts are used up.
 
@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from backend.models import Citizen, utcnow
 from backend.models.outbound import OutboundMessage
 from backend.services import handoff_watch
+from backend.services.notices import OPT_OUT_EXEMPT_KINDS
 from bot.outbound.base import OutboundJob, OutboundQueue, Outgoing, Sender, SendError
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,9 @@ class OutboundWorker:
             assert row is not None
             outgoing = Outgoing(row.channel, row.to, row.body, row.kind, row.event_key)
             attempts = row.attempts
-            opted_out = row.channel == "sms" and self._opted_out(session, row.to)
+            opted_out = (
+                row.channel == "sms" and row.kind not in OPT_OUT_EXEMPT_KINDS and self._opted_out(session, row.to)
+            )
         if opted_out:
             return self._finish(job, status="suppressed", error="已退订短信")
         sender = self._senders.get(outgoing.channel)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.db import session_scope
 from backend.models import ChannelIdentity, Citizen
 from backend.models.outbound import OutboundMessage
-from backend.services.notices import NoticePolicy, notify
+from backend.services.notices import NoticePolicy, notify, queue_reply
 from bot.config import TwilioSettings, WeChatSettings, load_settings
 from bot.outbound.memory import MemoryQueue
 from bot.outbound.twilio_sender import TwilioRestSender
@@ -156,6 +156,22 @@ def test_sms_to_a_number_that_opted_out_is_suppressed(
     assert worker.drain() == ["suppressed"]
     assert server.calls(SMS_PATH) == []
     assert row(sessions, record_id).error == "已退订短信"
+
+
+def test_answers_to_the_citizens_own_message_still_reach_a_number_that_opted_out(
+    worker: OutboundWorker,
+    sessions: sessionmaker[Session],
+    villager: Citizen,
+    server: VendorServer,
+) -> None:
+    with session_scope(sessions) as session:
+        session.get(Citizen, villager.id).sms_opt_out = True  # type: ignore[union-attr]
+        answer = queue_reply(
+            session, channel="sms", to="13905981234", text="已退订短信通知。", event_key="sms-answer:x:0", kind="answer"
+        ).id
+    worker.sweep()
+    assert worker.drain() == ["sent"]
+    assert len(server.calls(SMS_PATH)) == 1 and row(sessions, answer).status == "sent"
 
 
 def test_quiet_hours_hold_a_notice_until_morning(

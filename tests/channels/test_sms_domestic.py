@@ -1,0 +1,237 @@
+"""Domestic SMS end to end on the real app: a citizen's reply pushed by Aliyun or Tencent
+Cloud (their documented callback payloads) goes through the turn processor, the answer
+through the outbox and the worker to the provider's API (a local HTTP server, called by
+the providers' own SDKs with their real request signing) as a registered template; the
+delivery receipt then marks the row delivered or failed."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.models import Citizen
+from backend.models.outbound import OutboundMessage
+from backend.services.notices import notify
+from bot.app import create_app
+from bot.config import SmsSettings, load_settings
+from bot.outbound.hook import Outbound
+from bot.runtime import Runtime, build_runtime
+from channels.sms_templates import TemplateRegistry
+from tests.utils.conversation import make_store, trained_nlu
+from tests.utils.vendor_server import VendorServer, vendor_server
+
+TOKEN = "sms-callback-secret"
+MOBILE = "13905982468"
+# the providers' documented samples (Aliyun SmsUp / SmsReport HTTP push, SendSms answer;
+# Tencent Cloud 短信回复 / 短信下发状态 callbacks, SendSms answer)
+ALIYUN_UPLINK_SAMPLE = [
+    {"phone_number": "1381111****", "send_time": "2017-09-01 00:00:00", "content": "内容",
+     "sign_name": "签名", "dest_code": "1234", "sequence_id": 1234567890}
+]  # fmt: skip
+ALIYUN_SEND_OK = {"Code": "OK", "Message": "OK", "BizId": "9006197469364984400",
+                  "RequestId": "F655A8D5-B967-440B-8683-DAD6FF8DE990"}  # fmt: skip
+ALIYUN_REPORT_SAMPLE = [
+    {"send_time": "2017-08-30 00:00:00", "report_time": "2017-08-30 00:00:00", "success": True,
+     "err_msg": "用户接收成功", "err_code": "DELIVERED", "phone_number": "18612345678", "sms_size": "1",
+     "biz_id": "932702304080415357^0", "out_id": "1184585343"}
+]  # fmt: skip
+TENCENT_UPLINK_SAMPLE = {"extend": "扩展码", "mobile": "13xxxxxxxxx", "nationcode": "86", "sign": "短信签名",
+                         "text": "用户回复的内容", "time": 1457336869}  # fmt: skip
+TENCENT_SEND_OK = {"Response": {"SendStatusSet": [{
+    "SerialNo": "5000:1045710669157053657849499619", "PhoneNumber": "+8613711112222", "Fee": 1,
+    "SessionContext": "test", "Code": "Ok", "Message": "send success", "IsoCode": "CN"}],
+    "RequestId": "a0aabda6-cf91-4f3e-a81f-9198114a2279"}}  # fmt: skip
+TENCENT_REPORT_SAMPLE = [
+    {"user_receive_time": "2015-10-17 08:03:04", "nationcode": "86", "mobile": "13xxxxxxxxx",
+     "report_status": "SUCCESS", "errmsg": "DELIVRD", "description": "用户短信送达成功", "sid": "xxxxxxx"}
+]  # fmt: skip
+SEND_OK = {"aliyun": ALIYUN_SEND_OK, "tencent": TENCENT_SEND_OK}
+PROVIDER_ID = {"aliyun": ALIYUN_SEND_OK["BizId"], "tencent": "5000:1045710669157053657849499619"}
+OK = {"aliyun": {"code": 0, "msg": "接收成功"}, "tencent": {"result": 0, "errmsg": "OK"}}
+PROVIDERS = ["aliyun", "tencent"]
+
+
+def uplink(provider: str, text: str, at: str, sequence: int) -> Any:
+    if provider == "aliyun":
+        return [{"phone_number": MOBILE, "send_time": at, "content": text, "sign_name": "村通",
+                 "dest_code": "1234", "sequence_id": sequence}]  # fmt: skip
+    return {"extend": "", "mobile": MOBILE, "nationcode": "86", "sign": "村通", "text": text, "time": sequence}
+
+
+def report(provider: str, provider_id: str, *, delivered: bool) -> Any:
+    if provider == "aliyun":
+        item = {**ALIYUN_REPORT_SAMPLE[0], "phone_number": MOBILE, "biz_id": f"{provider_id}^0", "success": delivered}
+        if not delivered:
+            item.update(err_code="MK:0001", err_msg="用户关机")
+        return [item]
+    item = {**TENCENT_REPORT_SAMPLE[0], "mobile": MOBILE, "sid": provider_id}
+    if not delivered:
+        item.update(report_status="FAIL", errmsg="MK:0001", description="用户关机")
+    return [item]
+
+
+def sms_settings(provider: str, server: VendorServer | None, **more: Any) -> SmsSettings:
+    host = server.url.removeprefix("http://") if server else "127.0.0.1:9"
+    credentials: dict[str, Any] = {
+        "aliyun": {"aliyun_access_key_id": "LTAItest", "aliyun_access_key_secret": "secret",
+                   "aliyun_sign_name": "村通", "aliyun_endpoint": host, "aliyun_protocol": "http"},
+        "tencent": {"tencent_secret_id": "AKIDtest", "tencent_secret_key": "secret", "tencent_sdk_app_id": "1400000001",
+                    "tencent_sign_name": "村通", "tencent_endpoint": host, "tencent_protocol": "http"},
+    }[provider] if server else {}  # fmt: skip
+    return SmsSettings(provider=provider, callback_token=TOKEN, **{**credentials, **more})
+
+
+def make_runtime(engine: Engine, sessions: sessionmaker[Session], sms: SmsSettings) -> Runtime:
+    settings = load_settings(
+        database_url=str(engine.url.render_as_string(hide_password=False)),
+        seed_on_empty=False,
+        redis_url=None,
+        sms=sms,
+    )
+    runtime = build_runtime(settings, engine=engine, sessions=sessions, prepare_database=False)
+    runtime.extras["nlu"] = trained_nlu()
+    runtime.extras["state_store"] = make_store("memory")[0]
+    return runtime
+
+
+@pytest.fixture
+def server() -> Iterator[VendorServer]:
+    with vendor_server() as server:
+        yield server
+
+
+def outbound(runtime: Runtime) -> Outbound:
+    found: Outbound = runtime.extras["outbound"]
+    return found
+
+
+def drain(runtime: Runtime, seconds: float = 10.0) -> list[str | None]:
+    deadline = time.monotonic() + seconds
+    while len(outbound(runtime).queue) == 0 and time.monotonic() < deadline:  # type: ignore[arg-type]
+        time.sleep(0.02)
+    time.sleep(0.1)
+    return outbound(runtime).worker.drain()
+
+
+def rows(sessions: sessionmaker[Session]) -> list[OutboundMessage]:
+    with sessions() as session:
+        return list(session.scalars(select(OutboundMessage).where(OutboundMessage.to == MOBILE)))
+
+
+def sent_template(provider: str, call: Any) -> tuple[str, dict[str, str] | list[str]]:
+    if provider == "aliyun":
+        assert call.headers["x-acs-action"] == "SendSms"
+        assert call.headers["Authorization"].startswith("ACS3-HMAC-SHA256 Credential=LTAItest,")
+        assert call.query["SignName"] == ["村通"] and call.query["PhoneNumbers"] == [MOBILE]
+        return call.query["TemplateCode"][0], json.loads(call.query["TemplateParam"][0])
+    assert call.headers["X-TC-Action"] == "SendSms"
+    assert call.headers["Authorization"].startswith("TC3-HMAC-SHA256 Credential=AKIDtest/")
+    body = call.json()
+    assert body["SmsSdkAppId"] == "1400000001" and body["SignName"] == "村通"
+    assert body["PhoneNumberSet"] == [f"+86{MOBILE}"]
+    return body["TemplateId"], body["TemplateParamSet"]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_reply_is_answered_through_the_provider_as_a_template_and_the_receipt_recorded(
+    provider: str, engine: Engine, sessions: sessionmaker[Session], server: VendorServer
+) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings(provider, server))
+    registry = TemplateRegistry.load()
+    server.answer("/", (200, SEND_OK[provider]))
+    with TestClient(create_app(runtime=runtime)) as client:
+        url = f"/sms/{provider}/uplink?token={TOKEN}"
+        payload = uplink(provider, "明天嵩口到县城的班车", "2026-11-20 10:00:00", 1001)
+        response = client.post(url, json=payload)
+        assert response.status_code == 200 and response.json() == OK[provider]
+        assert drain(runtime) == ["sent"]
+        assert client.post(url, json=payload).json() == OK[provider]  # the provider's retry
+        assert drain(runtime, seconds=0.3) == []
+        [row] = rows(sessions)
+        assert (row.kind, row.status, row.provider_id) == ("answer", "sent", PROVIDER_ID[provider])
+        [call] = server.calls("/")
+        code, values = sent_template(provider, call)
+        use = registry.match(row.body)
+        assert use is not None and use.template.kind == "bus_times"
+        assert code == use.template.codes[provider]
+        assert values == (use.values if provider == "aliyun" else use.ordered_values())
+        assert " 1路" in use.values["lines"]
+        receipt = client.post(f"/sms/{provider}/report?token={TOKEN}", json=report(provider, row.provider_id or "", delivered=True))
+        assert receipt.json() == OK[provider]
+        assert rows(sessions)[0].status == "delivered"
+        client.post(f"/sms/{provider}/report?token={TOKEN}", json=report(provider, row.provider_id or "", delivered=False))
+        failed = rows(sessions)[0]
+        assert failed.status == "failed" and "用户关机" in (failed.error or "")
+
+
+@pytest.mark.parametrize(
+    ("provider", "sample"), [("aliyun", ALIYUN_UPLINK_SAMPLE), ("tencent", TENCENT_UPLINK_SAMPLE)]
+)
+def test_the_documented_samples_are_accepted_and_answered_in_the_providers_shape(
+    provider: str, sample: Any, engine: Engine, sessions: sessionmaker[Session], server: VendorServer
+) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings(provider, server))
+    with TestClient(create_app(runtime=runtime)) as client:
+        assert client.post(f"/sms/{provider}/uplink?token={TOKEN}", json=sample).json() == OK[provider]
+        reports = ALIYUN_REPORT_SAMPLE if provider == "aliyun" else TENCENT_REPORT_SAMPLE
+        assert client.post(f"/sms/{provider}/report?token={TOKEN}", json=reports).json() == OK[provider]
+    with sessions() as session:
+        answers = session.scalars(select(OutboundMessage).where(OutboundMessage.kind == "answer")).all()
+        assert answers and all(a.channel == "sms" for a in answers)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_callbacks_need_the_token(provider: str, engine: Engine, sessions: sessionmaker[Session]) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings(provider, None))
+    with TestClient(create_app(runtime=runtime)) as client:
+        for kind in ("uplink", "report"):
+            assert client.post(f"/sms/{provider}/{kind}", json=[]).status_code == 403
+            assert client.post(f"/sms/{provider}/{kind}?token=wrong", json=[]).status_code == 403
+            bad = client.post(f"/sms/{provider}/{kind}?token={TOKEN}", content=b"not json")
+            assert bad.status_code == 400 and bad.json()["detail"]
+        missing = client.post(f"/sms/{provider}/uplink?token={TOKEN}", json=[{"content": "你好"}])
+        assert missing.status_code == 400
+    closed = make_runtime(engine, sessions, SmsSettings(provider=provider))
+    with TestClient(create_app(runtime=closed)) as client:
+        assert client.post(f"/sms/{provider}/uplink?token=x", json=[]).status_code == 503
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_missing_credentials_fail_the_message_with_a_reason_but_start_up_goes_on(
+    provider: str, engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings(provider, None))
+    with TestClient(create_app(runtime=runtime)) as client:
+        client.post(f"/sms/{provider}/uplink?token={TOKEN}", json=uplink(provider, "你好", "2026-11-20 10:01:00", 1002))
+        assert drain(runtime) == ["failed"]
+    [row] = rows(sessions)
+    assert row.status == "failed" and "未配置" in (row.error or "") and "SMS_" in (row.error or "")
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_td_stops_notices_but_answers_still_go(
+    provider: str, engine: Engine, sessions: sessionmaker[Session], server: VendorServer
+) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings(provider, server))
+    with TestClient(create_app(runtime=runtime)) as client:
+        server.answer("/", (200, SEND_OK[provider]))
+        client.post(f"/sms/{provider}/uplink?token={TOKEN}", json=uplink(provider, "TD", "2026-11-20 10:02:00", 1003))
+        assert drain(runtime) == ["sent"]
+        with sessions() as session:
+            citizen = session.scalars(select(Citizen).where(Citizen.mobile == MOBILE)).one()
+            assert citizen.sms_opt_out is True
+            notify(session, citizen_id=citizen.id, event_key="booking_confirmed:B202611200099",
+                   kind="booking_confirmed", text_short="【村通】预约成功。", text_rich="预约成功")  # fmt: skip
+            session.commit()
+        assert drain(runtime, seconds=0.5) in ([], ["suppressed"])
+    statuses = {row.kind: row.status for row in rows(sessions)}
+    assert statuses["answer"] == "sent"
+    assert statuses.get("booking_confirmed", "suppressed") == "suppressed"
+    assert "退订" in next(r.body for r in rows(sessions) if r.kind == "answer")

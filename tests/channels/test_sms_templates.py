@@ -1,0 +1,157 @@
+"""The SMS template registry: the shipped file is valid, every dialog text SMS users can
+get has a template, every dialog path walked in SMS style (the conversation stories, as
+SMS) produces only texts that are instances of a template with all its variables within
+their limits, notices too; a broken registry stops start-up with the template named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.models import Citizen, Complaint, ComplaintTransition, Disruption
+from backend.models.outbound import OutboundMessage
+from backend.services import notice_texts
+from bot.processor import Processor
+from bot.runtime import Runtime
+from channels.buttons import text_blocks
+from channels.messages import Message
+from channels.sms_templates import TemplateError, TemplateRegistry
+from dialogs.texts import TEXTS
+from tests.dialogs.test_stories import load_stories
+from tests.utils.conversation import make_processor, make_store
+
+pytestmark = pytest.mark.anyio
+REGISTRY = TemplateRegistry.load()
+SPOKEN_ONLY = {"recorded_story"}  # only ever said on the hotline
+# parts of the departures / arrivals lists, never said alone
+PIECES = {"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver", "rule_alight_phone",
+          "rule_alight_driver"}  # fmt: skip
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def test_every_short_dialog_text_has_a_template() -> None:
+    missing = sorted(set(TEXTS) - SPOKEN_ONLY - PIECES - set(REGISTRY.templates))
+    assert missing == []
+
+
+def test_every_template_has_codes_for_both_providers() -> None:
+    REGISTRY.check_provider("aliyun")
+    REGISTRY.check_provider("tencent")
+
+
+def assert_templated(text: str, where: str) -> None:
+    use = REGISTRY.match(text)
+    assert use is not None, f"{where}: no SMS template for {text!r}"
+    assert set(use.values) == set(use.template.params), where
+    assert all(len(v) <= use.template.params[k] for k, v in use.values.items()), where
+    assert use.render() == text.removeprefix("【村通】"), where
+
+
+@pytest.mark.parametrize("story", load_stories())
+async def test_every_dialog_path_in_sms_style_maps_to_templates(story: dict[str, Any], runtime: Runtime) -> None:
+    store, _ = make_store("memory")
+    processor: Processor = make_processor(runtime, store)
+    sender = f"139{abs(hash(story['name'])) % 10**8:08d}"
+    for number, step in enumerate(story["steps"], start=1):
+        if step.get("agent") == "return":
+            with runtime.unit_of_work() as session:
+                from backend.services import conversations
+
+                waiting = conversations.active_handoff(session, conversation_id=f"sms:{sender}")
+                if waiting is not None:
+                    conversations.return_handoff(session, handoff_id=waiting.id, agent="agent-test")
+        message = Message(
+            channel="sms", sender=sender, text=str(step["user"]), received_at=datetime.now(UTC),
+            message_id=step.get("message_id"),
+        )  # fmt: skip
+        replies = await processor.handle(message)
+        for block in text_blocks(replies):
+            assert_templated(block, f"{story['name']} step {number} ({step['user']!r})")
+    with runtime.unit_of_work() as session:
+        notices = session.scalars(select(OutboundMessage).where(OutboundMessage.channel == "sms")).all()
+        for row in notices:
+            if row.kind not in ("reply",):
+                assert_templated(row.body, f"{story['name']}: notice {row.kind}")
+    await store.close()
+
+
+def test_notices_map_to_templates(session: Session) -> None:
+    person = Citizen(name="王奶奶", mobile="13905980777", sms_opt_out=False, preferred_channel="sms")
+    session.add(person)
+    session.flush()
+    now = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    complaint = Complaint(
+        id="C20261120901", state="resolved", category="driver", description="司机态度差", citizen_id=person.id,
+        created_at=now, first_response_due=now, resolution_due=now, resolution="已批评教育司机并回访",
+    )  # fmt: skip
+    session.add(complaint)
+    session.flush()
+    for state in ("received", "resolved"):
+        transition = ComplaintTransition(complaint_id=complaint.id, from_state=None, to_state=state, by="t", at=now)
+        session.add(transition)
+        session.flush()
+        notice = notice_texts.complaint_status(session, complaint=complaint, transition=transition, now=now)
+        assert notice is not None
+        assert_templated(notice.body, f"complaint {state}")
+    follow = notice_texts.complaint_followup(session, complaint=complaint, now=now)
+    assert follow is not None
+    assert_templated(follow.body, "follow-up")
+    outage = Disruption(
+        title="嵩口至县城线停运", description="道路施工", starts_at=now, ends_at=now + timedelta(days=1),
+    )  # fmt: skip
+    session.add(outage)
+    session.flush()
+    stop = notice_texts.service_disruption(session, disruption=outage, citizen_id=person.id, now=now)
+    assert_templated(stop.body, "disruption")
+
+
+def test_agent_free_text_goes_in_the_generic_template_cut_to_its_limit() -> None:
+    use = REGISTRY.agent_reply("您好，" + "车已经安排好了。" * 60)
+    limit = use.template.params["content"]
+    assert use.template.content == "客服回复：${content}"
+    assert len(use.values["content"]) == limit and use.values["content"].endswith("…")
+    assert REGISTRY.agent_reply("好的").render() == "客服回复：好的"
+
+
+def test_free_text_has_no_template() -> None:
+    assert REGISTRY.match("随便写的一段话，没有模板") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("templates: [{name: a, kind: x, content: '你好${n}', params: {}, codes: {}}]", "不一致"),
+        ("templates: [{name: a, kind: x, content: '${n}', params: {n: 5}, codes: {}}]", "全变量"),
+        ("templates: [{name: a, kind: x, content: '你好${n}', params: {n: 5}, codes: {baidu: 1}}]", "codes"),
+        ("templates: [{name: agent_reply, kind: x, content: '客服：${c}', params: {c: 5}},"
+         " {name: agent_reply, kind: x, content: '客服：${c}', params: {c: 5}}]", "重名"),
+        ("templates: [{name: a, kind: x, content: '你好${n}', params: {n: 5}}]", "agent_reply"),
+        ("templates: [", "无法读取"),
+    ],
+)  # fmt: skip
+def test_a_broken_registry_is_refused_naming_the_problem(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "templates.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TemplateError, match=problem):
+        TemplateRegistry.load(path)
+
+
+def test_a_provider_without_codes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "templates.yaml"
+    path.write_text(
+        "templates: [{name: agent_reply, kind: agent_reply, content: '客服回复：${content}',"
+        " params: {content: 300}, codes: {aliyun: SMS_1}}]",
+        encoding="utf-8",
+    )
+    TemplateRegistry.load(path).check_provider("aliyun")
+    with pytest.raises(TemplateError, match="tencent"):
+        TemplateRegistry.load(path).check_provider("tencent")
