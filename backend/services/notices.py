@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -293,3 +293,19 @@ def record_receipt(
     session.flush()
     logger.info("outbound %s receipt: %s", row.id, row.status)
     return row
+
+
+def recent_outbound(
+    session: Session, *, citizen_id: int | None, address: str | None, limit: int = 10
+) -> list[OutboundMessage]:
+    """The latest messages sent (or not) to a citizen or an address, newest first, with
+    their status and reason (the console shows why an SMS failed)."""
+    conditions = []
+    if citizen_id is not None:
+        conditions.append(OutboundMessage.citizen_id == citizen_id)
+    if address:
+        conditions.append(OutboundMessage.to == address)
+    if not conditions:
+        return []
+    stmt = select(OutboundMessage).where(or_(*conditions)).order_by(OutboundMessage.id.desc()).limit(limit)
+    return list(session.scalars(stmt))

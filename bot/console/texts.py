@@ -150,6 +150,7 @@ TEXTS: dict[str, str] = {
     "open": "查看",
     "transcript": "对话记录",
     "transcript_empty": "还没有对话记录。",
+    "outbound_title": "发给市民的消息（最近）",
     "reply_label": "回复群众（通过对方来信的渠道发出）",
     "unreachable": "无法送达：这位群众通过网页接口来信，没有可用的手机号，回复只会记入对话记录。请改用其他方式联系，或结束对话。",
     "reply_placeholder": "请用简短、礼貌的话回复，短信每 70 字一条。",

@@ -22,6 +22,7 @@ from channels.buttons import text_blocks
 from channels.messages import Message
 from channels.sms_templates import TemplateError, TemplateRegistry
 from dialogs.texts import TEXTS
+from scripts.sms_templates import PIECES as SCRIPT_PIECES
 from tests.dialogs.test_stories import load_stories
 from tests.utils.conversation import make_processor, make_store
 
@@ -40,7 +41,11 @@ def anyio_backend() -> str:
 
 def test_every_short_dialog_text_has_a_template() -> None:
     missing = sorted(set(TEXTS) - SPOKEN_ONLY - PIECES - set(REGISTRY.templates))
-    assert missing == []
+    assert missing == [], "add them with: python -m scripts.sms_templates"
+
+
+def test_the_helper_script_knows_the_same_pieces() -> None:
+    assert SCRIPT_PIECES == PIECES | SPOKEN_ONLY
 
 
 def test_every_template_has_codes_for_both_providers() -> None:

@@ -238,3 +238,4 @@ def test_hand_back_to_the_bot_and_close(
     assert "已交还机器人" in flash(again.text)
     notes = [e.text for e in conversations.transcript(session, conversation_id=first.conversation_id)]
     assert "已解答" in notes
+
