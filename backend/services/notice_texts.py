@@ -242,10 +242,8 @@ def pickup_code(
     """取件码 to the parcel's recipient, when someone else asked about the parcel."""
     point = parcel.service_point
     where = point.name if point else "服务站"
-    hours = f"，营业时间{point.hours}" if point and point.hours else ""
-    text = (
-        f"{SIGN}您的{parcel.carrier}包裹{parcel.tracking_no}已到{where}，取件码{parcel.pickup_code}{hours}。"
-    )
+    hours = f"营业时间{point.hours}。" if point and point.hours else ""  # no two variables side by side (SMS templates)
+    text = f"{SIGN}您的{parcel.carrier}包裹{parcel.tracking_no}已到{where}，取件码{parcel.pickup_code}。{hours}"
     assert parcel.recipient_phone is not None
     return notify_number(
         session, mobile=parcel.recipient_phone, event_key=event_key, kind="pickup_code", text=text, now=now

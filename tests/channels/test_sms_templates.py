@@ -31,7 +31,7 @@ REGISTRY = TemplateRegistry.load()
 SPOKEN_ONLY = {"recorded_story"}  # only ever said on the hotline
 # parts of the departures / arrivals lists, never said alone
 PIECES = {"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver", "rule_alight_phone",
-          "rule_alight_driver"}  # fmt: skip
+          "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person"}  # fmt: skip
 
 
 @pytest.fixture
