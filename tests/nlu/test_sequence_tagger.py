@@ -34,7 +34,7 @@ def tagger() -> CrfSlotTagger:
 
 
 def test_tags_a_known_value_in_a_new_sentence(tagger: CrfSlotTagger) -> None:
-    text = "给我放稻香"
+    text = "播放一首稻香"
     assert bio_values(text, tagger.tag(text, "play")) == [("song", "稻香")]
 
 
