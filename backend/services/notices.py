@@ -46,7 +46,7 @@ URGENT_KINDS = frozenset({"vehicle_approaching", "verification_code"})
 REPLY_KIND = "reply"
 RICH_CHANNELS = ("wechat", "web")
 ANSWER_KIND = "answer"
-ANSWER_KINDS = (REPLY_KIND, ANSWER_KIND)
+ANSWER_KINDS = (REPLY_KIND, ANSWER_KIND, "handoff_wait")  # handoff_wait: "agents are busy" to a waiting citizen
 # what still goes to a number that opted out (退订): answers to the citizen's own message
 # and one-time codes the citizen asked for; notices stop
 OPT_OUT_EXEMPT_KINDS = frozenset({REPLY_KIND, ANSWER_KIND, "verification_code"})
