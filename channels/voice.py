@@ -54,7 +54,7 @@ RECORD_PROMPT = "请在提示音后说出您要反映的情况，说完请按井
 SORRY = "抱歉，系统有点忙。"
 MAX_FAILS = 2
 SENTENCE_ENDS = ("。", "？", "！", "?", "!")
-STAGES = ("menu", "turn", "record", "bye")
+STAGES = ("menu", "turn", "record", "dialed", "bye")
 
 
 class VoiceOutput:
