@@ -88,7 +88,9 @@ def test_a_turn_is_answered_with_buttons_and_kept_for_a_reload(client: TestClien
     assert [line["text"] for line in later][:1] == ["查快递"]
     with runtime.unit_of_work() as session:
         events = session.scalars(
-            select(ConversationEvent).where(ConversationEvent.conversation_id == f"web:{sender}")
+            select(ConversationEvent)
+            .where(ConversationEvent.conversation_id == f"web:{sender}")
+            .order_by(ConversationEvent.id)
         ).all()
         assert [e.type for e in events if e.type in ("user", "bot")] == ["user", "bot", "user", "bot"]
 
