@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlu.extractors.base import Entity
+from nlu.extractors.numbers import cn_to_int
 
 _FAMILIES = {"time": "time", "passengers": "passengers", "place": "place"}
 _MARKER = re.compile(
@@ -30,6 +31,11 @@ _BETWEEN_LIMIT = 10
 _IS = re.compile(r"[\s，,、]*(?:而|就|应该)?是\s*")
 _NOT_BEFORE = re.compile(r"(?:不是|不对)\s*$")
 _FILLER = set("是就而吧呢的啊哦噢嗯呀了 ,，。.!！、")
+_COUNT_AFTER = re.compile(
+    r"(?P<gap>[\s，,、]*(?:[哦噢啊嗯]\s*)?(?:不对不对|不对|不是|说错了|讲错了|搞错了|错了)?[\s，,、]*"
+    r"(?:而|就|应该)?是?\s*)(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]{1,3}|俩|仨)(?:个人|个|人|位)?"
+)
+"""After a head count: a correction and a bare count ("三个人 不对 两个", "不是三个人 是两个")."""
 _LEAD = re.compile(r"^\s*(?:[哦噢啊嗯]\s*)?(?:不是|不对|错了|说错了)")
 
 
@@ -62,6 +68,27 @@ def find_corrections(text: str, entities: Sequence[Entity]) -> list[Correction]:
         if before is not None and _IS.fullmatch(gap):
             found.append(Correction(first, (before.start(), first.start)))
     return found
+
+
+def corrected_counts(text: str, entities: Sequence[Entity]) -> list[Entity]:
+    """Head counts said bare after a corrected one: "不是三个人 是两个" -> passengers 2 at 两个.
+
+    The number extractor does not take a bare "两个" for people; right after a head count
+    that is being corrected, it is one, so `find_corrections` then sees the slip.
+    """
+    counts = [e for e in entities if e.entity == "passengers"]
+    out: list[Entity] = []
+    for first in counts:
+        match = _COUNT_AFTER.match(text, first.end)
+        if match is None or any(e.start < match.end() and match.start("n") < e.end for e in entities):
+            continue
+        corrected = _MARKER.search(match.group("gap")) or (
+            _NOT_BEFORE.search(text[: first.start]) and "是" in match.group("gap")
+        )
+        value = cn_to_int(match.group("n"))
+        if corrected and value is not None and 0 < value < 100:
+            out.append(Entity("passengers", value, match.start("n"), match.end(), "CorrectedCount", 0.9))
+    return out
 
 
 def mask(text: str, corrections: Sequence[Correction]) -> str:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from nlu.classifiers.base import IntentClassifier, Ranking
 from nlu.classifiers.linear import LinearIntentClassifier
-from nlu.corrections import find_corrections, is_bare_correction, mask
+from nlu.corrections import corrected_counts, find_corrections, is_bare_correction, mask
 from nlu.extraction import ExtractorSet
 from nlu.extractors.base import Entity
 from nlu.extractors.role_tagger import ROLES, RoleTagger, role_features
@@ -149,11 +149,18 @@ class NluPipeline:
     def analyse(self, cleaned: str, now: datetime) -> Analysis:
         """Extract entities, segment and featurise a cleaned message."""
         entities = self._extractors.extract(cleaned, now=now)
+        entities = sorted([*entities, *corrected_counts(cleaned, entities)], key=lambda e: e.start)
         masked = cleaned
         corrections = find_corrections(cleaned, entities)
         if corrections:  # 两个人不对三个人: analyse what is left once the slip is taken back
             masked = mask(cleaned, corrections)
-            entities = self._extractors.extract(masked, now=now)
+            extracted = self._extractors.extract(masked, now=now)
+            kept = [
+                e for e in entities
+                if e.extractor == "CorrectedCount" and masked[e.start] != " "
+                and not any(x.start < e.end and e.start < x.end for x in extracted)
+            ]  # fmt: skip
+            entities = sorted([*extracted, *kept], key=lambda e: e.start)
         segments = segment(masked, entities, self._tokenizer)
         return Analysis(cleaned, entities, segments, intent_features(segments), masked)
 

@@ -45,6 +45,10 @@ def test_a_correction_inside_a_booking_keeps_the_booking_intent(nlu_pipeline: Nl
         ("不是后天 是周六", "time", "2026-11-21T00:00:00+08:00"),
         ("不对 是大后天", "time", "2026-11-23T00:00:00+08:00"),
         ("不是嵩口 是嵩溪", "place", "嵩溪镇"),
+        ("不是三个人 是两个", "passengers", 2),
+        ("不是三个人，是俩", "passengers", 2),
+        ("三个人不对 两个", "passengers", 2),
+        ("3个人 说错了 是4个", "passengers", 4),
     ],
 )
 def test_a_correction_answering_a_read_back_is_inform(
@@ -55,6 +59,11 @@ def test_a_correction_answering_a_read_back_is_inform(
 
 def test_a_plain_no_stays_deny(nlu_pipeline: NluPipeline) -> None:
     assert _parse(nlu_pipeline, "不是明天")[0] == "deny"
+
+
+def test_a_count_after_a_head_count_without_a_correction_is_not_taken(nlu_pipeline: NluPipeline) -> None:
+    _, entities = _parse(nlu_pipeline, "3个人 是两个大人一个小孩")
+    assert ("passengers", 2) not in entities
 
 
 @pytest.mark.parametrize(("text", "intent"), [("１", "affirm"), ("回复1", "affirm"), ("２", "deny")])
