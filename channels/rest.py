@@ -2,9 +2,11 @@
 `cuntong chat`.
 
 `POST /webhooks/rest/webhook` takes `{"sender": "...", "message": "..."}` (optionally a
-`message_id` for de-duplication, also accepted as `metadata.message_id`) and answers
-the list of replies `[{"recipient_id", "text", "buttons": [{"title", "payload"}]}]`, with
-card data and requested actions under `custom` as Rasa does for custom payloads.
+`message_id` for de-duplication, also accepted as `metadata.message_id`; `sender` may be
+left out and is then "default", as in Rasa) and answers the list of replies
+`[{"recipient_id", "text", "buttons": [{"title", "payload"}]}]` (no `buttons` key when a reply
+has none, as Rasa), with card data and requested actions under `custom` as Rasa does for
+custom payloads.
 `GET /webhooks/rest/` answers `{"status": "ok"}` like Rasa's health check.
 """
 
@@ -23,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
 WEBHOOK_PATH = "/webhooks/rest/webhook"
+DEFAULT_SENDER = "default"
+"""Rasa's sender id for a REST post without one."""
 
 
 class RestButton(BaseModel):
@@ -31,7 +35,7 @@ class RestButton(BaseModel):
 
 
 class RestRequest(BaseModel):
-    sender: str = Field(min_length=1, max_length=128, pattern=r"\S")
+    sender: str = Field(default=DEFAULT_SENDER, min_length=1, max_length=128, pattern=r"\S")
     message: str = Field(max_length=MAX_MESSAGE_CHARS)
     message_id: str | None = Field(default=None, max_length=128)
     metadata: dict[str, Any] | None = None
@@ -40,7 +44,7 @@ class RestRequest(BaseModel):
 class RestReply(BaseModel):
     recipient_id: str
     text: str
-    buttons: list[RestButton] = Field(default_factory=list)
+    buttons: list[RestButton] | None = None
     custom: dict[str, Any] | None = None
 
 
@@ -57,7 +61,7 @@ class RestOutput:
         return RestReply(
             recipient_id=recipient_id,
             text=reply.text,
-            buttons=[RestButton(title=b.title, payload=b.payload) for b in reply.buttons],
+            buttons=[RestButton(title=b.title, payload=b.payload) for b in reply.buttons] or None,
             custom=custom or None,
         )
 

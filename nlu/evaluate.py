@@ -4,7 +4,8 @@
 entity has the same name, an overlapping span and the same value; a time annotated
 without a value (`[明早](time)`) is checked by name and span only, since its value depends
 on the reference time. A carrier implied by a tracking number's format (same span as the
-number) is not scored: inline annotation cannot mark two entities on one span. `holdout_split` and `kfold` split examples stratified by intent;
+number) is not scored: inline annotation cannot mark two entities on one span. An annotated
+Rasa `role` or `group` must be found too. `holdout_split` and `kfold` split examples stratified by intent;
 `evaluate_split` / `cross_validate` train fresh pipelines on the training part.
 """
 
@@ -77,6 +78,8 @@ def _value_checked(gold: AnnotatedEntity) -> bool:
 
 def _matches(gold: AnnotatedEntity, pred: dict[str, Any]) -> bool:
     if pred["entity"] != gold.entity or not (pred["start"] < gold.end and gold.start < pred["end"]):
+        return False
+    if (gold.role, gold.group) != (pred.get("role"), pred.get("group")):
         return False
     return not _value_checked(gold) or str(pred["value"]) == str(gold.value)
 

@@ -21,7 +21,7 @@ from nlu.training_data import training_files
 
 logger = logging.getLogger(__name__)
 
-MODEL_FORMAT = 3
+MODEL_FORMAT = 4
 """Bump whenever features, components or the payload layout change."""
 
 

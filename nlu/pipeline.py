@@ -4,8 +4,11 @@ Steps per message: length-preserving clean-up; deterministic extractors (identif
 times, places, head counts); self-corrections taken back (`nlu.corrections`); jieba segmentation around the entity spans; the intent
 classifier on masked word and character n-grams, with a confidence threshold below which
 the answer is `out_of_scope`; the learned role tagger turns each place into origin,
-destination or place; a reply to a question (`expected_slot`) becomes `inform`. Training
-reads Rasa YAML from `training_data/`; the trained model is one pickle file.
+destination or place; a reply to a question (`expected_slot`) becomes `inform`; every other
+annotated entity type comes from the CRF entity tagger (`nlu.entity_tagger`). Training reads
+Rasa data from `training_data/` or any Rasa project folder; the trained model is one pickle file.
+Rasa's rules hold on any data: `nlu_fallback` below the threshold unless `out_of_scope` is
+trained, `/intent{...}` payloads, retrieval intents with `response_selector`.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from nlu.classifiers.base import IntentClassifier, Ranking
+from nlu.classifiers.base import IntentClassifier
 from nlu.classifiers.linear import LinearIntentClassifier
 from nlu.corrections import corrected_counts, find_corrections, is_bare_correction, mask
+from nlu.entity_tagger import EXTRACTOR as TAGGER_NAME
+from nlu.entity_tagger import PLACE_TYPES, EntityTagger, Patterns, owned_types
 from nlu.extraction import ExtractorSet
 from nlu.extractors.base import Entity
 from nlu.extractors.role_tagger import ROLES, RoleTagger, role_features
@@ -29,10 +34,18 @@ from nlu.extractors.token_tagger import Features
 from nlu.featurize import Segment, intent_features, segment
 from nlu.gazetteer import Gazetteer
 from nlu.model_store import ModelStoreError, fingerprint, load_model, save_model
+from nlu.payloads import parse_payload
+from nlu.results import build_result, merge_retrieval, with_response_selector
 from nlu.slots import answer_to_slot, bare_count
 from nlu.text import MAX_PARSE_CHARS, clean_text, has_content
 from nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
-from nlu.training_data import DEFAULT_TRAINING_DIR, Example, load_training_data
+from nlu.training_data import (
+    DEFAULT_TRAINING_DIR,
+    Example,
+    TrainingData,
+    TrainingDataError,
+    load_training_data,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +55,8 @@ TRAIN_NOW = datetime(2026, 1, 5, 9, 0, tzinfo=TZ)
 DEFAULT_THRESHOLD = 0.25
 """Below this top-intent probability the answer is out_of_scope (chosen by `nlu test`)."""
 OUT_OF_SCOPE = "out_of_scope"
-RANKING_SIZE = 10
+NLU_FALLBACK = "nlu_fallback"
+"""Rasa's FallbackClassifier intent: the answer below the threshold when out_of_scope is not trained."""
 _ROLE_WORDS = re.compile(r"[从去到回往在]")
 _MENU_ANSWER = re.compile(r"\s*(?:回复|回|选|按)?\s*([12])\s*[。.!！]?\s*")
 """A bare 1 or 2 (full-width too, after clean-up) answers the read-back "回复1确认 2修改"."""
@@ -71,8 +85,9 @@ def _aware(now: datetime | None) -> datetime:
 
 
 def _gazetteer_for(training_dir: Path) -> Gazetteer:
-    path = training_dir / "lookups" / "places.yml"
-    return Gazetteer.load(path if path.exists() else None)
+    """The data's own place gazetteer; none (no places) when the data brings none."""
+    path = (training_dir if training_dir.is_dir() else training_dir.parent) / "lookups" / "places.yml"
+    return Gazetteer.load(path) if path.exists() else Gazetteer([])
 
 
 class NluPipeline:
@@ -87,6 +102,9 @@ class NluPipeline:
         synonyms: dict[str, str] | None = None,
         threshold: float = DEFAULT_THRESHOLD,
         fingerprint_value: str = "",
+        patterns: Patterns | None = None,
+        entity_tagger: EntityTagger | None = None,
+        entity_types: frozenset[str] | None = None,
     ) -> None:
         self.gazetteer = gazetteer
         self.classifier = classifier
@@ -94,8 +112,13 @@ class NluPipeline:
         self.synonyms = dict(synonyms or {})
         self.threshold = threshold
         self.fingerprint = fingerprint_value
+        self.patterns = patterns or Patterns()
+        self.entity_tagger = entity_tagger
+        self.entity_types = entity_types
+        """Annotated entity types of the training data: the extractors answer only these (None: all)."""
         self._extractors = ExtractorSet(gazetteer)
-        self._tokenizer = JiebaTokenizer([*gazetteer.surface_forms(), *SERVICE_WORDS])
+        lookup_words = [w for table in self.patterns.lookups.values() for w in table]
+        self._tokenizer = JiebaTokenizer([*gazetteer.surface_forms(), *SERVICE_WORDS, *lookup_words])
 
     @property
     def tokenizer(self) -> JiebaTokenizer:
@@ -109,10 +132,16 @@ class NluPipeline:
         """Train from the Rasa YAML in `training_dir` (default: the repo's training_data/)."""
         root = training_dir or DEFAULT_TRAINING_DIR
         data = load_training_data(root)
-        pipeline = cls.untrained(root, seed=seed, synonyms=data.synonyms)
+        pipeline = cls.for_data(root, data, seed=seed)
         pipeline.fingerprint = fingerprint(root)
         pipeline.fit(data.examples)
         return pipeline
+
+    @classmethod
+    def for_data(cls, training_dir: Path | None, data: TrainingData, *, seed: int = 42) -> NluPipeline:
+        """An untrained pipeline with the data's synonyms, regex patterns and lookup tables."""
+        patterns = Patterns(dict(data.regexes), dict(data.lookups))
+        return cls.untrained(training_dir, seed=seed, synonyms=data.synonyms, patterns=patterns)
 
     @classmethod
     def untrained(cls, training_dir: Path | None = None, *, seed: int = 42, **kwargs: Any) -> NluPipeline:
@@ -126,9 +155,20 @@ class NluPipeline:
         )
 
     def fit(self, examples: Sequence[Example]) -> None:
-        """Train the intent classifier and the role tagger on `examples`."""
+        """Train the intent classifier, the role tagger and the entity tagger on `examples`."""
+        if len({ex.full_intent for ex in examples}) < 2:
+            found = f"only the intent {examples[0].full_intent!r}" if examples else "no examples"
+            raise TrainingDataError(f"no examples found to train on: {found}; at least two intents are needed")
         analyses = [self.analyse(clean_text(ex.text), TRAIN_NOW) for ex in examples]
-        self.classifier.fit([a.features for a in analyses], [ex.intent for ex in examples])
+        self.classifier.fit([a.features for a in analyses], [ex.full_intent for ex in examples])
+        annotated = {e.entity for ex in examples for e in ex.entities}
+        self.entity_types = frozenset(annotated)
+        learned = annotated - owned_types(bool(self.gazetteer.entries))
+        self.entity_tagger = None
+        if learned:
+            self.entity_tagger = EntityTagger(self._tokenizer, patterns=self.patterns)
+            self.entity_tagger.train_on([(a.text, ex) for a, ex in zip(analyses, examples, strict=True)], learned)
+            logger.info("entity tagger learned %s", ", ".join(sorted(learned)))
         role_x: list[Features] = []
         role_y: list[str] = []
         for ex, analysis in zip(examples, analyses, strict=True):
@@ -162,7 +202,8 @@ class NluPipeline:
             ]  # fmt: skip
             entities = sorted([*extracted, *kept], key=lambda e: e.start)
         segments = segment(masked, entities, self._tokenizer)
-        return Analysis(cleaned, entities, segments, intent_features(segments), masked)
+        features = intent_features(segments) + self.patterns.names(cleaned.lower())
+        return Analysis(cleaned, entities, segments, features, masked)
 
     def parse(
         self, text: str, now: datetime | None = None, expected_slot: str | None = None
@@ -170,17 +211,23 @@ class NluPipeline:
         """The CONTRACTS §1 parse of `text`; `expected_slot` is the slot just asked for."""
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
+        labels = set(getattr(self.classifier, "labels", ()))
+        fallback = OUT_OF_SCOPE if OUT_OF_SCOPE in labels else NLU_FALLBACK
+        known = {label.partition("/")[0] for label in labels}
+        if text.startswith("/") and (payload := parse_payload(text, known | {fallback})) is not None:
+            return payload
         cleaned = clean_text(text)
         if len(text) > MAX_PARSE_CHARS or not has_content(cleaned):
-            return _result(text, OUT_OF_SCOPE, 1.0, [(OUT_OF_SCOPE, 1.0)], [])
+            return build_result(text, fallback, 1.0, [(fallback, 1.0)], [])
         analysis = self.analyse(cleaned, _aware(now))
-        ranking = self.classifier.rank(analysis.features)
+        full_ranking = self.classifier.rank(analysis.features)
+        ranking = merge_retrieval(full_ranking)
         intent, confidence = ranking[0]
         confident = confidence >= self.threshold
-        if not confident and intent != OUT_OF_SCOPE:
-            intent, confidence = OUT_OF_SCOPE, 1.0 - confidence
+        if not confident and intent != fallback:  # Rasa's FallbackClassifier answers the threshold
+            intent, confidence = fallback, (1.0 - confidence if fallback == OUT_OF_SCOPE else self.threshold)
         entities = self._with_roles(analysis, intent)
-        if is_bare_correction(cleaned, analysis.masked, entities):  # 不是后天 是周六
+        if "inform" in known and is_bare_correction(cleaned, analysis.masked, entities):  # 不是后天 是周六
             intent, confidence = "inform", max(confidence, self.threshold)
             if not _ROLE_WORDS.search(cleaned):  # 不是嵩口 是嵩溪: the dialog knows which place
                 entities = [replace(e, entity="place") if e.entity in ROLES else e for e in entities]
@@ -188,13 +235,31 @@ class NluPipeline:
             new_intent, entities = answer_to_slot(cleaned, intent, confident, entities, expected_slot)
             if new_intent != intent:
                 intent, confidence = new_intent, max(confidence, self.threshold)
-        elif (menu := _MENU_ANSWER.fullmatch(cleaned)) is not None:  # 回复1确认 2修改
-            intent, confidence = ("affirm" if menu.group(1) == "1" else "deny"), 1.0
-        elif intent in ("inform", OUT_OF_SCOPE) and not any(e.entity == "passengers" for e in entities):
+        elif {"affirm", "deny"} <= known and (menu := _MENU_ANSWER.fullmatch(cleaned)) is not None:
+            intent, confidence = ("affirm" if menu.group(1) == "1" else "deny"), 1.0  # 回复1确认 2修改
+        elif (
+            "inform" in known
+            and intent in ("inform", OUT_OF_SCOPE)
+            and not any(e.entity == "passengers" for e in entities)
+        ):
             count = bare_count(cleaned, allow_digits=False)
             if count is not None:
                 intent, confidence, entities = "inform", max(confidence, self.threshold), [*entities, count]
-        return _result(text, intent, confidence, ranking, [self._canonical(e) for e in entities])
+        entities = self._with_learned(cleaned, full_ranking[0][0], entities)
+        result = build_result(text, intent, confidence, ranking, [self._canonical(e) for e in entities])
+        return with_response_selector(result, full_ranking)
+
+    def _with_learned(self, text: str, label: str, entities: list[Entity]) -> list[Entity]:
+        """Only the extractors' entities of annotated types, then the tagger's where they leave room."""
+        if self.entity_types is not None:
+            allowed = self.entity_types | (PLACE_TYPES if self.entity_types & PLACE_TYPES else frozenset())
+            entities = [e for e in entities if e.entity in allowed]
+        if self.entity_tagger is None:
+            return entities
+        for ent in self.entity_tagger.entities(text, label):
+            if not any(ent.start < e.end and e.start < ent.end for e in entities):
+                entities.append(ent)
+        return sorted(entities, key=lambda e: (e.start, e.end, e.entity))
 
     def _with_roles(self, analysis: Analysis, intent: str) -> list[Entity]:
         places = [seg for seg in analysis.segments if seg.kind == "place"]
@@ -220,9 +285,16 @@ class NluPipeline:
         return "unknown"
 
     def _canonical(self, ent: Entity) -> dict[str, Any]:
-        if isinstance(ent.value, str) and ent.value in self.synonyms:
-            ent = replace(ent, value=self.synonyms[ent.value])
-        return ent.to_dict()
+        if not isinstance(ent.value, str):
+            return ent.to_dict()
+        if ent.extractor != TAGGER_NAME:
+            return replace(ent, value=self.synonyms.get(ent.value, ent.value)).to_dict()
+        mapped = self.synonyms.get(ent.value)  # Rasa's EntitySynonymMapper: case-insensitive
+        if mapped is None:
+            mapped = next((v for k, v in self.synonyms.items() if k.lower() == ent.value.lower()), None)
+        if mapped is None:
+            return ent.to_dict()
+        return {**replace(ent, value=mapped).to_dict(), "processors": ["EntitySynonymMapper"]}
 
     # ---- persistence ----------------------------------------------------------------
 
@@ -233,6 +305,9 @@ class NluPipeline:
             "role_tagger": self.role_tagger,
             "synonyms": self.synonyms,
             "threshold": self.threshold,
+            "patterns": self.patterns,
+            "entity_tagger": self.entity_tagger,
+            "entity_types": self.entity_types,
         }
         save_model(Path(path), payload, self.fingerprint)
 
@@ -260,16 +335,3 @@ class NluPipeline:
             logger.warning("could not save the NLU model to %s: %s", model_path, exc)
         return pipeline
 
-
-def _result(
-    text: str, intent: str, confidence: float, ranking: Ranking, entities: list[dict[str, Any]]
-) -> dict[str, Any]:
-    ranking = [(intent, confidence), *[r for r in ranking if r[0] != intent]]
-    return {
-        "text": text,
-        "intent": {"name": intent, "confidence": round(float(confidence), 4)},
-        "intent_ranking": [
-            {"name": name, "confidence": round(float(conf), 4)} for name, conf in ranking[:RANKING_SIZE]
-        ],
-        "entities": entities,
-    }

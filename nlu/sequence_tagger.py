@@ -79,9 +79,13 @@ class CrfSlotTagger:
         x = [
             self.features(s.text, s.intent, fold_lexicons[f]) for s, f in zip(sentences, folds, strict=True)
         ]
-        self._crf = sklearn_crfsuite.CRF(algorithm="ap", max_iterations=self.epochs, all_possible_transitions=True)
+        self._crf = self.new_crf()
         self._crf.fit(x, [s.tags for s in sentences])
         self.lexicon = build_lexicon(sentences)
+
+    def new_crf(self) -> sklearn_crfsuite.CRF:
+        """The untrained CRF `fit` trains (a subclass may choose other training settings)."""
+        return sklearn_crfsuite.CRF(algorithm="ap", max_iterations=self.epochs, all_possible_transitions=True)
 
     def tag(self, text: str, intent: str = "") -> list[str]:
         if self._crf is None:

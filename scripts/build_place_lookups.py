@@ -10,7 +10,9 @@ Layout of the generated file (read back by `nlu.gazetteer.Gazetteer.load`):
 - `synonym: <canonical>`: the CSV aliases (县城/县里/城关/城里 -> 清流县城, ...).
 
 Derived short forms (嵩口 for 嵩口镇) and sound-alike spellings are not written: the gazetteer
-derives them at load time. Output is deterministic. Run
+derives them at load time. A second file, `jieba_userdict/places.txt`, lists every surface
+form the gazetteer knows (names, aliases, short forms) as a jieba user dictionary for the
+JiebaTokenizer of Rasa's `config.yml`. Output is deterministic. Run
 ``python3 scripts/build_place_lookups.py`` to regenerate, ``--check`` to fail when the file is stale.
 """
 
@@ -25,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PLACES_CSV = ROOT / "backend" / "pilot" / "places.csv"
 OUTPUT = ROOT / "training_data" / "lookups" / "places.yml"
+JIEBA_OUTPUT = ROOT / "jieba_userdict" / "places.txt"
+JIEBA_FREQ = 200000
 KINDS = ("county_seat", "township", "external", "landmark", "village")
 
 logger = logging.getLogger("build_place_lookups")
@@ -78,21 +82,39 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=PLACES_CSV)
     parser.add_argument("--out", type=Path, default=OUTPUT)
-    parser.add_argument("--check", action="store_true", help="exit 1 if the output file is stale")
+    parser.add_argument("--check", action="store_true", help="exit 1 if an output file is stale")
+    parser.add_argument("--jieba-out", type=Path, default=JIEBA_OUTPUT)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     rows = read_places(args.csv)
     text = render(rows)
+    outputs = {args.out: text, args.jieba_out: jieba_dictionary(text)}
     if args.check:
-        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-        if current != text:
-            logger.error("%s is stale: run python3 scripts/build_place_lookups.py", args.out)
-            return 1
-        return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    logger.info("wrote %s (%d places)", args.out, len(rows))
+        stale = [path for path, content in outputs.items() if _read(path) != content]
+        for path in stale:
+            logger.error("%s is stale: run python3 scripts/build_place_lookups.py", path)
+        return 1 if stale else 0
+    for path, content in outputs.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        logger.info("wrote %s", path)
+    logger.info("%d places", len(rows))
     return 0
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def jieba_dictionary(places_yml: str) -> str:
+    """A jieba user dictionary (`word freq` a line) of every surface form of the places."""
+    import yaml
+
+    sys.path.insert(0, str(ROOT))
+    from nlu.gazetteer import Gazetteer, entries_from_rasa_yaml
+
+    forms = Gazetteer(entries_from_rasa_yaml(yaml.safe_load(places_yml))).surface_forms()
+    return "".join(f"{form} {JIEBA_FREQ}\n" for form in sorted(forms))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """`cuntong nlu train|test|parse`: train, measure and use the NLU model from the shell.
 
-- `train` trains from `training_data/` and saves the model (`--model`, default
-  `$CUNTONG_NLU_MODEL` or models/nlu.pkl).
+- `train` trains from `training_data/` (or any Rasa project folder given with `--data`: YAML,
+  JSON or Markdown NLU files) and saves the model (`--model`, default `$CUNTONG_NLU_MODEL`
+  or models/nlu.pkl). What Rasa would warn about in the data is printed to stderr.
 - `test` prints per-intent precision/recall/F1, entity F1 per entity and the most common
   confusions on a stratified held-out split and by k-fold cross-validation, and on any
   `--heldout` files (scored with the saved model, trained first if missing).
@@ -43,7 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--model", type=Path, default=default_model_path(), help="model file")
     common.add_argument(
-        "--data", type=Path, default=None, help="training data folder (default: training_data/)"
+        "--data", type=Path, default=None, help="training data: a Rasa project folder or file (default: training_data/)"
     )
 
     train = commands.add_parser("train", parents=[common], help="train and save the model")
@@ -66,9 +67,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     from nlu.pipeline import NluPipeline
+    from nlu.training_data import TrainingDataError
 
     started = time.perf_counter()
-    pipeline = NluPipeline.train(args.data, seed=args.seed)
+    try:
+        pipeline = NluPipeline.train(args.data, seed=args.seed)
+    except TrainingDataError as exc:
+        print(f"cannot train: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
     pipeline.save(args.model)
     print(f"trained in {time.perf_counter() - started:.1f}s, saved to {args.model}", file=sys.stderr)  # noqa: T201
     return 0
@@ -77,15 +83,21 @@ def run_train(args: argparse.Namespace) -> int:
 def run_test(args: argparse.Namespace) -> int:
     from nlu.evaluate import Report, format_report, holdout_split, kfold, parser_for, score
     from nlu.pipeline import NluPipeline
-    from nlu.training_data import load_training_data, read_examples
+    from nlu.training_data import TrainingDataError, load_training_data, read_examples
 
-    data = load_training_data(args.data)
+    try:
+        data = load_training_data(args.data)
+    except TrainingDataError as exc:
+        print(f"cannot read the training data: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    for warning in data.warnings:
+        print(f"warning: {warning}", file=sys.stderr)  # noqa: T201
     now = datetime.now(TZ)
     reports: list[str] = []
     if args.holdout > 0:
         train, test = holdout_split(data.examples, args.holdout, args.seed)
         print(f"held-out split: training on {len(train)}, testing on {len(test)}", file=sys.stderr)  # noqa: T201
-        pipeline = NluPipeline.untrained(args.data, seed=args.seed, synonyms=data.synonyms)
+        pipeline = NluPipeline.for_data(args.data, data, seed=args.seed)
         pipeline.fit(train)
         reports.append(
             format_report(score(parser_for(pipeline, now), test), "held-out split", show_errors=args.errors)
@@ -94,7 +106,7 @@ def run_test(args: argparse.Namespace) -> int:
         report = Report()
         for i, (train, test) in enumerate(kfold(data.examples, args.folds, args.seed), 1):
             print(f"fold {i}/{args.folds}: training on {len(train)}", file=sys.stderr)  # noqa: T201
-            pipeline = NluPipeline.untrained(args.data, seed=args.seed, synonyms=data.synonyms)
+            pipeline = NluPipeline.for_data(args.data, data, seed=args.seed)
             pipeline.fit(train)
             score(parser_for(pipeline, now), test, report)
         reports.append(format_report(report, f"{args.folds}-fold cross-validation", show_errors=args.errors))

@@ -24,6 +24,8 @@ class Entity:
     extractor: str
     confidence: float = 1.0
     additional_info: dict[str, Any] = field(default_factory=dict)
+    role: str | None = None
+    group: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -34,6 +36,10 @@ class Entity:
             "extractor": self.extractor,
             "confidence_entity": round(self.confidence, 4),
         }
+        if self.role is not None:
+            out["role"] = self.role
+        if self.group is not None:
+            out["group"] = self.group
         if self.additional_info:
             out["additional_info"] = dict(self.additional_info)
         return out

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from nlu.training_data import TrainingData, TrainingDataError, load_training_data, parse_annotated
 
@@ -105,3 +106,19 @@ def test_three_styles_are_present(data: TrainingData) -> None:
     voice = sum(bool(re.match(r"(嗯|那个|呃|喂|就是) ", t)) for t in texts)
     assert min(wechat, voice) >= 300
     assert sms >= 100
+
+
+def test_training_data_is_a_folder_a_real_rasa_trains_on(data: TrainingData) -> None:
+    """Only data files in training_data/; config.yml and domain.yml beside it fit the data."""
+    root = Path(__file__).resolve().parents[2]
+    files = [p for p in (root / "training_data").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert files and all(p.suffix == ".yml" for p in files)
+    assert not data.warnings
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    assert set(domain["intents"]) == set(data.intents)
+    assert set(domain["entities"]) == {e.entity for ex in data.examples for e in ex.entities}
+    config = yaml.safe_load((root / "config.yml").read_text(encoding="utf-8"))
+    steps = {step["name"]: step for step in config["pipeline"]}
+    assert (root / steps["JiebaTokenizer"]["dictionary_path"] / "places.txt").is_file()
+    assert steps["RegexFeaturizer"]["use_word_boundaries"] is False
+    assert config["language"] == "zh"
