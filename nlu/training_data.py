@@ -78,6 +78,8 @@ class TrainingData:
     regexes: dict[str, list[str]] = field(default_factory=dict)
     lookups: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    inline_synonyms: bool = True
+    """Inline values become synonyms (off for held-out files, which only need the examples)."""
 
     @property
     def intents(self) -> list[str]:
@@ -99,7 +101,7 @@ class TrainingData:
         """Add one example; a retrieval intent is split, inline values become synonyms."""
         intent, _, key = intent.partition("/")
         self.examples.append(Example(text, intent, entities, key or None))
-        for ent in entities:
+        for ent in entities if self.inline_synonyms else ():
             if isinstance(ent.value, str) and ent.value != ent.text:
                 self.add_synonym(ent.text, ent.value, source)
 
@@ -292,7 +294,7 @@ def load_training_data(path: Path | None = None) -> TrainingData:
 
 def read_examples(files: Iterable[Path]) -> list[Example]:
     """Only the intent examples of some files (for held-out evaluation sets)."""
-    data = TrainingData()
+    data = TrainingData(inline_synonyms=False)
     for file in files:
         _read_file(file, data)
     return data.examples
