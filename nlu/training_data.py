@@ -204,10 +204,14 @@ def _version(raw: Any) -> tuple[int, ...] | None:
 
 
 def _read_yaml(path: Path, data: TrainingData) -> None:
-    loader = _Yaml12Loader(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    loader = _Yaml12Loader(text)
     try:
         doc = loader.get_single_data()
     except yaml.YAMLError as exc:
+        if not re.search(r"^nlu\s*:", text, re.MULTILINE):  # a chart template, a CI file: not ours
+            data.warn(f"{path}: not valid YAML and no nlu section; skipped")
+            return
         raise TrainingDataError(f"{path}: not valid YAML: {exc}") from exc
     finally:
         loader.dispose()

@@ -66,8 +66,10 @@ def test_non_nlu_json_and_markdown_files_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "stories.md").write_text("## happy path\n* greet\n  - utter_greet\n")
     (tmp_path / ".rasa").mkdir()
     (tmp_path / ".rasa" / "cache.json").write_text("not json")
+    (tmp_path / "chart.yaml").write_text("replicas: {{ .Values.n }}\n  bad: [")
     data = load_training_data(tmp_path)
     assert [(e.text, e.intent) for e in data.examples] == [("你好", "greet")]
+    assert data.warnings == [f"{tmp_path / 'chart.yaml'}: not valid YAML and no nlu section; skipped"]
 
 
 @pytest.mark.parametrize(
