@@ -34,6 +34,7 @@ PLACE_TYPES = frozenset({"place", "origin", "destination"})
 EXTRACTOR = "CRFEntityExtractor"
 C1, C2, LBFGS_ITERATIONS = 0.1, 0.05, 150
 _SEP = "|"
+BLANK = "\ue010"
 
 
 def owned_types(has_places: bool) -> frozenset[str]:
@@ -76,6 +77,19 @@ class Patterns:
     def names(self, text: str) -> list[str]:
         """The names of the patterns and lookups that match somewhere in `text` (intent features)."""
         return sorted({name for name, _, _ in self.spans(text)})
+
+    def blank_lookups(self, text: str, types: frozenset[str], taken: Sequence[Entity]) -> str:
+        """`text` with the matches of the lookup tables of `types` blanked (a private-use
+        character the tokenizer drops), outside the `taken` spans: the intent classifier then
+        learns the words around a package or a city, not the package or city."""
+        tables = {"lk:" + name for name in types}
+        if not tables & {name for name, _ in self.compiled()}:
+            return text
+        chars = list(text)
+        for name, start, end in self.spans(text.lower()):
+            if name in tables and not any(start < e.end and e.start < end for e in taken):
+                chars[start:end] = [BLANK] * (end - start)
+        return "".join(chars)
 
     def char_marks(self, text: str) -> list[Features]:
         marks: list[Features] = [{} for _ in text]

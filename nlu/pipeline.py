@@ -159,11 +159,10 @@ class NluPipeline:
         if len({ex.full_intent for ex in examples}) < 2:
             found = f"only the intent {examples[0].full_intent!r}" if examples else "no examples"
             raise TrainingDataError(f"no examples found to train on: {found}; at least two intents are needed")
+        self.entity_types = frozenset(e.entity for ex in examples for e in ex.entities)
+        learned = self._learned_types()
         analyses = [self.analyse(clean_text(ex.text), TRAIN_NOW) for ex in examples]
         self.classifier.fit([a.features for a in analyses], [ex.full_intent for ex in examples])
-        annotated = {e.entity for ex in examples for e in ex.entities}
-        self.entity_types = frozenset(annotated)
-        learned = annotated - owned_types(bool(self.gazetteer.entries))
         self.entity_tagger = None
         if learned:
             self.entity_tagger = EntityTagger(self._tokenizer, patterns=self.patterns)
@@ -201,9 +200,14 @@ class NluPipeline:
                 and not any(x.start < e.end and e.start < x.end for x in extracted)
             ]  # fmt: skip
             entities = sorted([*extracted, *kept], key=lambda e: e.start)
-        segments = segment(masked, entities, self._tokenizer)
+        values_out = self.patterns.blank_lookups(masked, self._learned_types(), entities)
+        segments = segment(values_out, entities, self._tokenizer)
         features = intent_features(segments) + self.patterns.names(cleaned.lower())
         return Analysis(cleaned, entities, segments, features, masked)
+
+    def _learned_types(self) -> frozenset[str]:
+        """The annotated entity types the tagger learns (not the deterministic extractors')."""
+        return (self.entity_types or frozenset()) - owned_types(bool(self.gazetteer.entries))
 
     def parse(
         self, text: str, now: datetime | None = None, expected_slot: str | None = None
