@@ -135,6 +135,10 @@ class EntityTagger(CrfSlotTagger):
             feats["cs+1=" + text[i] + window[3]] = 1.0
         return out
 
+    def __getstate__(self) -> dict[str, object]:
+        # the pipeline hands its own tokenizer back on load (one jieba dictionary, not two)
+        return {**self.__dict__, "tokenizer": None}
+
     def train_on(self, examples: Sequence[tuple[str, Example]], types: Iterable[str]) -> None:
         """Learn the entities of `types` from (cleaned text, example) pairs."""
         wanted = set(types)
@@ -153,7 +157,14 @@ class EntityTagger(CrfSlotTagger):
 
     def entities(self, text: str, intent: str) -> list[Entity]:
         """The tagged spans of `text` as entities (value: the text as written)."""
-        tags = self.tag(text, intent) if text.strip() else []
+        if not text.strip():
+            return []
+        crf = getattr(self, "_crf", None)
+        if crf is None:
+            raise RuntimeError("the entity tagger is not trained")
+        feats = self.features(text, intent, self.lexicon)
+        tags = list(crf.predict_single(feats))
+        marginals = crf.predict_marginals_single(feats)
         out: list[Entity] = []
         start, label = None, ""
         for i, tag in enumerate([*tags, "O"]):
@@ -161,7 +172,9 @@ class EntityTagger(CrfSlotTagger):
             if start is not None and not inside:
                 surface = text[start:i]
                 if surface.strip():
-                    out.append(_entity(label, surface.strip(), start + len(surface) - len(surface.lstrip())))
+                    confidence = min(marginals[k][tags[k]] for k in range(start, i))
+                    first = start + len(surface) - len(surface.lstrip())
+                    out.append(_entity(label, surface.strip(), first, confidence))
                 start = None
             if tag.startswith("B-") or (tag.startswith("I-") and not inside):
                 start, label = i, tag[2:]
@@ -182,6 +195,8 @@ def _shape(ch: str) -> str:
     return "h" if "\u4e00" <= ch <= "\u9fff" else "p"
 
 
-def _entity(label: str, surface: str, start: int) -> Entity:
+def _entity(label: str, surface: str, start: int, confidence: float) -> Entity:
     entity, role, group = label.split(_SEP)
-    return Entity(entity, surface, start, start + len(surface), EXTRACTOR, role=role or None, group=group or None)
+    return Entity(
+        entity, surface, start, start + len(surface), EXTRACTOR, confidence, role=role or None, group=group or None
+    )

@@ -119,6 +119,8 @@ class NluPipeline:
         self._extractors = ExtractorSet(gazetteer)
         lookup_words = [w for table in self.patterns.lookups.values() for w in table]
         self._tokenizer = JiebaTokenizer([*gazetteer.surface_forms(), *SERVICE_WORDS, *lookup_words])
+        if entity_tagger is not None:
+            entity_tagger.tokenizer = self._tokenizer
 
     @property
     def tokenizer(self) -> JiebaTokenizer:

@@ -132,6 +132,7 @@ def test_every_annotated_entity_type_is_learned(foreign: NluPipeline) -> None:
     assert result["intent"]["name"] == "book_table"
     assert _ents(result) == [("date", "明天", None, None), ("people", "3个人", None, None), ("cuisine", "川菜", None, None)]
     assert all(e["extractor"] == "CRFEntityExtractor" for e in result["entities"])
+    assert all(0.3 < e["confidence_entity"] <= 1.0 for e in result["entities"])  # the CRF's marginals
     spans = [(e["start"], e["end"]) for e in result["entities"]]
     assert spans == [(1, 3), (3, 6), (7, 9)]
 
