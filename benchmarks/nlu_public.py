@@ -5,7 +5,10 @@ Trains and tests the SAME components the service uses, reading the data where it
 nothing is copied):
 
 - intents: `NluPipeline.analyse` (clean-up, extractors, jieba segmentation, masked word and
-  character n-gram features) + `LinearIntentClassifier`;
+  character n-gram features) + `LinearIntentClassifier`. Its class weights were chosen on each
+  set's own development split: unweighted for CAIS (valid 96.48 vs 95.57 balanced: 88% of CAIS
+  is PlayMusic and accuracy rewards the prior), balanced (the service's default) for SMP2017
+  (develop 91.04 vs 90.65);
 - CAIS slots: `nlu.sequence_tagger.CrfSlotTagger` (a character CRF with jieba word, training
   lexicon and intent features; the intent is the classifier's prediction at test time), and for
   comparison `LinearTokenTagger` (the role tagger's learner) with BIO-constrained Viterbi
@@ -39,6 +42,9 @@ from nlu.tokenizers.base import Tokenizer  # noqa: E402
 CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = Path(os.environ.get("CUNTONG_BENCHMARKS", CHECKOUT.parent / "shared" / "benchmarks"))
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+CAIS_CLASS_WEIGHT = None
+"""Chosen on CAIS valid (see the module docstring); the test set was read once at the end."""
 
 Utterance = tuple[str, list[str], str]  # text, per-character BIOES tags, intent
 
@@ -147,7 +153,7 @@ def intent_docs(pipeline: NluPipeline, texts: Sequence[str]) -> list[list[str]]:
 def run_cais(root: Path, pipeline: NluPipeline) -> None:
     train, test = read_cais(root, "train"), read_cais(root, "test")
     started = time.perf_counter()
-    clf = LinearIntentClassifier()
+    clf = LinearIntentClassifier(class_weight=CAIS_CLASS_WEIGHT)
     clf.fit(intent_docs(pipeline, [u[0] for u in train]), [u[2] for u in train])
     predicted = [r[0][0] for r in clf.rank_many(intent_docs(pipeline, [u[0] for u in test]))]
     intent_acc = sum(p == u[2] for p, u in zip(predicted, test, strict=True)) / len(test)
