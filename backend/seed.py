@@ -39,7 +39,7 @@ from backend.models import (
     Stop,
     Vehicle,
 )
-from backend.services import knowledge
+from backend.services.knowledge import entries as knowledge
 
 logger = logging.getLogger(__name__)
 

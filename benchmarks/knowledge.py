@@ -3,7 +3,7 @@
     python benchmarks/knowledge.py [--threshold T] [--json]
 
 Builds the search index from the pilot's knowledge file (backend/pilot/knowledge.yml, the
-same code the bot uses: `backend.services.knowledge_search.KnowledgeIndex`), then reads two
+same code the bot uses: `backend.services.knowledge.search.KnowledgeIndex`), then reads two
 sets of paraphrased questions (benchmarks/data/knowledge_dev.yml, knowledge_heldout.yml),
 each labelled with the entry that answers it or null (the "no answer" class). The
 threshold is chosen on the development set only: the lowest one whose answered precision
@@ -30,8 +30,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from backend.services.knowledge import PILOT_FILE  # noqa: E402
-from backend.services.knowledge_search import THRESHOLD, EntryView, KnowledgeIndex  # noqa: E402
+from backend.services.knowledge.entries import PILOT_FILE  # noqa: E402
+from backend.services.knowledge.search import THRESHOLD, EntryView, KnowledgeIndex  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 GRID = [round(0.20 + 0.025 * i, 3) for i in range(29)]

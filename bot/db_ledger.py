@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 
-from backend.services import delivery_records
+from backend.services.notices import delivery_records
 from bot.runtime import Runtime
 from channels.ledger.base import Ledger
 

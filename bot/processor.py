@@ -27,7 +27,8 @@ import anyio.to_thread
 from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
-from backend.services import conversations, delivery_records
+from backend.services.citizens import conversations
+from backend.services.notices import delivery_records
 from bot.state.base import LockTimeout, StateStore, StoreUnavailable
 from channels.messages import Button, Media, Message, Reply, TryLater
 from dialogs import texts

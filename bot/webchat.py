@@ -1,6 +1,6 @@
 """Start-up hook (bot/registry.py RUNTIME_HOOKS) for the web chat: the mailbox the
 channel reads and writes (`app.state.webchat_mailbox`), backed by the database through
-`backend.services.webchat`, each call in its own unit of work."""
+`backend.services.citizens.webchat`, each call in its own unit of work."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from backend.localtime import to_local
 from backend.models.webchat import WebChatMessage
-from backend.services import webchat
+from backend.services.citizens import webchat
 from bot.runtime import Runtime
 from channels.webchat import MAILBOX_STATE_KEY
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backend.models import Citizen
-from backend.services import citizens
+from backend.services.citizens import identities as citizens
 from channels.messages import Button, Reply
 from dialogs import texts
 from dialogs.tracker import Option, Tracker

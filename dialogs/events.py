@@ -6,7 +6,9 @@ person on every channel.
 
 from __future__ import annotations
 
-from backend.services import citizens, complaints, places
+from backend.services.citizens import identities as citizens
+from backend.services.complaints import records as complaints
+from backend.services.places import gazetteer as places
 from dialogs import filling
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS

@@ -15,7 +15,8 @@ import logging
 import re
 import unicodedata
 
-from backend.services import complaint_contact, complaints
+from backend.services.complaints import contact as complaint_contact
+from backend.services.complaints import records as complaints
 from dialogs.context import TurnContext
 
 logger = logging.getLogger(__name__)

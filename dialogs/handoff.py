@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from backend.services import conversations
+from backend.services.citizens import conversations
 from dialogs.context import TurnContext
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 
-from backend.services import knowledge_search
+from backend.services.knowledge import search as knowledge_search
 from dialogs.context import TurnContext
 from dialogs.understanding import Parse
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from backend.services import conversations
+from backend.services.citizens import conversations
 from dialogs import events, filling, follow_up, knowledge
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS

@@ -16,10 +16,10 @@ from typing import Any
 
 from backend.errors import BackendError, UnknownPlace
 from backend.localtime import to_local
-from backend.services import places
-from backend.services.citizens import normalise_mobile
-from backend.services.complaints import normalise_plate
-from backend.services.tracking_numbers import validate_tracking_no
+from backend.services.citizens.identities import normalise_mobile
+from backend.services.complaints.records import normalise_plate
+from backend.services.parcels.tracking_numbers import validate_tracking_no
+from backend.services.places import gazetteer as places
 from dialogs.understanding import Entity, Parse
 
 PLACE_ENTITIES = ("origin", "destination", "place")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from backend.services import verification
+from backend.services.citizens import verification
 from dialogs.context import TurnContext
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState

@@ -13,8 +13,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from backend.services import agent_queue, agents, complaints, conversations
-from backend.services.citizens import citizen_for_sender
+from backend.services.agents import accounts as agents
+from backend.services.agents import queue as agent_queue
+from backend.services.citizens import conversations
+from backend.services.citizens.identities import citizen_for_sender
+from backend.services.complaints import records as complaints
 
 PASSWORD = "qingliu-12328"
 ACCOUNTS = (("lin", "林小梅", "agent"), ("wu", "吴建华", "agent"), ("chen", "陈丽", "supervisor"))

@@ -31,7 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from backend.db import make_engine, migrate  # noqa: E402
 from backend.localtime import local_now  # noqa: E402
 from backend.seed import load_pilot  # noqa: E402
-from backend.services import citizens, dispatch_plans, rides  # noqa: E402
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.rides import bookings as rides
 from bot.app import create_app  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.runtime import build_runtime  # noqa: E402

@@ -44,8 +44,9 @@ from backend.models import (
 from backend.models import (
     StopTime as StopTimeRow,
 )
-from backend.services import journey_index, network_cache
-from backend.services.places import distance_km
+from backend.services.bus import network_cache
+from backend.services.journeys import index as journey_index
+from backend.services.places.gazetteer import distance_km
 
 logger = logging.getLogger(__name__)
 

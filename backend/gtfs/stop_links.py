@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from backend.gtfs.records import Stop as FeedStop
 from backend.models import Place, Stop
-from backend.services.place_match import normalize
-from backend.services.places import distance_km, gazetteer
+from backend.services.places.gazetteer import distance_km, gazetteer
+from backend.services.places.match import normalize
 
 LINK_RADIUS_KM = 1.5
 

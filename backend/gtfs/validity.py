@@ -1,7 +1,7 @@
 """Notes on a valid feed that an operator should see before relying on it: the feed's time
 zone differs from the county's TZ_NAME, or its calendar (and feed_info.txt's dates) has
 ended or not begun yet. Shown by `cuntong gtfs validate|import`; /health says the same of
-the imported network (backend.services.bus_feed)."""
+the imported network (backend.services.bus.feed)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Version counters of the data that processes keep in memory (backend/services/network_cache.py).
+"""Version counters of the data that processes keep in memory (backend/services/bus/network_cache.py).
 
 One row per cached family (`network`: the GTFS tables, the gazetteer and disruption
 notices). Every transaction that changes those tables increases the counter in the same

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from backend.errors import BackendError
 from backend.localtime import to_local
-from backend.services import agents as service
-from backend.services import console_sessions
+from backend.services.agents import accounts as service
+from backend.services.agents import sessions as console_sessions
 from bot.config import load_settings
 from bot.runtime import build_runtime
 

@@ -18,8 +18,9 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from backend.localtime import local_now
-from backend.services import agents as agent_service
-from backend.services import console_sessions, handoff_watch
+from backend.services.agents import accounts as agent_service
+from backend.services.agents import handoff_watch
+from backend.services.agents import sessions as console_sessions
 from bot.console import texts
 from bot.console.rendering import local, render
 from bot.console.security import (

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backend.services.console_figures import DayCount
+from backend.services.agents.figures import DayCount
 
 WIDTH = 960
 HEIGHT = 250

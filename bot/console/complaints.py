@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from backend.localtime import local_now
 from backend.models import Booking, Complaint, Driver, Place, Vehicle
-from backend.services import agents as agent_service
-from backend.services import complaint_contact, complaint_notices
-from backend.services import complaints as service
-from backend.services.complaints_workflow import OPEN_STATES, STATES, allowed_next
+from backend.services.agents import accounts as agent_service
+from backend.services.complaints import contact as complaint_contact
+from backend.services.complaints import notices as complaint_notices
+from backend.services.complaints import records as service
+from backend.services.complaints.workflow import OPEN_STATES, STATES, allowed_next
 from bot.console import texts
 from bot.console.actions import attempt, back, send_soon
 from bot.console.rendering import render

@@ -12,9 +12,11 @@ from fastapi.responses import Response
 from backend.errors import InvalidInput
 from backend.models import Citizen, Complaint
 from backend.models.conversations import Handoff
-from backend.services import agent_queue, contact_card, conversations
-from backend.services import agents as agent_service
-from backend.services import complaints as complaint_service
+from backend.services.agents import accounts as agent_service
+from backend.services.agents import contact_card
+from backend.services.agents import queue as agent_queue
+from backend.services.citizens import conversations
+from backend.services.complaints import records as complaint_service
 from bot.console import texts
 from bot.console.actions import attempt, back
 from bot.console.security import ConsoleRoute, FormDep

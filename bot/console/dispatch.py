@@ -3,7 +3,7 @@ a timeline (`bot.console.timeline`), the day's totals, the demand bookings not y
 run, each run's stops with a link to the driver's printable run sheet, and a date picker.
 
 Any signed-in agent may look; re-planning the day (POST /console/dispatch/replan, the
-OR-Tools planner through `backend.services.dispatch_plans.plan_day`) is a supervisor's,
+OR-Tools planner through `backend.services.dispatch.plans.plan_day`) is a supervisor's,
 carries the session's CSRF token and is written to the audit log. A refused re-plan (a
 day in the past, a plan failing validation) writes nothing and says why.
 """
@@ -18,9 +18,10 @@ from fastapi import APIRouter, Form, Query
 from fastapi.responses import Response
 
 from backend.localtime import local_now
-from backend.services import dispatch_plans, dispatch_sheets
-from backend.services.dispatch_plans import DayPlan
-from backend.services.dispatch_sheets import DayBoard
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.dispatch import sheets as dispatch_sheets
+from backend.services.dispatch.plans import DayPlan
+from backend.services.dispatch.sheets import DayBoard
 from bot.console import texts
 from bot.console.actions import attempt, back
 from bot.console.rendering import render

@@ -21,9 +21,9 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from backend.localtime import local_now, local_tz
-from backend.services import agents as agent_service
-from backend.services import complaints as service
-from backend.services import console_figures
+from backend.services.agents import accounts as agent_service
+from backend.services.agents import figures as console_figures
+from backend.services.complaints import records as service
 from bot.console import texts
 from bot.console.chart import daily_chart
 from bot.console.rendering import percent, render

@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from backend.errors import InvalidInput
 from backend.localtime import local_now
 from backend.models.knowledge import KnowledgeEntry
-from backend.services import knowledge, knowledge_search
+from backend.services.knowledge import entries as knowledge
+from backend.services.knowledge import search as knowledge_search
 from bot.console import texts
 from bot.console.actions import attempt, back
 from bot.console.rendering import render, render_html

@@ -10,8 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Response
 from fastapi.responses import RedirectResponse
 
-from backend.services import agents as agent_service
-from backend.services import sign_in_guard
+from backend.services.agents import accounts as agent_service
+from backend.services.agents import sign_in_guard
 from bot.console import texts
 from bot.console.rendering import render
 from bot.console.security import ConsoleRoute, FormDep, SupervisorDep

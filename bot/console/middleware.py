@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from backend.services import console_sessions
+from backend.services.agents import sessions as console_sessions
 from bot.console.security import SESSION_COOKIE, same_token
 
 logger = logging.getLogger(__name__)

@@ -20,9 +20,11 @@ from backend.errors import Conflict
 from backend.localtime import local_now
 from backend.models import Citizen
 from backend.models.conversations import Handoff
-from backend.services import agent_queue, contact_card, conversations
-from backend.services import agents as agent_service
-from backend.services.notices import MAX_SHORT
+from backend.services.agents import accounts as agent_service
+from backend.services.agents import contact_card
+from backend.services.agents import queue as agent_queue
+from backend.services.citizens import conversations
+from backend.services.notices.outbox import MAX_SHORT
 from bot.console import texts
 from bot.console.actions import attempt, back, send_soon
 from bot.console.rendering import render, render_html

@@ -1,7 +1,7 @@
 """Who is signed in, and what they may do: the session cookie, CSRF tokens, roles, and
 the route class that turns refusals into pages.
 
-- The cookie holds a random token (see `backend.services.console_sessions`): HttpOnly,
+- The cookie holds a random token (see `backend.services.agents.sessions`): HttpOnly,
   SameSite=Lax, Secure whenever the request or PUBLIC_BASE_URL is https, path `/` so the
   operator API also accepts a signed-in console (see `bot.console.middleware`).
 - Every POST form carries the session's CSRF token (`csrf_token`), compared in constant
@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from backend.errors import BackendError, Conflict, InvalidInput, NotFound
 from backend.models.agents import Agent, ConsoleSession
-from backend.services import agents as agent_service
-from backend.services import console_sessions
+from backend.services.agents import accounts as agent_service
+from backend.services.agents import sessions as console_sessions
 from bot.console import texts
 from bot.console.rendering import render
 from bot.deps import SessionDep

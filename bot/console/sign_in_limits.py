@@ -19,7 +19,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from backend.services import agents as agent_service
+from backend.services.agents import accounts as agent_service
 
 HASH_WORKERS = 1
 HASH_QUEUE = 8

@@ -7,9 +7,9 @@ same everywhere.
 
 from __future__ import annotations
 
-from backend.services.agents import ROLE_LABELS
-from backend.services.complaints import CATEGORY_LABELS
-from backend.services.complaints_workflow import STATE_LABELS
+from backend.services.agents.accounts import ROLE_LABELS
+from backend.services.complaints.records import CATEGORY_LABELS
+from backend.services.complaints.workflow import STATE_LABELS
 
 CHANNEL_LABELS: dict[str, str] = {"wechat": "微信", "sms": "短信", "voice": "电话", "rest": "网页", "web": "网页聊天"}
 ROUTE_LABELS: dict[str, str] = {

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backend.localtime import to_local
-from backend.services.dispatch_sheets import RunSheet, SheetStop
+from backend.services.dispatch.sheets import RunSheet, SheetStop
 from bot.console import texts
 
 WIDTH = 1200

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from backend.services.notices import queue_reply
+from backend.services.notices.outbox import queue_reply
 from bot.outbound.worker import UnitOfWork
 
 logger = logging.getLogger(__name__)

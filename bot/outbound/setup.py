@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 
-from backend.services import handoff_watch
-from backend.services.notices import NoticePolicy, configure_notices, parse_quiet_hours
+from backend.services.agents import handoff_watch
+from backend.services.notices.outbox import NoticePolicy, configure_notices, parse_quiet_hours
 from bot.config import Settings
 from bot.outbound.base import OutboundQueue, Sender
 from bot.outbound.domestic_sender import AliyunSender, TencentSender

@@ -6,8 +6,8 @@ page opened later shows it in the history. Agent replies read as the agent's, th
 from __future__ import annotations
 
 from backend.models.webchat import WebChatMessage
-from backend.services import webchat
-from backend.services.notices import REPLY_KIND
+from backend.services.citizens import webchat
+from backend.services.notices.outbox import REPLY_KIND
 from bot.outbound.base import Outgoing, Sender, SendError
 from bot.outbound.worker import UnitOfWork
 

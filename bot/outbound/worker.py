@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from backend.models import Citizen, utcnow
 from backend.models.outbound import OutboundMessage
-from backend.services import handoff_watch
-from backend.services.notices import OPT_OUT_EXEMPT_KINDS
+from backend.services.agents import handoff_watch
+from backend.services.notices.outbox import OPT_OUT_EXEMPT_KINDS
 from bot.outbound.base import OutboundJob, OutboundQueue, Outgoing, Sender, SendError
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,11 @@ from sqlalchemy.orm import Session
 from backend.errors import InvalidInput
 from backend.localtime import to_local
 from backend.models import Booking, Citizen
-from backend.services import charters, citizens, dispatch_plans, notice_texts, rides
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.notices import texts as notice_texts
+from backend.services.rides import bookings as rides
+from backend.services.rides import charters
 from bot.deps import OperatorDep, SessionDep
 from bot.routes.moments import AwareMoment
 

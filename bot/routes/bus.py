@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import local_tz, to_local
 from backend.models import Disruption, Route
-from backend.services import arrival_watch
-from backend.services import bus as service
+from backend.services.bus import arrival_watch
+from backend.services.bus import departures as service
 from bot.deps import OperatorDep, SessionDep
 from bot.routes.moments import AwareMoment, Day, Moment
 

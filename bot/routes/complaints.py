@@ -15,9 +15,9 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from backend.localtime import local_now, to_local
 from backend.models import Complaint
-from backend.services import complaint_notices
-from backend.services import complaints as service
-from backend.services.complaints_workflow import OPEN_STATES, STATE_LABELS, allowed_next
+from backend.services.complaints import notices as complaint_notices
+from backend.services.complaints import records as service
+from backend.services.complaints.workflow import OPEN_STATES, STATE_LABELS, allowed_next
 from bot.deps import OperatorDep, RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/api/complaints", tags=["complaints"])

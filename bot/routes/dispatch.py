@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from backend.localtime import local_now, to_local
 from backend.models import DispatchRun
-from backend.services import dispatch
+from backend.services.dispatch import windows as dispatch
 from bot.deps import OperatorDep, SessionDep
 from bot.routes.bookings import DriverRef, VehicleRef
 from bot.routes.moments import Day

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
-from backend.services.disruption_notices import announce_disruption
+from backend.services.bus.disruption_notices import announce_disruption
 from bot.deps import OperatorDep, SessionDep
 from bot.routes.bus import DisruptionOut, disruption_out
 

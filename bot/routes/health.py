@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from backend.services.bus_feed import timetable_status
+from backend.services.bus.feed import timetable_status
 from bot.deps import RuntimeDep
 from bot.runtime import Runtime
 from bot.state.base import StoreUnavailable

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from backend.localtime import local_tz
-from backend.services import journeys as service
+from backend.services.journeys import plans as service
 from bot.deps import SessionDep
 from bot.routes.bus import _iso, _money, hhmm
 

@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from backend.localtime import to_local
 from backend.models import Parcel, SendRequest
-from backend.services import parcels as service
+from backend.services.parcels import shipments as service
 from bot.deps import OperatorDep, SessionDep
 
 router = APIRouter(prefix="/api/parcels", tags=["parcels"])

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from backend.errors import InvalidInput
 from backend.models import Place
-from backend.services.places import nearest_places, search_places
+from backend.services.places.gazetteer import nearest_places, search_places
 from bot.deps import SessionDep
 
 router = APIRouter(prefix="/api/places", tags=["places"])

@@ -9,7 +9,8 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from backend.localtime import to_local
-from backend.services import citizens, shuttle_signups
+from backend.services.citizens import identities as citizens
+from backend.services.rides import shuttle_signups
 from bot.deps import OperatorDep, SessionDep
 from bot.routes.bookings import CitizenRef
 

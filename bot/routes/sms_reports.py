@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from backend.services.notices import record_receipt
+from backend.services.notices.outbox import record_receipt
 from bot.deps import RuntimeDep
 from bot.runtime import Runtime
 from channels.errors import Rejected

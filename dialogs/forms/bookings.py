@@ -19,8 +19,10 @@ from typing import Any, ClassVar
 from backend.errors import CapacityExceeded, NotFound
 from backend.localtime import to_local
 from backend.models import Booking
-from backend.services import dispatch_plans, journey_bookings, rides
-from backend.services import rides_checks as checks
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.journeys import bookings as journey_bookings
+from backend.services.rides import bookings as rides
+from backend.services.rides import checks
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
 from dialogs.forms.rides import PASSENGERS, TIME, booking_card, booking_line, say_dispatched

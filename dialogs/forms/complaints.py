@@ -14,8 +14,9 @@ import re
 from typing import Any, ClassVar
 
 from backend.errors import BackendError, NotFound
-from backend.services import complaints, rides
-from backend.services.complaints_workflow import STATE_LABELS
+from backend.services.complaints import records as complaints
+from backend.services.complaints.workflow import STATE_LABELS
+from backend.services.rides import bookings as rides
 from dialogs import slots as kinds
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form

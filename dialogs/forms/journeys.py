@@ -5,7 +5,7 @@ change, the total fare) and booking the seats of all its legs in one go.
 and offers each journey shown for booking; picking one starts `BookJourney` with the two
 places and that journey's departure, which asks how many people (and a mobile number if
 none is on record), reads the journey back and books one seat per leg, together
-(backend.services.journey_bookings).
+(backend.services.journeys.bookings).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from typing import Any
 
 from backend.errors import NotFound
 from backend.models import Booking
-from backend.services import journey_bookings, journeys
-from backend.services import rides_checks as checks
-from backend.services.journeys import Journey, JourneyPlan
+from backend.services.journeys import bookings as journey_bookings
+from backend.services.journeys import plans as journeys
+from backend.services.journeys.plans import Journey, JourneyPlan
+from backend.services.rides import checks
 from dialogs.context import TurnContext
 from dialogs.forms.rides import RideForm
 from dialogs.tracker import FormState

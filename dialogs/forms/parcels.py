@@ -17,7 +17,9 @@ from typing import Any
 
 from backend.errors import BackendError, NotFound, UnknownPlace
 from backend.models import Parcel
-from backend.services import parcels, places, rate_limits, verification
+from backend.services.citizens import rate_limits, verification
+from backend.services.parcels import shipments as parcels
+from backend.services.places import gazetteer as places
 from dialogs import verify
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form

@@ -16,8 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from backend.localtime import to_local
-from backend.services.bus import Departure
-from backend.services.ride_offers import RideOffers, pickup_for_arrival, ride_offers
+from backend.services.bus.departures import Departure
+from backend.services.rides.offers import RideOffers, pickup_for_arrival, ride_offers
 from dialogs import slots as kinds
 from dialogs.context import TurnContext
 from dialogs.tracker import FormState

@@ -3,7 +3,7 @@
 Both ask where from, where to, when and how many, plus a mobile number when the citizen
 has none on record (WeChat / REST; on SMS and the phone the caller's number is known;
 a typed number is proven with a one-time code or kept as a contact only, `dialogs.verify`),
-read the trip back, and book it through `backend.services.rides`. The booking number
+read the trip back, and book it through `backend.services.rides.bookings`. The booking number
 and what happens next end the conversation.
 """
 
@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from backend.models import Booking
-from backend.services import charters, dispatch_plans, rides
-from backend.services import rides_checks as checks
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.rides import bookings as rides
+from backend.services.rides import charters, checks
 from dialogs.context import TurnContext
 from dialogs.forms import ride_choice
 from dialogs.forms.base import Form

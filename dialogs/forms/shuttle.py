@@ -13,7 +13,8 @@ import re
 from typing import Any
 
 from backend.errors import BackendError, UnknownPlace
-from backend.services import places, shuttles
+from backend.services.places import gazetteer as places
+from backend.services.rides import shuttles
 from dialogs.context import TurnContext
 from dialogs.forms import shuttle_manage as manage
 from dialogs.forms.base import Form

@@ -15,7 +15,8 @@ from typing import Any
 
 from backend.errors import BackendError
 from backend.models import StudentShuttleSignup
-from backend.services import places, shuttle_signups, shuttles
+from backend.services.places import gazetteer as places
+from backend.services.rides import shuttle_signups, shuttles
 from dialogs.context import TurnContext
 from dialogs.slots import Outcome
 from dialogs.tracker import FormState

@@ -2,7 +2,7 @@
 when the next bus reaches my stop) and alert subscriptions (到站提醒, 停运通知).
 
 What a bus question asks for is read from its words (末班车 / 多少钱 / 到哪了); the
-answer comes straight from `backend.services.bus`, no read-back needed. A subscription
+answer comes straight from `backend.services.bus.departures`, no read-back needed. A subscription
 is read back before it is stored.
 """
 
@@ -14,7 +14,9 @@ from typing import Any, ClassVar
 
 from backend.errors import NotFound
 from backend.localtime import to_local
-from backend.services import bus, journeys, subscriptions
+from backend.services.bus import departures as bus
+from backend.services.journeys import plans as journeys
+from backend.services.notices import subscriptions
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
 from dialogs.forms.journeys import say_plan

@@ -25,7 +25,7 @@ from backend.models import (
     Vehicle,
 )
 from backend.seed import PILOT_DIR, load_pilot, load_places_csv
-from backend.services.bus import active_disruptions
+from backend.services.bus.departures import active_disruptions
 from tests.conftest import NOW, SHANGHAI
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.models import Booking, Citizen, Complaint, ConversationEvent, Handoff
-from backend.services import conversations
+from backend.services.citizens import conversations
 from bot.processor import Processor
 from bot.runtime import Runtime
 from bot.state.base import StateStore

@@ -7,7 +7,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from backend.models import Complaint
-from backend.services import agents, complaints
+from backend.services.agents import accounts as agents
+from backend.services.complaints import records as complaints
 from tests.browser.conftest import LiveServer, sign_in
 
 PASSWORD = "qingliu-12328"

@@ -12,7 +12,11 @@ from sqlalchemy import select
 
 from backend.localtime import local_now, to_local
 from backend.models.agents import AgentAction
-from backend.services import agents, citizens, dispatch_plans, dispatch_sheets, rides
+from backend.services.agents import accounts as agents
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.dispatch import sheets as dispatch_sheets
+from backend.services.rides import bookings as rides
 from tests.browser.conftest import LiveServer, sign_in
 
 PASSWORD = "qingliu-12328"

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from backend.services import agents, complaints, complaints_workflow
-from backend.services.citizens import citizen_for_mobile
+from backend.services.agents import accounts as agents
+from backend.services.citizens.identities import citizen_for_mobile
+from backend.services.complaints import records as complaints
+from backend.services.complaints import workflow as complaints_workflow
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_console_queue import citizen_texts
 
@@ -74,7 +76,7 @@ def test_a_knowledge_answer_as_a_canned_reply(page: Page, live: LiveServer, staf
 
 def citizen_texts_rest(live: LiveServer, sender: str) -> int:
     from backend.localtime import local_now
-    from backend.services import conversations
+    from backend.services.citizens import conversations
 
     with live.runtime.unit_of_work() as session:
         conversations.record_event(

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from backend.localtime import local_now
 from backend.models.conversations import Handoff
 from backend.models.outbound import OutboundMessage
-from backend.services import agents, conversations
-from backend.services.citizens import citizen_for_sender
+from backend.services.agents import accounts as agents
+from backend.services.citizens import conversations
+from backend.services.citizens.identities import citizen_for_sender
 from tests.browser.conftest import LiveServer, sign_in
 
 PASSWORD = "qingliu-12328"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
 
-from backend.services import agents
+from backend.services.agents import accounts as agents
 from tests.browser.conftest import LiveServer, sign_in
 
 PASSWORD = "qingliu-12328"

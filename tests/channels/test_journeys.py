@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.models import Booking, ChannelIdentity, Citizen, Complaint, ConversationEvent
 from backend.models.outbound import OutboundMessage
-from backend.services import complaint_contact, complaints
+from backend.services.complaints import contact as complaint_contact
+from backend.services.complaints import records as complaints
 from bot.app import create_app
 from bot.config import TwilioSettings, WeChatSettings, load_settings
 from bot.runtime import Runtime, build_runtime

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.models import Booking, Complaint
-from backend.services import citizens
+from backend.services.citizens import identities as citizens
 from bot.app import create_app
 from bot.config import TwilioSettings, load_settings
 from bot.runtime import build_runtime

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.models import Citizen
 from backend.models.outbound import OutboundMessage
-from backend.services.notices import notify
+from backend.services.notices.outbox import notify
 from bot.app import create_app
 from bot.config import SmsSettings, load_settings
 from bot.outbound.hook import Outbound

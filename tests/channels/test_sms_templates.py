@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Citizen, Complaint, ComplaintTransition, Disruption
 from backend.models.outbound import OutboundMessage
-from backend.services import notice_texts
+from backend.services.notices import texts as notice_texts
 from bot.processor import Processor
 from bot.runtime import Runtime
 from channels.buttons import text_blocks
@@ -85,7 +85,7 @@ async def test_every_dialog_path_in_sms_style_maps_to_templates(story: dict[str,
     for number, step in enumerate(story["steps"], start=1):
         if step.get("agent") == "return":
             with runtime.unit_of_work() as session:
-                from backend.services import conversations
+                from backend.services.citizens import conversations
 
                 waiting = conversations.active_handoff(session, conversation_id=f"sms:{sender}")
                 if waiting is not None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models import Handoff
-from backend.services import conversations
+from backend.services.citizens import conversations
 from bot.app import create_app
 from bot.runtime import Runtime
 from channels.voice import AFTER_AGENT

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from backend.models import Citizen, ConversationEvent, Handoff, OutboundMessage
 from backend.models.people import ChannelIdentity
-from backend.services import agent_queue, notices
-from backend.services.notices import NoticePolicy
+from backend.services.agents import queue as agent_queue
+from backend.services.notices import outbox as notices
+from backend.services.notices.outbox import NoticePolicy
 from bot.app import create_app
 from bot.runtime import Runtime
 from channels.webchat import COOKIE, IdentitySigner

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models import Complaint
-from backend.services import complaint_contact, complaints
+from backend.services.complaints import contact as complaint_contact
+from backend.services.complaints import records as complaints
 from dialogs.follow_up import satisfaction_of
 from tests.conftest import NOW
 from tests.dialogs.conftest import Chat

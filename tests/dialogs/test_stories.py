@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import to_local
 from backend.models import Booking, Complaint, Handoff, SendRequest, StudentShuttleSignup, Subscription
-from backend.services import conversations
+from backend.services.citizens import conversations
 from tests.dialogs.conftest import Chat
 from tests.utils.conversation import citizen_of, make_processor
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 from backend.models import Complaint
 from backend.models.agents import Agent, CallbackTask
 from backend.models.conversations import Handoff
-from backend.services.complaints import get_complaint
+from backend.services.complaints.records import get_complaint
 from scripts.console_demo import load_console_demo
 from tests.conftest import NOW
 

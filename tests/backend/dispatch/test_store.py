@@ -13,7 +13,8 @@ from backend.dispatch.insertion import greedy_plan
 from backend.dispatch.store import load_day, save_day, travel_for
 from backend.dispatch.validator import validate
 from backend.models import Booking, DispatchRun
-from backend.services import citizens, rides
+from backend.services.citizens import identities as citizens
+from backend.services.rides import bookings as rides
 from tests.conftest import NOW
 
 TOMORROW = NOW.date() + timedelta(days=1)

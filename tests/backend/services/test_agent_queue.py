@@ -10,8 +10,9 @@ from backend.errors import Conflict, InvalidInput, NotFound
 from backend.models.agents import CallbackTask
 from backend.models.conversations import ConversationEvent, Handoff
 from backend.models.outbound import OutboundMessage
-from backend.services import agent_queue, conversations
-from backend.services.citizens import citizen_for_mobile, set_opt_out
+from backend.services.agents import queue as agent_queue
+from backend.services.citizens import conversations
+from backend.services.citizens.identities import citizen_for_mobile, set_opt_out
 from tests.conftest import NOW
 
 KEY = "reply-key-0001"

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.models.agents import Agent, AgentAction, AuditRewriteError
-from backend.services import agents, sign_in_guard
+from backend.services.agents import accounts as agents
+from backend.services.agents import sign_in_guard
 from tests.conftest import NOW
 
 PASSWORD = "qingliu-12328"

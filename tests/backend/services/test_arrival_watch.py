@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from backend.models import Booking, Citizen, Driver, Place, Stop, Subscription, Vehicle, VehiclePosition
 from backend.models.outbound import OutboundMessage
-from backend.services import subscriptions
-from backend.services.arrival_watch import watch_position
+from backend.services.bus.arrival_watch import watch_position
+from backend.services.notices import subscriptions
 from tests.conftest import NOW
 
 TRIP = "L01-DAILY-1-0925"

@@ -16,8 +16,12 @@ from backend.dispatch.store import load_day, save_day, travel_for
 from backend.localtime import to_local
 from backend.models import Booking, ChannelIdentity
 from backend.models.outbound import OutboundMessage
-from backend.services import assignment_notices, citizens, dispatch, dispatch_plans, rides
-from backend.services.notices import NoticePolicy, configure_notices, notice_policy
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.dispatch import windows as dispatch
+from backend.services.notices.outbox import NoticePolicy, configure_notices, notice_policy
+from backend.services.rides import assignment_notices
+from backend.services.rides import bookings as rides
 from tests.conftest import NOW
 
 TOMORROW = NOW + timedelta(days=1)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, NotFound, UnknownPlace
 from backend.models import Disruption, FareRule, ServiceException, Vehicle, VehiclePosition
-from backend.services import bus
+from backend.services.bus import departures as bus
 from tests.conftest import NOW, SHANGHAI
 
 

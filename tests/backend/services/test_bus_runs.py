@@ -17,10 +17,12 @@ from backend.errors import CapacityExceeded, NotFound
 from backend.gtfs import read_feed
 from backend.gtfs.importer import import_feed
 from backend.models import Place
-from backend.services import bus, citizens, rides
-from backend.services.bus_feed import timetable_status
-from backend.services.bus_runs import trip_runs
-from backend.services.rides_checks import MIN_LINE_SEATS
+from backend.services.bus import departures as bus
+from backend.services.bus.feed import timetable_status
+from backend.services.bus.runs import trip_runs
+from backend.services.citizens import identities as citizens
+from backend.services.rides import bookings as rides
+from backend.services.rides.checks import MIN_LINE_SEATS
 from tests.backend.gtfs.small_feed import BASE, replace_line, write_feed
 from tests.conftest import NOW
 

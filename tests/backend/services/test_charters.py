@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from backend.errors import DuplicateRequest, InvalidInput, UnknownPlace
 from backend.models import Booking, Citizen, DailyCounter
-from backend.services import charters, citizens
-from backend.services.places import resolve_place
+from backend.services.citizens import identities as citizens
+from backend.services.places.gazetteer import resolve_place
+from backend.services.rides import charters
 from tests.conftest import NOW
 
 TOMORROW_9 = NOW + timedelta(days=1)

@@ -8,7 +8,10 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, InvalidInput, NotFound
 from backend.models import Booking, ChannelIdentity, Citizen, Complaint, SendRequest, StudentShuttleSignup
-from backend.services import citizens, rides, shuttles, subscriptions
+from backend.services.citizens import identities as citizens
+from backend.services.notices import subscriptions
+from backend.services.rides import bookings as rides
+from backend.services.rides import shuttles
 from tests.conftest import NOW
 
 

@@ -5,9 +5,12 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from backend.models import Complaint
-from backend.services import complaint_contact, complaints, conversations, notices
-from backend.services.citizens import citizen_for_sender, find_by_mobile
-from backend.services.notices import NoticePolicy
+from backend.services.citizens import conversations
+from backend.services.citizens.identities import citizen_for_sender, find_by_mobile
+from backend.services.complaints import contact as complaint_contact
+from backend.services.complaints import records as complaints
+from backend.services.notices import outbox as notices
+from backend.services.notices.outbox import NoticePolicy
 from tests.conftest import NOW
 
 

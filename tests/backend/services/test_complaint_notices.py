@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from backend.models import ChannelIdentity, Citizen, Complaint
 from backend.models.outbound import OutboundMessage
-from backend.services import complaint_contact, complaints
-from backend.services.complaint_notices import latest_transition, tell_new_state
-from backend.services.notices import NoticePolicy, configure_notices, notice_policy
+from backend.services.complaints import contact as complaint_contact
+from backend.services.complaints import records as complaints
+from backend.services.complaints.notices import latest_transition, tell_new_state
+from backend.services.notices.outbox import NoticePolicy, configure_notices, notice_policy
 from tests.conftest import NOW
 
 

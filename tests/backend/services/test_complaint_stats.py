@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput
-from backend.services.complaints import (
+from backend.services.complaints.records import (
     complaint_statistics,
     open_complaint,
     record_follow_up,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, NotFound
 from backend.models import Booking, Citizen, Complaint, ComplaintTransition, DailyCounter
-from backend.services.complaints import (
+from backend.services.complaints.records import (
     add_transcription,
     complaints_of_citizen,
     get_complaint,

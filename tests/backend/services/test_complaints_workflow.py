@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from backend.errors import IllegalTransition, InvalidInput, NotFound
 from backend.models import Complaint, ComplaintTransition
-from backend.services.complaints import open_complaint
-from backend.services.complaints_workflow import (
+from backend.services.complaints.records import open_complaint
+from backend.services.complaints.workflow import (
     TRANSITIONS,
     escalate_overdue,
     record_follow_up,

@@ -6,7 +6,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput
-from backend.services import agent_queue, complaints, console_figures, conversations
+from backend.services.agents import figures as console_figures
+from backend.services.agents import queue as agent_queue
+from backend.services.citizens import conversations
+from backend.services.complaints import records as complaints
 from tests.conftest import NOW
 
 

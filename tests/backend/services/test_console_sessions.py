@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models.agents import ConsoleSession
-from backend.services import agents, console_sessions
+from backend.services.agents import accounts as agents
+from backend.services.agents import sessions as console_sessions
 from tests.conftest import NOW
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from backend.errors import IllegalTransition, InvalidInput, NotFound
 from backend.models import ConversationEvent, Handoff
 from backend.models.conversations import AppendOnlyEventError
-from backend.services import conversations
+from backend.services.citizens import conversations
 from tests.conftest import NOW
 
 WHO = {"conversation_id": "wechat:oAbc", "channel": "wechat", "sender": "oAbc"}

@@ -9,8 +9,11 @@ from sqlalchemy.orm import Session
 from backend.errors import InvalidInput
 from backend.localtime import to_local
 from backend.models import Booking, DispatchRun, DispatchStop, Driver, Vehicle
-from backend.services import charters, citizens, dispatch, rides
-from backend.services.dispatch_plan import PICKUP_WINDOW
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import windows as dispatch
+from backend.services.dispatch.plan import PICKUP_WINDOW
+from backend.services.rides import bookings as rides
+from backend.services.rides import charters
 from tests.conftest import NOW
 
 TEN = NOW.replace(hour=10)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from backend.services.dispatch_plan import (
+from backend.services.dispatch.plan import (
     Candidate,
     Planner,
     Request,

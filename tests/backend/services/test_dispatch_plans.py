@@ -17,7 +17,9 @@ from backend.dispatch.store import load_day, travel_for
 from backend.dispatch.validator import validate
 from backend.errors import CapacityExceeded, IllegalTransition, InvalidInput, NotFound, UnknownPlace
 from backend.models import Booking, DispatchRun, DispatchStop, Vehicle
-from backend.services import citizens, dispatch_plans, rides
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.rides import bookings as rides
 from tests.conftest import NOW
 
 TOMORROW = NOW + timedelta(days=1)

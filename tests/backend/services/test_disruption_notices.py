@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from backend.errors import InvalidInput, NotFound
 from backend.models import Booking, Citizen, Disruption
 from backend.models.outbound import OutboundMessage
-from backend.services import subscriptions
-from backend.services.disruption_notices import announce_disruption
+from backend.services.bus.disruption_notices import announce_disruption
+from backend.services.notices import subscriptions
 from tests.conftest import NOW
 
 START = NOW.replace(hour=14)

@@ -1,4 +1,4 @@
-"""Tests for backend.services.journey_bookings: one confirmed seat booking per leg, written
+"""Tests for backend.services.journeys.bookings: one confirmed seat booking per leg, written
 together or not at all, cancelled together, never moved one leg at a time, and a retried
 request gets the same bookings."""
 
@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 
 from backend.errors import CapacityExceeded, IllegalTransition
 from backend.models import Booking, Citizen
-from backend.services import citizens, journey_bookings, rides
-from backend.services import rides_checks as checks
-from backend.services.journeys import Journey, plan_journeys
+from backend.services.citizens import identities as citizens
+from backend.services.journeys import bookings as journey_bookings
+from backend.services.journeys.plans import Journey, plan_journeys
+from backend.services.rides import bookings as rides
+from backend.services.rides import checks
 from tests.conftest import NOW
 
 

@@ -1,4 +1,4 @@
-"""Tests for backend.services.journeys: every township pair of the pilot feed has a plan
+"""Tests for backend.services.journeys.plans: every township pair of the pilot feed has a plan
 with at most two changes; small hand-made feeds check a change, a missed connection, the
 latest departure for the same arrival, an overnight service, and that a GTFS import is
 seen by the in-process index at once."""
@@ -29,8 +29,8 @@ from backend.gtfs.records import (
     Trip,
 )
 from backend.models import Place
-from backend.services.journey_search import TRANSFER_S
-from backend.services.journeys import Journey, plan_journeys
+from backend.services.journeys.plans import Journey, plan_journeys
+from backend.services.journeys.search import TRANSFER_S
 from tests.conftest import NOW, SHANGHAI
 
 H = 3600

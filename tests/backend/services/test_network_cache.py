@@ -1,4 +1,4 @@
-"""The process's copy of the network (backend/services/network_cache.py) follows every
+"""The process's copy of the network (backend/services/bus/network_cache.py) follows every
 committed change: a calendar exception, a new place, a GTFS import. Sessions opened one
 after another stand for turns served by different processes: each sees the change at its
 next transaction, through the version counter in the database."""
@@ -15,9 +15,9 @@ from backend.errors import UnknownPlace
 from backend.gtfs import read_feed
 from backend.gtfs.importer import import_feed
 from backend.models import Place, ServiceException
-from backend.services import network_cache
-from backend.services.bus_network import running_services
-from backend.services.places import resolve_place
+from backend.services.bus import network_cache
+from backend.services.bus.network import running_services
+from backend.services.places.gazetteer import resolve_place
 from tests.backend.gtfs.test_importer import PILOT
 
 DAY = date(2026, 11, 20)

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from backend.models import Booking, ChannelIdentity, Citizen, Complaint, ComplaintTransition
-from backend.services import notice_texts
-from backend.services.notices import NoticePolicy, configure_notices, notice_policy
+from backend.services.notices import texts as notice_texts
+from backend.services.notices.outbox import NoticePolicy, configure_notices, notice_policy
 from tests.conftest import NOW, SHANGHAI
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from backend.errors import InvalidInput, NotFound
 from backend.models import ChannelIdentity, Citizen
 from backend.models.outbound import OutboundMessage
-from backend.services.notices import (
+from backend.services.notices.outbox import (
     NoticePolicy,
     notify,
     parse_quiet_hours,

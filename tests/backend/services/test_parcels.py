@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import Conflict, IllegalTransition, InvalidInput, NotFound, UnknownPlace
 from backend.models import Citizen, Parcel, ParcelEvent, SendRequest, ServicePoint
-from backend.services.parcels import (
+from backend.services.parcels.shipments import (
     add_event,
     latest_status_text,
     parcels_for_phone,
@@ -17,7 +17,7 @@ from backend.services.parcels import (
     request_send,
     track_parcel,
 )
-from backend.services.tracking_numbers import validate_tracking_no
+from backend.services.parcels.tracking_numbers import validate_tracking_no
 from tests.conftest import NOW, SHANGHAI
 
 WAITING = "JT1000000000017"

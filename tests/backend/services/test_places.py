@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, UnknownPlace
 from backend.models import Place, PlaceAlias
-from backend.services.places import nearest_places, resolve_place, search_places
+from backend.services.places.gazetteer import nearest_places, resolve_place, search_places
 
 
 def count(session: Session, model: type) -> int:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import to_local
 from backend.models.outbound import OutboundMessage
-from backend.services import assignment_notices, dispatch_plans
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.rides import assignment_notices
 from tests.backend.services.test_assignment_notices import assigned_notices, book
 from tests.conftest import NOW
 

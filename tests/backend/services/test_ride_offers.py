@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput
 from backend.models import Citizen
-from backend.services import rides
-from backend.services.ride_offers import pickup_for_arrival, ride_offers
+from backend.services.rides import bookings as rides
+from backend.services.rides.offers import pickup_for_arrival, ride_offers
 from tests.conftest import NOW, SHANGHAI
 
 

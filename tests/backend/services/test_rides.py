@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from backend.db import make_session_factory
 from backend.errors import DuplicateRequest, IllegalTransition, InvalidInput, NotFound, UnknownPlace
 from backend.models import Booking, Citizen, DailyCounter, DispatchRun, DispatchStop
-from backend.services import citizens, dispatch, rides
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import windows as dispatch
+from backend.services.rides import bookings as rides
 from tests.conftest import NOW
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput
 from backend.models import Trip, Vehicle
-from backend.services import rides_checks as checks
+from backend.services.rides import checks
 from tests.conftest import NOW
 
 

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from backend.errors import CapacityExceeded
 from backend.models import Booking, DailyCounter
-from backend.services import citizens, rides
-from backend.services.places import resolve_place
-from backend.services.rides_seats import scheduled_departure
+from backend.services.citizens import identities as citizens
+from backend.services.places.gazetteer import resolve_place
+from backend.services.rides import bookings as rides
+from backend.services.rides.seats import scheduled_departure
 from tests.conftest import NOW
 
 NOON = NOW.replace(hour=12, minute=20)  # 1路 leaves 嵩口镇 at 12:29 and 13:29 (19 seats)

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from backend.errors import DuplicateRequest, IllegalTransition, InvalidInput, NotFound, UnknownPlace
 from backend.models import Citizen, StudentShuttleSignup
-from backend.services import citizens, shuttles
+from backend.services.citizens import identities as citizens
+from backend.services.rides import shuttles
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, NotFound, UnknownPlace
 from backend.models import Citizen, Subscription
-from backend.services import citizens, subscriptions
+from backend.services.citizens import identities as citizens
+from backend.services.notices import subscriptions
 
 
 @pytest.fixture

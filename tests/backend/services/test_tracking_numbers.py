@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from backend.errors import InvalidInput
-from backend.services.tracking_numbers import (
+from backend.services.parcels.tracking_numbers import (
     detect_carrier,
     normalise_tracking_no,
     s10_check_digit,

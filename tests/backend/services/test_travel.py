@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from backend.services.travel import great_circle_km, road_km, travel_time
+from backend.services.places.travel import great_circle_km, road_km, travel_time
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models import ChannelIdentity, OutboundMessage, Parcel, VerificationCode
-from backend.services import citizens, parcels, rate_limits, verification
+from backend.services.citizens import identities as citizens
+from backend.services.citizens import rate_limits, verification
+from backend.services.parcels import shipments as parcels
 from tests.conftest import NOW
 
 MOBILE = "13905987701"

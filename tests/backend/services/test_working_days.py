@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from backend.services.working_days import add_working_days, is_working_day
+from backend.services.complaints.working_days import add_working_days, is_working_day
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from backend.db import make_engine, make_session_factory, session_scope
 from backend.models.agents import Agent
-from backend.services.agents import authenticate
+from backend.services.agents.accounts import authenticate
 from bot.cli import main
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from backend.models.agents import Agent
-from backend.services.agents import create_agent
+from backend.services.agents.accounts import create_agent
 from tests.bot.console.forms import PASSWORD
 
 

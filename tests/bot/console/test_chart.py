@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from backend.services.console_figures import DayCount
+from backend.services.agents.figures import DayCount
 from bot.console.chart import HEIGHT, daily_chart, nice_top
 
 

@@ -15,7 +15,8 @@ from backend.localtime import local_now
 from backend.models import Complaint, ComplaintTransition
 from backend.models.agents import Agent
 from backend.models.outbound import OutboundMessage
-from backend.services import complaints, conversations
+from backend.services.citizens import conversations
+from backend.services.complaints import records as complaints
 from tests.bot.console.forms import flash, sign_in
 
 

@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from backend.localtime import local_now, to_local
 from backend.models import Booking, DispatchRun, DispatchStop
 from backend.models.agents import Agent, AgentAction
-from backend.services import citizens, dispatch_plans, rides
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.rides import bookings as rides
 from tests.bot.console.forms import flash, sign_in
 
 DAY = local_now().date() + timedelta(days=1)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
 from backend.models.agents import Agent, AgentAction
-from backend.services import complaints
+from backend.services.complaints import records as complaints
 from bot.console.figures import figures_csv_text
 from tests.bot.console.forms import sign_in
 

@@ -17,8 +17,8 @@ from backend.models.agents import Agent
 from backend.models.conversations import Handoff
 from backend.models.knowledge import KnowledgeAudit, KnowledgeEntry
 from backend.models.notes import ConversationNote
-from backend.services import conversations
-from backend.services.citizens import citizen_for_mobile
+from backend.services.citizens import conversations
+from backend.services.citizens.identities import citizen_for_mobile
 from tests.bot.console.forms import flash, sign_in
 from tests.bot.console.test_queue import waiting
 
@@ -135,7 +135,7 @@ def test_canned_replies_search_as_the_agent_types(client: TestClient, accounts: 
 def test_a_follow_up_result_needs_the_question_sent_or_the_citizen_reached(
     client: TestClient, session: Session, accounts: dict[str, Agent]
 ) -> None:
-    from backend.services import complaints
+    from backend.services.complaints import records as complaints
 
     ticket = complaints.open_complaint(session, category="driver", description="司机骂人", contact_phone="13905987713")
     session.commit()
@@ -182,7 +182,8 @@ def test_the_complaint_list_counts_sorts_by_deadline_and_filters_mine(
     from datetime import timedelta
 
     from backend.localtime import local_now
-    from backend.services import complaints, complaints_workflow
+    from backend.services.complaints import records as complaints
+    from backend.services.complaints import workflow as complaints_workflow
 
     now = local_now()
     early = complaints.open_complaint(session, category="driver", description="甲", now=now - timedelta(days=3))

@@ -15,7 +15,8 @@ from backend.db import session_scope
 from backend.models.agents import Agent, CallbackTask
 from backend.models.conversations import ConversationEvent, Handoff
 from backend.models.outbound import OutboundMessage
-from backend.services import agent_queue, handoff_watch
+from backend.services.agents import handoff_watch
+from backend.services.agents import queue as agent_queue
 from bot.outbound.memory import MemoryQueue
 from bot.outbound.worker import OutboundWorker
 from tests.bot.console.forms import sign_in

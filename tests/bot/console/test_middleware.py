@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from backend.models.agents import Agent
-from backend.services import complaints
+from backend.services.complaints import records as complaints
 from bot.app import create_app
 from bot.console.middleware import ConsoleSessionMiddleware
 from bot.runtime import Runtime

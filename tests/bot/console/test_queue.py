@@ -15,8 +15,8 @@ from backend.localtime import local_now
 from backend.models.agents import Agent, AgentAction, CallbackTask
 from backend.models.conversations import ConversationEvent, Handoff
 from backend.models.outbound import OutboundMessage
-from backend.services import conversations
-from backend.services.citizens import citizen_for_mobile
+from backend.services.citizens import conversations
+from backend.services.citizens.identities import citizen_for_mobile
 from tests.bot.console.forms import flash, sign_in
 
 POLL = {"X-Console-Poll": "1"}

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from backend.models import Complaint, ComplaintTransition
 from backend.models.agents import Agent, AgentAction, ConsoleSession
 from backend.models.conversations import Handoff
-from backend.services import complaints, conversations
+from backend.services.citizens import conversations
+from backend.services.complaints import records as complaints
 from bot.console import auth, figures, queue
 from bot.console import complaints as complaint_pages
 from tests.bot.console.forms import PASSWORD, csrf_of, sign_in

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models.agents import Agent, AgentAction
-from backend.services.agents import create_agent
+from backend.services.agents.accounts import create_agent
 from bot.app import create_app
 from bot.console import sign_in_limits
 from bot.runtime import Runtime, build_runtime

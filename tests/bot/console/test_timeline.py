@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from backend.localtime import local_tz
-from backend.services.dispatch_sheets import RunSheet, SheetStop
+from backend.services.dispatch.sheets import RunSheet, SheetStop
 from bot.console.timeline import LEFT, WIDTH, day_timeline, fit_labels, hour_span
 
 DAY = date(2026, 11, 21)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.db import session_scope
 from backend.models import ChannelIdentity, Citizen
 from backend.models.outbound import OutboundMessage
-from backend.services.notices import NoticePolicy, notify, queue_reply
+from backend.services.notices.outbox import NoticePolicy, notify, queue_reply
 from bot.config import TwilioSettings, WeChatSettings, load_settings
 from bot.outbound.memory import MemoryQueue
 from bot.outbound.twilio_sender import TwilioRestSender

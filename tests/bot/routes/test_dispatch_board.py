@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
 from backend.models import Booking
-from backend.services import citizens, dispatch_plans, rides
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.rides import bookings as rides
 from bot.app import create_app
 from bot.routes import dispatch_board
 from bot.runtime import Runtime

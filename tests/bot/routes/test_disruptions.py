@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from backend.localtime import local_now
 from backend.models import Citizen, Disruption
 from backend.models.outbound import OutboundMessage
-from backend.services import subscriptions
+from backend.services.notices import subscriptions
 
 
 def body(**changes: object) -> dict[str, object]:

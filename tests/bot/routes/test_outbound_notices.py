@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from backend.localtime import local_now, to_local
 from backend.models import Booking, Complaint, Driver, Place, Vehicle
 from backend.models.outbound import OutboundMessage
-from backend.services import citizens, dispatch_plans
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
 
 
 def tomorrow(hour: int, minute: int = 0) -> datetime:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from backend.services import citizens, shuttle_signups, shuttles
+from backend.services.citizens import identities as citizens
+from backend.services.rides import shuttle_signups, shuttles
 from tests.conftest import NOW
 
 

@@ -1,0 +1,1 @@
+"""Scheduled buses: the imported network, timetable answers, live positions and disruptions."""

@@ -1,0 +1,1 @@
+"""Citizens behind channel identities, their verification, conversations and limits."""

@@ -1,0 +1,1 @@
+"""Complaint tickets (12328): records, workflow, deadlines, contact and statistics."""

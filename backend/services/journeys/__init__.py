@@ -1,0 +1,1 @@
+"""Journeys over the scheduled buses with changes, and booking their legs."""

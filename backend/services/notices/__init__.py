@@ -1,0 +1,1 @@
+"""Outbound notices: the outbox, their texts, subscriptions and delivery records."""

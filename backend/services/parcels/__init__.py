@@ -1,0 +1,1 @@
+"""Parcels carried on passenger buses (客货邮融合) and tracking numbers."""

@@ -1,0 +1,1 @@
+"""The gazetteer: places, sound-alike matching and travel times."""

@@ -1,0 +1,1 @@
+"""Ride bookings: seats on scheduled buses, demand-responsive rides, charters and student shuttles."""
