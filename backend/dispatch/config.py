@@ -23,10 +23,16 @@ class DispatchConfig:
     unserved_penalty_km: float = 1000.0  # leaving a request out costs as much as 1000 km
     told_penalty_factor: int = 20  # dropping a rider already told a time costs 20x more
     parcel_penalty_km: float = 400.0  # leaving a consignment for tomorrow
-    time_limit_s: float = 3.0  # the planner's search time
+    time_limit_s: float = 3.0  # the planner's search time for a small day ...
+    time_limit_per_job_s: float = 0.05  # ... growing with the number of jobs ...
+    time_limit_max_s: float = 60.0  # ... up to a minute
     offer_step_min: int = 10  # counter-offers are searched in 10-minute steps ...
     offer_span_min: int = 180  # ... up to three hours before and after
 
-    def max_ride(self, direct_min: int) -> int:
+    def search_seconds(self, jobs: int) -> float:
+        """The planner's time limit for a problem of this many jobs (rides and consignments)."""
+        return min(self.time_limit_max_s, max(self.time_limit_s, self.time_limit_per_job_s * jobs))
+
+    def max_ride(self, direct_min: float) -> int:
         """Longest allowed ride in whole minutes for a trip whose direct time is given."""
         return math.floor(self.max_ride_factor * direct_min + self.max_ride_extra_min)

@@ -33,7 +33,7 @@ COST_TIE_KM = 1e-6  # orders whose added km differ by less than this are equally
 class Insertion:
     plan: Plan
     vehicle: str
-    pickup_time: int
+    pickup_time: float
     added_km: float
 
 
@@ -65,7 +65,7 @@ def _candidates(
     if frozen_before is not None:
         first = max(first, next((k for k, t in enumerate(times) if t >= frozen_before), n))
     base = 0.0 if stops else config.fixed_vehicle_cost_km
-    latest_drop = info.pick_hi + info.max_ride if info.max_ride is not None else info.drop_hi
+    latest_drop = info.drop_hi
     km, minutes, dwell = book.km, book.minutes, info.dwell
     for i in range(first, n + 1):
         if i > 0 and times[i - 1] > info.pick_hi:
@@ -112,11 +112,10 @@ def _room(vehicle: VehicleSpec, stops: list[Stop], infos: list[JobInfo], info: J
     return room
 
 
-def _deadline(info: JobInfo, action: str) -> int:
-    """The latest a stop could ever be served, however its run is re-timed."""
-    if action == PICKUP:
-        return info.pick_hi
-    return info.pick_hi + info.max_ride if info.max_ride is not None else info.drop_hi
+def _deadline(info: JobInfo, action: str) -> float:
+    """The latest a stop could ever be served, however its run is re-timed (the drop-off
+    window is already narrowed by the pick-up window and the ride limit)."""
+    return info.pick_hi if action == PICKUP else info.drop_hi
 
 
 def _with_job(run: Run | None, job: str, i: int, j: int) -> list[Visit]:

@@ -1,7 +1,8 @@
 """The dispatch engine's plain data: what is asked (`Request` rides, `Consignment` parcel
 batches), what is available (`VehicleSpec`), the whole `Problem`, and the answer (`Plan`
-of `Run`s, each an ordered list of `Stop`s with planned times). Times are whole minutes
-after local midnight of the service day; places are gazetteer names. Requests and
+of `Run`s, each an ordered list of `Stop`s with planned times). Times are minutes after
+local midnight of the service day: whole minutes in the pilot county, fractions allowed where
+travel times are short (the planner resolves 1/100 minute); places are gazetteer names. Requests and
 consignments share one id space ("jobs"): a stop names the job it serves.
 """
 
@@ -18,15 +19,23 @@ DAY_MINUTES = 24 * 60
 class Request:
     """A demand-responsive ride: `passengers` people from `pickup` to `dropoff`, picked up
     between `earliest` and `latest`. `told` is the pick-up time the riders were already
-    given (None until then): a later plan keeps it within the configured tolerance."""
+    given (None until then): a later plan keeps it within the configured tolerance.
+    `arrive_by` (10点前到) is the latest drop-off, `arrive_from` the earliest; `dwell` the
+    minutes boarding and alighting take at each of its two stops (None: the configured
+    default); `max_ride` the longest time on board from pick-up to drop-off, dwell at the
+    pick-up included (None: the configured factor x direct time + extra)."""
 
     id: str
     pickup: str
     dropoff: str
-    earliest: int
-    latest: int
+    earliest: float
+    latest: float
     passengers: int
-    told: int | None = None
+    told: float | None = None
+    arrive_by: float | None = None
+    arrive_from: float | None = None
+    dwell: float | None = None
+    max_ride: float | None = None
 
 
 @dataclass(frozen=True)
@@ -39,23 +48,26 @@ class Consignment:
     destination: str
     weight_kg: float
     volume_m3: float
-    ready: int
-    due: int
+    ready: float
+    due: float
+    dwell: float | None = None  # loading / unloading minutes at each end (None: configured)
 
 
 @dataclass(frozen=True)
 class VehicleSpec:
     """A vehicle and its driver for the day: it leaves its depot no earlier than
-    `shift_start` and is back no later than `shift_end`."""
+    `shift_start` and is back no later than `shift_end`; `max_duration` limits the minutes
+    from leaving the depot to being back (None: only the shift)."""
 
     id: str
     seats: int
     cargo_kg: float
     cargo_m3: float
     depot: str
-    shift_start: int
-    shift_end: int
+    shift_start: float
+    shift_end: float
     driver: str | None = None
+    max_duration: float | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,7 @@ class Stop:
     action: str  # pickup | dropoff
     job: str  # a request or consignment id
     place: str
-    time: int  # when the vehicle serves the stop (arrival, or the end of waiting)
+    time: float  # when the vehicle serves the stop (arrival, or the end of waiting)
 
 
 @dataclass
@@ -72,8 +84,8 @@ class Run:
 
     vehicle: str
     stops: list[Stop]
-    start: int
-    end: int
+    start: float
+    end: float
 
     def jobs(self) -> set[str]:
         return {stop.job for stop in self.stops}
@@ -118,7 +130,7 @@ class Plan:
     def run_of(self, job: str) -> Run | None:
         return next((run for run in self.runs.values() if job in run.jobs()), None)
 
-    def pickup_time(self, job: str) -> int | None:
+    def pickup_time(self, job: str) -> float | None:
         run = self.run_of(job)
         if run is None:
             return None

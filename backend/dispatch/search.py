@@ -1,0 +1,134 @@
+"""How the planner searches, by problem size and purpose, once the OR-Tools model is built.
+
+1. Guided local search from the start given (the current plan or greedy insertion, read into
+   the model) or, without one, from OR-Tools' own cheapest insertion, for most of the time.
+2. Repair: while a job is left out, take out a few served jobs related to it (near in place
+   and time), let OR-Tools put them all back and descend to a local optimum; keep the result
+   when it serves more (it costs less: a left-out job is penalised far above any detour).
+   Guided local search alone leaves a rider out on tight days (Cordeau a3-30, a3-36) although
+   a plan serving everyone exists.
+3. With nothing left out, the rest of the time continues guided local search from the best.
+
+The model reuses one assignment for every solve, so solutions are kept as routes (lists of
+routing indices) and read back with RoutesToAssignment, which does not need a time limit.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+Routes = list[list[int]]
+FIRST_PHASE = 0.75  # share of the time for guided local search before a repair is tried
+REPAIR_OPERATORS_OFF = (  # slow neighbourhoods: many short descents cannot afford them
+    "use_global_cheapest_insertion_path_lns",
+    "use_local_cheapest_insertion_path_lns",
+    "use_relocate_path_global_cheapest_insertion_insert_unperformed",
+    "use_global_cheapest_insertion_visit_types_lns",
+    "use_local_cheapest_insertion_visit_types_lns",
+    "use_relocate_expensive_chain",
+    "use_lin_kernighan",
+    "use_shortest_path_swap_active",
+    "use_swap_active_chain",
+    "use_shortest_path_two_opt",
+)
+
+
+def _params(metaheuristic: int, seconds: float) -> pywrapcp.RoutingSearchParameters:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    params.local_search_metaheuristic = metaheuristic
+    params.time_limit.FromMilliseconds(max(50, int(seconds * 1000)))
+    return params
+
+
+GLS = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+DESCENT = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+
+
+def routes_of(routing: pywrapcp.RoutingModel, solution: pywrapcp.Assignment) -> Routes:
+    routes = []
+    for v in range(routing.vehicles()):
+        index, route = solution.Value(routing.NextVar(routing.Start(v))), []
+        while not routing.IsEnd(index):
+            route.append(index)
+            index = solution.Value(routing.NextVar(index))
+        routes.append(route)
+    return routes
+
+
+class Search:
+    """One planning search on a closed-over model: `pairs` are the routing indices of each
+    job's pick-up and drop-off, `unrelated(k, l)` how far apart jobs k and l are."""
+
+    def __init__(
+        self,
+        routing: pywrapcp.RoutingModel,
+        pairs: list[tuple[int, int]],
+        unrelated: Callable[[int, int], float],
+        deadline: float,
+    ) -> None:
+        self.routing, self.pairs, self.unrelated, self.deadline = routing, pairs, unrelated, deadline
+        self.job_of = {index: k for k, pair in enumerate(pairs) for index in pair}
+        self.rng = random.Random(1)
+        self.cold = False  # True: the start given was not used (none, or rejected by the model)
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def run(self, start: Routes | None) -> pywrapcp.Assignment | None:
+        """The best solution found by the deadline (None: not even a first one)."""
+        params = _params(GLS, self.left() * FIRST_PHASE)
+        self.routing.CloseModelWithParameters(params)
+        found = self._solve(start, params) if start is not None else None
+        if found is None:  # no start, or one the model rejects (a changed problem)
+            self.cold = True
+            found = self.routing.SolveWithParameters(_params(GLS, self.left() * FIRST_PHASE))
+        if found is None:
+            return None
+        best, cost = routes_of(self.routing, found), found.ObjectiveValue()
+        if self._unserved(best) and self.left() > 0.05:
+            best, cost = self.repair(best, cost)
+        if not self._unserved(best) and self.left() > 0.1:
+            more = self._solve(best, _params(GLS, self.left()))
+            if more is not None and more.ObjectiveValue() <= cost:
+                best = routes_of(self.routing, more)
+        return self._solve(best, _params(DESCENT, 5.0), first_only=True) or found
+
+    def repair(self, routes: Routes, cost: int) -> tuple[Routes, int]:
+        """Ruin and recreate around the jobs left out until none is or time runs out."""
+        params = _params(DESCENT, 1.0)
+        ops = params.local_search_operators
+        for name in REPAIR_OPERATORS_OFF:
+            setattr(ops, name, 2)  # BOOL_FALSE
+        params.lns_time_limit.FromMilliseconds(20)
+        while (left := self.left()) > 0.05 and (out_jobs := self._unserved(routes)):
+            served = [k for k in range(len(self.pairs)) if k not in out_jobs]
+            if not served:
+                break
+            anchor = self.rng.choice(out_jobs)
+            count = self.rng.randint(2, max(3, min(len(served) // 4, 12)))
+            near = sorted(served, key=lambda k: self.unrelated(anchor, k) * (0.8 + 0.4 * self.rng.random()))
+            out = {index for k in near[:count] for index in self.pairs[k]}
+            params.time_limit.FromMilliseconds(max(10, int(left * 1000)))
+            found = self._solve([[i for i in r if i not in out] for r in routes], params)
+            if found is not None and found.ObjectiveValue() < cost:
+                routes, cost = routes_of(self.routing, found), found.ObjectiveValue()
+        return routes, cost
+
+    def _unserved(self, routes: Routes) -> list[int]:
+        served = {self.job_of[i] for route in routes for i in route}
+        return [k for k in range(len(self.pairs)) if k not in served]
+
+    def _solve(
+        self, routes: Routes, params: pywrapcp.RoutingSearchParameters, *, first_only: bool = False
+    ) -> pywrapcp.Assignment | None:
+        start = self.routing.solver().Assignment()
+        if not self.routing.RoutesToAssignment(routes, True, True, start):
+            return None
+        if first_only:
+            params.solution_limit = 1
+        return self.routing.SolveFromAssignmentWithParameters(start, params)
