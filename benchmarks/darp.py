@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from backend.dispatch.config import DispatchConfig  # noqa: E402
 from backend.dispatch.model import PICKUP, Plan, Problem, Request, VehicleSpec  # noqa: E402
 from backend.dispatch.planner import plan  # noqa: E402
+from backend.dispatch.travel import PointTravel  # noqa: E402
 from backend.dispatch.validator import validate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,23 +40,6 @@ DEFAULT_DIR = ROOT.parent / "shared" / "benchmarks" / "darp-cordeau"
 EPSILON = 1e-6
 CONFIG = DispatchConfig(fixed_vehicle_cost_km=0.0)
 HEADER = "| instance | requests | served | vehicles | cost | best known | gap % | valid (project) | valid (Cordeau) | s |"
-
-
-class EuclidTravel:
-    """The model's TravelTimes over named points: Euclidean distance, minutes = km."""
-
-    def __init__(self, points: dict[str, tuple[float, float]]) -> None:
-        self.points = points
-
-    def minutes(self, a: str, b: str) -> float:
-        (xa, ya), (xb, yb) = self.points[a], self.points[b]
-        return math.hypot(xa - xb, ya - yb)
-
-    def km(self, a: str, b: str) -> float:
-        return self.minutes(a, b)
-
-    def knows(self, name: str) -> bool:
-        return name in self.points
 
 
 @dataclass
@@ -99,7 +83,7 @@ def best_known(folder: Path) -> dict[str, float]:
     return {name: float(cost) for name, cost in re.findall(r"\|\s*(a\d+-\d+)\s*\|\s*([\d.]+)\s*", text)}
 
 
-def to_problem(inst: Instance) -> tuple[Problem, EuclidTravel]:
+def to_problem(inst: Instance) -> tuple[Problem, PointTravel]:
     n, depot = inst.n, inst.nodes[0]
     points = {str(i): (node.x, node.y) for i, node in enumerate(inst.nodes)}
     requests = {}
@@ -125,7 +109,7 @@ def to_problem(inst: Instance) -> tuple[Problem, EuclidTravel]:
         )
         for k in range(1, inst.vehicles + 1)
     }
-    return Problem(requests, {}, vehicles), EuclidTravel(points)
+    return Problem(requests, {}, vehicles), PointTravel(points)
 
 
 def cordeau_check(inst: Instance, result: Plan) -> tuple[list[str], float, int]:

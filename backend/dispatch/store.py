@@ -28,7 +28,7 @@ from backend.dispatch.model import PICKUP, Consignment, Plan, Problem, Request, 
 from backend.dispatch.travel import PlacePoint, TravelTimes, make_travel
 from backend.localtime import local_tz, to_local
 from backend.models import Booking, DispatchRun, DispatchStop, Driver, Parcel, Place, Vehicle
-from backend.services.rides import assignment_notices
+from backend.services.rides.bookings.bookings import assignment_notices
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +81,11 @@ def request_for(booking: Booking, day: date, config: DispatchConfig) -> Request:
     told = None
     if booking.status == "assigned" and booking.planned_pickup is not None:
         told = minute_of(day, booking.planned_pickup)
+    arrive_by = minute_of(day, booking.arrive_by) if booking.arrive_by is not None else None
     return Request(
         booking.id, booking.origin, booking.destination,
         max(0, wished - config.window_before_min), wished + config.window_after_min,
-        booking.passengers, told,
+        booking.passengers, told, arrive_by=arrive_by,
     )  # fmt: skip
 
 

@@ -7,6 +7,7 @@ roads, the expressway to outside cities; the last few km into a village on villa
 roads), rounded up to whole minutes and cached per pair. `TableTravel` reads an operator's own table (or one
 exported from OSRM / GraphHopper) from CSV `from,to,minutes,km`. `make_travel` picks one
 by configuration, so a real road-network matrix replaces the estimate without code changes.
+`PointTravel` is straight-line travel on a plane (research benchmarks, tests).
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ TOWN_KINDS = frozenset({"county_seat", "landmark"})
 
 
 class TravelTimes(Protocol):
-    def minutes(self, a: str, b: str) -> int:
-        """Driving time from a to b in whole minutes (0 for the same place)."""
+    def minutes(self, a: str, b: str) -> float:
+        """Driving time from a to b in minutes (0 for the same place): whole minutes for
+        the county's roads, fractions where legs are short (the planner keeps 1/100 min)."""
         ...
 
     def km(self, a: str, b: str) -> float:
@@ -148,6 +150,24 @@ class TableTravel:
 
     def km(self, a: str, b: str) -> float:
         return self._leg(a, b)[1]
+
+
+class PointTravel:
+    """Straight-line travel between named (x, y) points, one unit of distance = one minute
+    = one km of cost: the plane of the dial-a-ride research benchmarks (Cordeau 2006)."""
+
+    def __init__(self, points: Mapping[str, tuple[float, float]]) -> None:
+        self.points = dict(points)
+
+    def knows(self, name: str) -> bool:
+        return name in self.points
+
+    def minutes(self, a: str, b: str) -> float:
+        (xa, ya), (xb, yb) = self.points[a], self.points[b]
+        return math.hypot(xa - xb, ya - yb)
+
+    def km(self, a: str, b: str) -> float:
+        return self.minutes(a, b)
 
 
 def make_travel(

@@ -16,9 +16,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from backend.localtime import local_now, to_local
-from backend.services.dispatch import plans as dispatch_plans
-from backend.services.dispatch import sheets as dispatch_sheets
-from backend.services.dispatch.sheets import RunSheet
+from backend.services.dispatch.windows.windows import plans as dispatch_plans
+from backend.services.dispatch.windows.windows import sheets as dispatch_sheets
+from backend.services.dispatch.windows.windows.sheets import RunSheet
 from bot.console.rendering import render
 from bot.deps import OperatorDep, SessionDep
 from bot.routes.moments import Day
@@ -42,6 +42,7 @@ class SheetStopOut(BaseModel):
     parcels: int
     parcel_kg: float
     aboard: int
+    arrive_by: str | None = None  # HH:MM on the drop-off of an arrive-by rider
 
 
 class RunSheetOut(BaseModel):
@@ -92,6 +93,7 @@ def sheet_out(sheet: RunSheet) -> RunSheetOut:
                 seq=s.seq, time=f"{s.time:%H:%M}", at=s.time.isoformat(), action=s.action, place=s.place,
                 booking_id=s.booking_id, passengers=s.passengers, rider=s.rider, rider_phone=s.rider_phone,
                 parcel_ref=s.parcel_ref, parcels=s.parcels, parcel_kg=s.parcel_kg, aboard=s.aboard,
+                arrive_by=f"{s.arrive_by:%H:%M}" if s.arrive_by else None,
             )
             for s in sheet.stops
         ],

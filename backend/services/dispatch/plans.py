@@ -29,8 +29,8 @@ from backend.dispatch.validator import validate
 from backend.errors import CapacityExceeded, Conflict, IllegalTransition, InvalidInput
 from backend.localtime import local_now, to_local
 from backend.models import Booking, DispatchRun
-from backend.services.places.gazetteer import resolve_place
-from backend.services.rides import bookings as rides
+from backend.services.places.gazetteer.gazetteer.gazetteer import resolve_place
+from backend.services.rides.bookings.bookings import bookings as rides
 
 logger = logging.getLogger(__name__)
 
@@ -271,13 +271,15 @@ def change_ride(
     tell_rider: bool = True,
 ) -> Booking:
     """Change any booking's time or head count (rides.change_booking). A demand ride that
-    was on a run is taken off it (the run is re-timed) and placed again, so the booking
-    names its new planned pick-up (a 派车 notice unless `tell_rider` is False: the dialog
+    was on a run is taken off it (the run is re-timed) and placed again, and one still
+    waiting for a vehicle (`requested`, e.g. booked through the operator API) is placed
+    now rather than at the next day plan, so the booking names its new planned pick-up (a 派车 notice unless `tell_rider` is False: the dialog
     says it); when it cannot be placed, CapacityExceeded (field "time", the offers in
     ISO, as from `confirm_ride`) and the change is undone."""
     now = now or local_now()
     booking = rides.get_booking(session, booking_id)
     was_on = _run_of(booking)
+    waiting = booking.kind == "demand" and booking.status == "requested"
     with session.begin_nested():
         changed = rides.change_booking(
             session, booking_id=booking_id, citizen_id=citizen_id, pickup_time=pickup_time,
@@ -285,6 +287,7 @@ def change_ride(
         )  # fmt: skip
         if was_on is not None:
             _shorten(session, *was_on, now=now)
+        if was_on is not None or waiting:
             confirm_ride(session, booking_id=changed.id, now=now, tell_rider=tell_rider)
     return changed
 

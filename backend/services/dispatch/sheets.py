@@ -31,6 +31,7 @@ class SheetStop:
     parcels: int
     parcel_kg: float
     aboard: int  # riders on board after the stop
+    arrive_by: datetime | None = None  # a drop-off the rider must reach by then (10点前到)
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def _sheets(session: Session, runs: list[DispatchRun]) -> list[RunSheet]:
                     booking.citizen.name if booking else None,
                     (booking.contact_phone or booking.citizen.mobile) if booking else None,
                     s.parcel_ref, count, round(kg, 1), s.load,
+                    to_local(booking.arrive_by) if booking and booking.arrive_by and s.action == "dropoff" else None,
                 )
             )  # fmt: skip
         driver = run.driver

@@ -17,9 +17,10 @@ from backend.dispatch.store import load_day, travel_for
 from backend.dispatch.validator import validate
 from backend.errors import CapacityExceeded, IllegalTransition, InvalidInput, NotFound, UnknownPlace
 from backend.models import Booking, DispatchRun, DispatchStop, Vehicle
-from backend.services.citizens import identities as citizens
-from backend.services.dispatch import plans as dispatch_plans
-from backend.services.rides import bookings as rides
+from backend.services.citizens.identities import identities as citizens
+from backend.services.dispatch.windows import plans as dispatch_plans
+from backend.services.dispatch.windows import sheets as dispatch_sheets
+from backend.services.rides.bookings import bookings as rides
 from tests.conftest import NOW
 
 TOMORROW = NOW + timedelta(days=1)
@@ -196,7 +197,7 @@ def test_a_change_that_cannot_be_placed_is_undone_with_the_offers(
     assert (alone.status, alone.pickup_time, alone.planned_pickup) == ("assigned", at(8), told)
 
 
-def test_seats_and_unplaced_rides_change_and_cancel_without_a_run(session: Session) -> None:
+def test_seats_change_without_a_run_and_a_waiting_ride_is_placed_when_changed(session: Session) -> None:
     seat = book(session, "13905981036", kind="seat", pickup_time=at(9, 30))
     waiting = book(session, "13905981037", pickup_time=at(8))  # booked by an operator, not placed yet
     before = written(session)
@@ -206,10 +207,12 @@ def test_seats_and_unplaced_rides_change_and_cancel_without_a_run(session: Sessi
     dispatch_plans.change_ride(session, booking_id=seat.id, passengers=2, now=NOW)
     dispatch_plans.change_ride(session, booking_id=waiting.id, pickup_time=at(9), now=NOW)
     assert (seat.kind, seat.status, seat.passengers) == ("seat", "confirmed", 2)
-    assert (waiting.status, waiting.pickup_time, waiting.vehicle_id) == ("requested", at(9), None)
+    # a demand ride still waiting for a vehicle does not stay `requested` after a change
+    assert (waiting.status, waiting.pickup_time) == ("assigned", at(9)) and waiting.vehicle_id is not None
+    assert waiting.planned_pickup is not None and at(9) <= waiting.planned_pickup <= at(9, 25)
     dispatch_plans.cancel_ride(session, booking_id=seat.id, now=NOW)
     assert seat.status == "cancelled"
-    assert session.scalar(select(func.count()).select_from(DispatchRun)) == 0
+    assert session.scalar(select(func.count()).select_from(DispatchRun)) == 1  # the waiting ride's run
 
 
 def test_replanning_the_day_assigns_everyone_and_keeps_told_times(session: Session) -> None:
@@ -270,3 +273,26 @@ def test_a_booking_whose_window_has_passed_is_refused(session: Session) -> None:
     rides.cancel_booking(session, booking_id=booking.id, now=NOW)
     with pytest.raises(IllegalTransition, match="取消"):
         dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW)
+
+
+def test_an_arrive_by_ride_is_dropped_off_in_time_and_its_run_sheet_says_so(session: Session) -> None:
+    travel = travel_for(session)
+    direct = travel.minutes("嵩口镇", "清流县城")
+    late = book(session, "13905981041", pickup_time=at(8), arrive_by=at(8, 0) + timedelta(minutes=direct - 1))
+    assert not dispatch_plans.dispatch_booking(session, booking_id=late.id, now=NOW).placed  # cannot make it
+    deadline = at(8) + timedelta(minutes=direct + 3)
+    rider = book(session, "13905981042", pickup_time=at(8), arrive_by=deadline)
+    assert dispatch_plans.dispatch_booking(session, booking_id=rider.id, now=NOW).placed
+    drop = session.scalars(
+        select(DispatchStop).where(DispatchStop.booking_id == rider.id, DispatchStop.action == "dropoff")
+    ).one()
+    assert drop.planned_time <= deadline
+    [sheet] = [
+        s
+        for s in dispatch_sheets.day_board(session, day=TOMORROW.date()).runs
+        if any(stop.booking_id == rider.id for stop in s.stops)
+    ]
+    [stop] = [s for s in sheet.stops if s.booking_id == rider.id and s.action == "dropoff"]
+    assert stop.arrive_by == deadline
+    assert all(s.arrive_by is None for s in sheet.stops if s.action == "pickup")
+    assert_day_valid(session)

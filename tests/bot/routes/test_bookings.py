@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
 from backend.models import Booking, Citizen, DispatchStop
-from backend.services.dispatch import plans as dispatch_plans
+from backend.services.dispatch.windows.windows import plans as dispatch_plans
 
 BOOKING_KEYS = {
     "id",
@@ -167,6 +167,22 @@ def test_change_and_cancel(client: TestClient, auth: dict[str, str]) -> None:
     twice = client.post(f"{url}/cancel", headers=auth)
     assert twice.status_code == 409 and "已经取消" in twice.json()["detail"]
     assert client.patch(url, json={"passengers": 1}, headers=auth).status_code == 409
+
+
+def test_a_waiting_demand_ride_changed_by_the_operator_is_placed_at_once(
+    client: TestClient, auth: dict[str, str], session: Session
+) -> None:
+    made = client.post(
+        "/api/bookings", json=demand(origin="溪源村", destination="县医院"), headers=auth
+    ).json()
+    assert made["status"] == "requested"
+    url = f"/api/bookings/{made['id']}"
+    changed = client.patch(url, json={"time": tomorrow(15).isoformat()}, headers=auth)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["status"] == "assigned" and changed.json()["vehicle"] is not None
+    session.expire_all()
+    pickup = session.scalars(select(DispatchStop).where(DispatchStop.booking_id == made["id"])).first()
+    assert pickup is not None and tomorrow(15) <= pickup.planned_time <= tomorrow(15, 25)
 
 
 def test_a_dispatched_ride_is_placed_again_after_a_change_and_its_run_freed_on_cancel(
