@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from backend.dispatch.config import DispatchConfig
 from backend.dispatch.model import DROPOFF, PICKUP, Plan, Problem, Run, Stop, VehicleSpec
-from backend.dispatch.schedule import JobBook, JobInfo, Visit, run_km, timetable, visits_of
+from backend.dispatch.schedule import EPSILON, JobBook, JobInfo, Visit, run_km, timetable, visits_of
 from backend.dispatch.travel import TravelTimes
 from backend.dispatch.validator import validate
 
@@ -68,27 +68,27 @@ def _candidates(
     latest_drop = info.drop_hi
     km, minutes, dwell = book.km, book.minutes, info.dwell
     for i in range(first, n + 1):
-        if i > 0 and times[i - 1] > info.pick_hi:
+        if i > 0 and times[i - 1] > info.pick_hi + EPSILON:
             break
         if not room[i]:
             continue
         before, after = places[i], places[i + 1]
         ready = times[i - 1] + infos[i - 1].dwell if i > 0 else vehicle.shift_start
         pick = max(info.pick_lo, ready + minutes(before, info.pickup))
-        if pick > info.pick_hi:
+        if pick > info.pick_hi + EPSILON:
             continue
         pick_cost = km(before, info.pickup) + km(info.pickup, after) - km(before, after)
         for j in range(i, n + 1):
-            if j > i and (times[j - 1] > latest_drop or not room[j]):
+            if j > i and (times[j - 1] > latest_drop + EPSILON or not room[j]):
                 break
             if j == i:
                 drop = pick + dwell + minutes(info.pickup, info.dropoff)
-                if drop + dwell + minutes(info.dropoff, after) > deadline[i]:
+                if drop + dwell + minutes(info.dropoff, after) > deadline[i] + EPSILON:
                     continue
                 added = km(before, info.pickup) + km(info.pickup, info.dropoff) + km(info.dropoff, after)
                 added -= km(before, after)
             else:
-                if pick + dwell + minutes(info.pickup, after) > deadline[i]:
+                if pick + dwell + minutes(info.pickup, after) > deadline[i] + EPSILON:
                     break
                 d_before, d_after = places[j], places[j + 1]
                 added = (

@@ -1,13 +1,15 @@
 """How the planner searches, by problem size and purpose, once the OR-Tools model is built.
 
 1. Guided local search from the start given (the current plan or greedy insertion, read into
-   the model) or, without one, from OR-Tools' own cheapest insertion, for most of the time.
+   the model) or, without one, from OR-Tools' own cheapest insertion: all the time when the
+   start serves every job (the best plan found then never leaves one out: a left-out job is
+   penalised far above any detour), else three quarters of it.
 2. Repair: while a job is left out, take out a few served jobs related to it (near in place
    and time), let OR-Tools put them all back and descend to a local optimum; keep the result
    when it serves more (it costs less: a left-out job is penalised far above any detour).
    Guided local search alone leaves a rider out on tight days (Cordeau a3-30, a3-36) although
    a plan serving everyone exists.
-3. With nothing left out, the rest of the time continues guided local search from the best.
+3. With nothing left out, any time left goes to guided local search from the best again.
 
 The model reuses one assignment for every solve, so solutions are kept as routes (lists of
 routing indices) and read back with RoutesToAssignment, which does not need a time limit.
@@ -81,7 +83,8 @@ class Search:
 
     def run(self, start: Routes | None) -> pywrapcp.Assignment | None:
         """The best solution found by the deadline (None: not even a first one)."""
-        params = _params(GLS, self.left() * FIRST_PHASE)
+        complete = start is not None and not self._unserved(start)
+        params = _params(GLS, self.left() * (1.0 if complete else FIRST_PHASE))
         self.routing.CloseModelWithParameters(params)
         found = self._solve(start, params) if start is not None else None
         if found is None:  # no start, or one the model rejects (a changed problem)
