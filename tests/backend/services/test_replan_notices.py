@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from backend.localtime import to_local
+from backend.models import Driver
 from backend.models.outbound import OutboundMessage
 from backend.services.dispatch import plans as dispatch_plans
 from backend.services.rides import assignment_notices
@@ -19,7 +20,9 @@ from tests.conftest import NOW
 
 def replanned(session: Session) -> list[OutboundMessage]:
     session.flush()
-    stmt = select(OutboundMessage).where(OutboundMessage.kind == "ride_replanned").order_by(OutboundMessage.id)
+    stmt = (
+        select(OutboundMessage).where(OutboundMessage.kind == "ride_replanned").order_by(OutboundMessage.id)
+    )
     return list(session.scalars(stmt))
 
 
@@ -33,7 +36,10 @@ def test_a_pick_up_moved_more_than_ten_minutes_offers_a_free_cancel(session: Ses
     session.flush()
     [moved] = assignment_notices.tell_assignments(session, before=before, bookings=[booking], now=NOW)
     assert moved.kind == "ride_replanned" and moved.to == "13905982101"
-    assert f"由11月21日{to_local(told):%H:%M}调整为11月21日{to_local(booking.planned_pickup):%H:%M}" in moved.body
+    assert (
+        f"由11月21日{to_local(told):%H:%M}调整为11月21日{to_local(booking.planned_pickup):%H:%M}"
+        in moved.body
+    )
     assert f"取消{booking.id}" in moved.body and "免费取消" in moved.body
     assert len(assigned_notices(session, booking)) == 1  # no second 派车 notice besides it
 
@@ -56,10 +62,27 @@ def test_a_rider_dropped_by_a_replan_is_told(session: Session) -> None:
     assert booking.planned_pickup is not None
     told = booking.planned_pickup
     before = assignment_notices.snapshot([booking])
-    booking.status, booking.vehicle_id, booking.driver_id, booking.planned_pickup = "requested", None, None, None
+    booking.status, booking.vehicle_id, booking.driver_id, booking.planned_pickup = (
+        "requested",
+        None,
+        None,
+        None,
+    )
     session.flush()
     [dropped] = assignment_notices.tell_assignments(session, before=before, bookings=[booking], now=NOW)
     assert dropped.kind == "ride_replanned" and dropped.status == "queued"
     assert f"原定11月21日{to_local(told):%H:%M}" in dropped.body and "重新安排" in dropped.body
     again = assignment_notices.tell_assignments(session, before=before, bookings=[booking], now=NOW)
     assert again == [dropped]  # the same event once
+
+
+def test_a_day_replan_that_cannot_keep_a_rider_tells_them(session: Session) -> None:
+    booking = book(session, "13905982104")
+    assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW).placed
+    session.execute(update(Driver).values(shift_start="13:00"))  # no driver works the morning any more
+    result = dispatch_plans.plan_day(session, day=to_local(booking.pickup_time).date(), now=NOW)
+    assert booking.id in result.unserved
+    session.refresh(booking)
+    assert (booking.status, booking.vehicle_id, booking.planned_pickup) == ("requested", None, None)
+    [dropped] = replanned(session)
+    assert dropped.to == "13905982104" and "重新安排" in dropped.body and f"取消{booking.id}" in dropped.body
