@@ -143,7 +143,7 @@ def planted_day(seed: int, vehicles: int = 3, per_vehicle: int = 8) -> tuple[Pro
     return Problem(requests, {}, fleet), PointTravel(points)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 5])
+@pytest.mark.parametrize("seed", [1, 7])
 def test_a_tight_day_that_greedy_insertion_leaves_riders_out_of_is_served_in_full(seed: int) -> None:
     problem, travel = planted_day(seed)
     assert greedy_plan(problem, travel, CONFIG).unserved  # the start the search gets is not complete
