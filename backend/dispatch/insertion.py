@@ -226,8 +226,7 @@ def greedy_plan(problem: Problem, travel: TravelTimes, config: DispatchConfig) -
 
 def extend_plan(problem: Problem, plan: Plan, travel: TravelTimes, config: DispatchConfig) -> Plan:
     """`plan` (jobs of `problem` only) with every job it does not serve yet inserted where it
-    fits best, riders by earliest pick-up first (for an arrive-by ride, the earliest its
-    drop-off window allows), then parcels; the rest left unserved."""
+    fits best, riders by earliest pick-up first, then parcels; the rest left unserved."""
     book = JobBook(problem, travel, config)
     known = set(problem.job_ids())
     result = Plan()
@@ -237,7 +236,7 @@ def extend_plan(problem: Problem, plan: Plan, travel: TravelTimes, config: Dispa
             result.runs[vid] = Run(vid, kept, run.start, run.end)
     served = {job for run in result.runs.values() for job in run.jobs()}
     riders = sorted(
-        (r for r in problem.requests.values() if r.id not in served), key=lambda r: (book[r.id].pick_lo, r.id)
+        (r for r in problem.requests.values() if r.id not in served), key=lambda r: (r.earliest, r.id)
     )
     parcels = sorted(
         (c for c in problem.consignments.values() if c.id not in served), key=lambda c: (c.ready, c.id)
