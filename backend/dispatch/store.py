@@ -28,7 +28,7 @@ from backend.dispatch.model import PICKUP, Consignment, Plan, Problem, Request, 
 from backend.dispatch.travel import PlacePoint, TravelTimes, make_travel
 from backend.localtime import local_tz, to_local
 from backend.models import Booking, DispatchRun, DispatchStop, Driver, Parcel, Place, Vehicle
-from backend.services.rides.bookings.bookings import assignment_notices
+from backend.services.rides import assignment_notices
 
 logger = logging.getLogger(__name__)
 

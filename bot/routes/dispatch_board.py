@@ -16,9 +16,9 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from backend.localtime import local_now, to_local
-from backend.services.dispatch.windows.windows import plans as dispatch_plans
-from backend.services.dispatch.windows.windows import sheets as dispatch_sheets
-from backend.services.dispatch.windows.windows.sheets import RunSheet
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.dispatch import sheets as dispatch_sheets
+from backend.services.dispatch.sheets import RunSheet
 from bot.console.rendering import render
 from bot.deps import OperatorDep, SessionDep
 from bot.routes.moments import Day

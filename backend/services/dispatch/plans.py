@@ -29,8 +29,8 @@ from backend.dispatch.validator import validate
 from backend.errors import CapacityExceeded, Conflict, IllegalTransition, InvalidInput
 from backend.localtime import local_now, to_local
 from backend.models import Booking, DispatchRun
-from backend.services.places.gazetteer.gazetteer.gazetteer import resolve_place
-from backend.services.rides.bookings.bookings import bookings as rides
+from backend.services.places.gazetteer import resolve_place
+from backend.services.rides import bookings as rides
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from backend.dispatch.store import load_day, travel_for
 from backend.dispatch.validator import validate
 from backend.errors import CapacityExceeded, IllegalTransition, InvalidInput, NotFound, UnknownPlace
 from backend.models import Booking, DispatchRun, DispatchStop, Vehicle
-from backend.services.citizens.identities import identities as citizens
-from backend.services.dispatch.windows import plans as dispatch_plans
-from backend.services.dispatch.windows import sheets as dispatch_sheets
-from backend.services.rides.bookings import bookings as rides
+from backend.services.citizens import identities as citizens
+from backend.services.dispatch import plans as dispatch_plans
+from backend.services.dispatch import sheets as dispatch_sheets
+from backend.services.rides import bookings as rides
 from tests.conftest import NOW
 
 TOMORROW = NOW + timedelta(days=1)

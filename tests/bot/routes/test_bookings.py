@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
 from backend.models import Booking, Citizen, DispatchStop
-from backend.services.dispatch.windows.windows import plans as dispatch_plans
+from backend.services.dispatch import plans as dispatch_plans
 
 BOOKING_KEYS = {
     "id",
