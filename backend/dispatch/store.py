@@ -220,7 +220,8 @@ def save_day(
     now: datetime | None = None,
     told: Collection[str] = (),
 ) -> list[DispatchRun]:
-    """Write `plan` for `vehicles` (default: all of the day's vehicles): their runs' stops
+    """Write `plan` for `vehicles` (default: all of the day's vehicles, and then the runs of
+    vehicles no longer in service are cancelled, charters excepted): their runs' stops
     replaced, bookings served set `assigned` with the planned pick-up, bookings no longer
     served put back to `requested`. Every rider whose vehicle, driver or pick-up time is
     new or changed gets a 派车 notice, except those in `told` (the caller tells them).
@@ -258,6 +259,14 @@ def save_day(
             if booking is not None and stop.action == PICKUP:
                 booking.status, booking.vehicle_id, booking.driver_id = "assigned", vehicle.id, driver.id
                 booking.planned_pickup = moment_at(day.day, stop.time)
+    if vehicles is None:  # a whole-day plan: runs of vehicles out of service since are void
+        planned = {day.vehicles[plate].id for plate in plates}
+        for vehicle_id, rows in existing.items():
+            for row in rows:
+                if vehicle_id not in planned and not _is_charter(session, row):
+                    logger.warning("run %s of a vehicle no longer in service is cancelled", row.id)
+                    row.stops.clear()
+                    row.status = "cancelled"
     served = {job for run in plan.runs.values() for job in run.jobs()}
     for job, booking in day.bookings.items():
         if job not in served and booking.status == "assigned" and (vehicles is None or job in plan.unserved):

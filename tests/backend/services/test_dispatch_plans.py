@@ -296,3 +296,20 @@ def test_an_arrive_by_ride_is_dropped_off_in_time_and_its_run_sheet_says_so(sess
     assert stop.arrive_by == deadline
     assert all(s.arrive_by is None for s in sheet.stops if s.action == "pickup")
     assert_day_valid(session)
+
+
+def test_a_replan_after_a_vehicle_leaves_service_moves_its_riders_and_cancels_its_run(
+    session: Session,
+) -> None:
+    booking = book(session, "13905981043", origin="溪源村", destination="清流县医院")
+    assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW).placed
+    old = session.scalars(select(DispatchRun).where(DispatchRun.vehicle_id == booking.vehicle_id)).one()
+    session.execute(update(Vehicle).where(Vehicle.id == booking.vehicle_id).values(status="maintenance"))
+    dispatch_plans.plan_day(session, day=TOMORROW.date(), now=NOW)
+    session.refresh(booking)
+    session.refresh(old)
+    assert booking.status == "assigned" and booking.vehicle_id != old.vehicle_id
+    assert old.status == "cancelled" and old.stops == []  # the rider is not on two run sheets
+    stops = session.scalars(select(DispatchStop).where(DispatchStop.booking_id == booking.id)).all()
+    assert len(stops) == 2
+    assert_day_valid(session)
