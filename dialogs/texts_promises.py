@@ -28,6 +28,16 @@ PROMISE_TEXTS: dict[str, T] = {
         "确认：{when} {trip} {people}{by}，约车",
         "您要预约{when}，{trip}，{people}{by}，派好车后告诉您车牌和司机，对吗？",
     ),
+    "change_confirm_seat": T(
+        "确认把订单{id}改为：{line}，约{arrival}到，车费{fare}",
+        "订单{id}改为{line}，{arrival}到，车费{fare}？",
+        "订单{id}改为{line}，大约{arrival}到，车费{fare}，对吗？",
+    ),
+    "booking_changed_seat": T(
+        "改好了！订单{id}：{line}，车费{fare}。请提前10分钟到站。",
+        "已改好，订单{id}：{line}，车费{fare}。",
+        "改好了。订单{id}，{line}，车费{fare}。请提前10分钟到站。",
+    ),
     "arrive_note": T("（{clock}前到达）", "（{clock}前到）", "，要在{clock}前到达"),
     "pick_seat": T("改坐{clock}的{route}", "改坐{clock}{route}", "改坐{clock}的{route}"),
     "pick_demand": T("改约{clock}村通约车", "改约{clock}约车", "改约{clock}的村通约车"),

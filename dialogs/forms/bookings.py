@@ -24,6 +24,7 @@ from backend.services.journeys import bookings as journey_bookings
 from backend.services.rides import bookings as rides
 from backend.services.rides import checks
 from dialogs.context import TurnContext
+from dialogs.forms import ride_choice
 from dialogs.forms.base import Form
 from dialogs.forms.rides import PASSENGERS, TIME, booking_card, booking_line, say_dispatched
 from dialogs.slots import Outcome, Slot
@@ -146,6 +147,9 @@ class ChangeBooking(BookingForm):
 
     def summary(self, ctx: TurnContext, state: FormState) -> str:
         booking = self.booking(ctx, state)
+        seat = ride_choice.change_read_back(ctx, state, booking)
+        if seat is not None:  # the bus the change books, by name
+            return seat
         moment = self.moment(state, "time") or booking.pickup_time
         count = state.slots.get("passengers") or booking.passengers
         return ctx.text(
@@ -156,14 +160,20 @@ class ChangeBooking(BookingForm):
             people=people_text(count, ctx.style),
         )
 
+    def more_options(self, ctx: TurnContext, state: FormState) -> list[tuple[str, str]]:
+        return ride_choice.other_options(ctx, state)
+
     def submit(self, ctx: TurnContext, state: FormState) -> None:
+        ride = state.slots.get("_ride")  # the bus read back, booked exactly
+        pickup = datetime.fromisoformat(ride["time"]) if ride and "time" in state.slots else None
         try:
             booking = dispatch_plans.change_ride(
                 ctx.session,
                 booking_id=state.slots["booking"],
                 citizen_id=ctx.citizen().id,
-                pickup_time=self.moment(state, "time"),
+                pickup_time=pickup or self.moment(state, "time"),
                 passengers=state.slots.get("passengers"),
+                trip_id=ride["trip_id"] if pickup else None,
                 now=ctx.now,
                 tell_rider=False,  # the answer names the new pick-up, vehicle and driver
             )
@@ -173,6 +183,11 @@ class ChangeBooking(BookingForm):
             raise
         ctx.log("booking_changed", booking_id=booking.id)
         if say_dispatched(ctx, booking, "booking_changed_dispatched"):
+            return
+        if booking.kind == "seat":
+            fare = ride_choice.fare_text(booking.fare_total)
+            ctx.say("booking_changed_seat", id=booking.id, line=booking_line(ctx, booking), fare=fare,
+                    card=booking_card(booking))  # fmt: skip
             return
         ctx.say("booking_changed", id=booking.id, line=booking_line(ctx, booking), card=booking_card(booking))
 

@@ -6,7 +6,9 @@ latest arriving by then), else a demand-responsive ride at the time said. The re
 names the proposal in full (time, line, stop, passengers, fare) and offers the nearest
 other departures as more numbered choices (3 改坐07:39的1路 …); picking one reads that
 back instead. What is read back is kept in the form (`_ride`) and booked exactly, and the
-success message is built from the stored booking with the same `seat_line`.
+success message is built from the stored booking with the same `seat_line`. A change of
+a seat booking (改签) is read back the same way (`change_read_back`) and moves the seat to
+exactly that bus.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.localtime import to_local
+from backend.models import Booking
 from backend.services.bus.departures import Departure
 from backend.services.rides.offers import RideOffers, pickup_for_arrival, ride_offers
 from dialogs import slots as kinds
@@ -130,3 +133,63 @@ def other_options(ctx: TurnContext, state: FormState) -> list[tuple[str, str]]:
         else:
             options.append((ctx.text("pick_demand", clock=clock), PICK + ride["key"]))
     return options
+
+
+# -- 改签 of a seat: the read-back names the bus the change books ---------------------------
+def plan_seat_change(ctx: TurnContext, state: FormState, booking: Booking) -> dict[str, Any] | None:
+    """The bus a seat booking moves to, kept in `_ride` (the other buses around the new time
+    in `_others`): the nearest to the new time, or the one picked; without a new time, the
+    booking's own bus with the new head count. None when no bus can be named (no line, or
+    an old booking without its line): then the plain read-back, and the backend decides."""
+    s = state.slots
+    count = s.get("passengers") or booking.passengers
+    if s.get("time") is None:
+        ride = _own_seat(booking, count)
+        s["_ride"], s["_others"] = ride, []
+        return ride
+    wished, arrive = kinds.time_of(s["time"]), bool(s["time"].get("arrive"))
+    offers = ride_offers(
+        ctx.session, origin=booking.origin, destination=booking.destination, wished=wished, arrive_by=arrive
+    )
+    nearest = offers.proposed or min(offers.departures, key=lambda d: abs(d.departure - wished), default=None)
+    seats = [_seat(d, count) for d in offers.departures if d is not nearest]
+    if nearest is None:
+        s.pop("_ride", None)
+        return None
+    rides = [_seat(nearest, count), *seats]
+    picked = next((r for r in rides if r["key"] == s.get("_pick")), rides[0])
+    s["_ride"], s["_others"] = picked, [r for r in rides if r is not picked]
+    return picked
+
+
+def _own_seat(booking: Booking, count: int) -> dict[str, Any] | None:
+    details = booking.details or {}
+    if not (booking.trip_id and details.get("route") and details.get("board_stop") and details.get("arrival")):
+        return None
+    fare = booking.fare_total / booking.passengers * count if booking.fare_total is not None else None
+    leaves = to_local(booking.pickup_time)
+    return {
+        "key": f"{booking.trip_id}@{leaves.isoformat()}",
+        "kind": "seat",
+        "trip_id": booking.trip_id,
+        "time": leaves.isoformat(),
+        "arrival": details["arrival"],
+        "route": details["route"],
+        "board": details["board_stop"],
+        "fare": str(fare) if fare is not None else None,
+    }
+
+
+def change_read_back(ctx: TurnContext, state: FormState, booking: Booking) -> str | None:
+    """确认把订单B…改为：明天(11月21日)15:24 1路 嵩口镇→清流县城 3人，嵩口镇上车，约16:14到，车费30元;
+    None when no bus can be named (`plan_seat_change`)."""
+    ride = plan_seat_change(ctx, state, booking) if booking.kind == "seat" else None
+    if ride is None:
+        return None
+    line = seat_line(
+        ctx, when=datetime.fromisoformat(ride["time"]), route=ride["route"], origin=booking.origin,
+        destination=booking.destination, people=state.slots.get("passengers") or booking.passengers,
+        board=ride["board"],
+    )  # fmt: skip
+    arrival = clock_text(to_local(datetime.fromisoformat(ride["arrival"])), ctx.style)
+    return ctx.text("change_confirm_seat", id=booking.id, line=line, arrival=arrival, fare=fare_text(ride["fare"]))

@@ -267,6 +267,7 @@ def change_ride(
     citizen_id: int | None = None,
     pickup_time: datetime | None = None,
     passengers: int | None = None,
+    trip_id: str | None = None,
     now: datetime | None = None,
     tell_rider: bool = True,
 ) -> Booking:
@@ -283,7 +284,7 @@ def change_ride(
     with session.begin_nested():
         changed = rides.change_booking(
             session, booking_id=booking_id, citizen_id=citizen_id, pickup_time=pickup_time,
-            passengers=passengers, now=now,
+            passengers=passengers, trip_id=trip_id, now=now,
         )  # fmt: skip
         if was_on is not None:
             _shorten(session, *was_on, now=now)

@@ -21,6 +21,7 @@ from backend.errors import CapacityExceeded, IllegalTransition, InvalidInput, No
 from backend.ids import next_id
 from backend.localtime import local_now, to_local
 from backend.models import Booking, Citizen, Place
+from backend.services.bus.departures import Departure
 from backend.services.citizens.identities import contact_number, validate_mobile
 from backend.services.dispatch.windows import release_booking
 from backend.services.journeys.bookings import cancel_siblings
@@ -185,10 +186,13 @@ def change_booking(
     citizen_id: int | None = None,
     pickup_time: datetime | None = None,
     passengers: int | None = None,
+    trip_id: str | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Change the time and/or the number of passengers. A seat booking moves to the bus
-    near the new time (capacity re-checked); a dispatched ride goes back to `requested`."""
+    near the new time, or with `trip_id` to exactly that bus leaving at `pickup_time` (what
+    the citizen confirmed; refused if it no longer runs); capacity is re-checked. A
+    dispatched ride goes back to `requested`."""
     now = now or local_now()
     if pickup_time is None and passengers is None:
         raise InvalidInput("请告诉我要改成什么时间，或者改成几个人", booking_id=booking_id)
@@ -208,7 +212,7 @@ def change_booking(
     departure = None
     if booking.kind == "seat":
         checks.check_passengers(new_count, checks.max_vehicle_seats(session))
-        departure = scheduled_departure(session, start, end, new_time) if pickup_time else None
+        departure = _new_departure(session, start, end, pickup_time, trip_id)
         if pickup_time is not None and departure is None:
             raise InvalidInput(
                 f"{checks.day_and_time(new_time)}前后没有从{start.name}到{end.name}的班车，请换一个时间",
@@ -252,6 +256,25 @@ def change_booking(
     session.flush()
     logger.info("booking %s changed", booking.id)
     return booking
+
+
+def _new_departure(
+    session: Session, start: Place, end: Place, pickup_time: datetime | None, trip_id: str | None
+) -> Departure | None:
+    """The bus a seat moves to: `trip_id` at `pickup_time` exactly, else the one nearest it."""
+    if pickup_time is None:
+        return None
+    if trip_id is None:
+        return scheduled_departure(session, start, end, pickup_time)
+    departure = find_departure(
+        session, origin=start.name, destination=end.name, trip_id=trip_id, departure=pickup_time
+    )
+    if departure is None:
+        raise InvalidInput(
+            f"{checks.day_and_time(pickup_time)}从{start.name}到{end.name}的这班车已经没有了，请重新选一班",
+            field="pickup_time",
+        )
+    return departure
 
 
 def _check_same_trip(session: Session, booking: Booking, start: Place, end: Place, count: int) -> None:
