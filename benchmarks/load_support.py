@@ -90,6 +90,7 @@ def service(
         "REDIS_URL": redis_url,
         "NLU_MODEL_PATH": str(model),
         "SEED_ON_EMPTY": "true",
+        "WEBCHAT_SECRET": "load-benchmark-webchat-secret-0123456789",  # required with --workers > 1
     }
     return CuntongProcess.serve(port, env, log_path=log_dir / f"serve-{workers}.log", workers=workers)
 

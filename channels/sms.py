@@ -25,7 +25,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from channels.buttons import text_blocks
 from channels.config import ChannelConfig
 from channels.errors import Rejected
-from channels.messages import Media, Message, OnMessage, Reply
+from channels.messages import Media, Message, OnMessage, Reply, TryLater
 from channels.phone import sender_id
 from channels.sms_keywords import keyword_event
 from channels.sms_segments import fit_sms
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 MAX_BODY_CHARS = 1600  # the longest SMS body a Twilio-compatible gateway delivers
 SORRY = "抱歉，系统有点忙，请稍后再发。"
+TRY_LATER = "抱歉，系统暂时忙不过来，您这条短信没有办理，请过几分钟再发一次。"
 MAX_MEDIA = 10  # Twilio delivers at most 10 media per MMS
 MAX_MEDIA_URL = 500
 MEDIA_KINDS = {"image": "image", "video": "video", "audio": "voice"}
@@ -90,6 +91,9 @@ class SmsInput:
                 return PlainTextResponse(exc.reason, status_code=exc.status)
             try:
                 replies = await on_message(message)
+            except TryLater:  # a shared store (Redis) is down: nothing was done, say so in TwiML
+                logger.warning("sms turn %s not run: state store unavailable", message.message_id)
+                replies = [Reply(text=TRY_LATER)]
             except Exception:  # the citizen still gets an answer; the error is logged
                 logger.exception("sms turn failed for %s", message.message_id)
                 replies = [Reply(text=SORRY)]

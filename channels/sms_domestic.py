@@ -37,7 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from channels.buttons import text_blocks
 from channels.config import ChannelConfig
 from channels.errors import PayloadError, Rejected
-from channels.messages import Message, OnMessage, Reply
+from channels.messages import Message, OnMessage, Reply, TryLater
 from channels.outbox import OUTBOX_STATE_KEY
 from channels.phone import sender_id
 from channels.request_body import read_limited
@@ -185,6 +185,9 @@ class DomesticSmsInput:
     async def _answer(self, request: Request, message: Message, on_message: OnMessage) -> None:
         try:
             replies = await on_message(message)
+        except TryLater:  # Redis down: the turn did not run; the answer row waits for the sweep
+            logger.warning("sms turn %s not run: state store unavailable", message.message_id)
+            replies = [Reply(text=SORRY)]
         except Exception:  # the provider must not retry forever; the turn's error is logged
             logger.exception("sms turn failed for %s", message.message_id)
             replies = [Reply(text=SORRY)]

@@ -31,7 +31,7 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from channels.buttons import option_number
 from channels.config import ChannelConfig
 from channels.errors import PayloadError, Rejected
-from channels.messages import Media, Message, OnMessage, Reply
+from channels.messages import Media, Message, OnMessage, Reply, TryLater
 from channels.phone import sender_id
 from channels.twilio_webhook import require, verified_form
 from channels.voice_speech import speakable
@@ -52,6 +52,7 @@ AFTER_AGENT = "感谢您的来电，祝您出行平安，再见。"
 ANSWERED = "completed"  # DialCallStatus of a call an agent picked up
 RECORD_PROMPT = "请在提示音后说出您要反映的情况，说完请按井号键。"
 SORRY = "抱歉，系统有点忙。"
+TRY_LATER = "抱歉，系统暂时忙不过来，现在办理不了，请过几分钟再打来。"
 MAX_FAILS = 2
 SENTENCE_ENDS = ("。", "？", "！", "?", "!")
 STAGES = ("menu", "turn", "record", "dialed", "bye")
@@ -190,6 +191,9 @@ class VoiceInput:
         async def ask(message: Message) -> list[Reply]:
             try:
                 return await on_message(message)
+            except TryLater:  # a shared store (Redis) is down: nothing was done, the caller is told
+                logger.warning("voice turn %s not run: state store unavailable", message.message_id)
+                return [Reply(text=TRY_LATER + AGENT_HINT)]
             except Exception:  # the caller hears an apology and can still reach a person
                 logger.exception("voice turn failed for %s", message.message_id)
                 return [Reply(text=SORRY + AGENT_HINT)]

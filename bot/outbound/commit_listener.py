@@ -4,11 +4,14 @@ Services write notices as rows and never see the queue (backend imports nothing 
 ours). This listener, installed on the runtime's session factory, notes every new
 `queued` row at flush time and puts its job on the queue after the commit (never before:
 the worker must find the row), delayed until `send_after` for held notices. A rollback
-forgets what was noted.
+forgets what was noted. When the queue cannot take a job (Redis down) the row is
+committed all the same: the worker's sweep queues due rows it finds, so the failure is
+logged and the request that wrote the row goes on (no 500 after a commit).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -21,6 +24,7 @@ from backend.models.outbound import OutboundMessage
 from bot.outbound.base import OutboundJob, OutboundQueue
 
 _KEY = "cuntong_outbound_new"
+logger = logging.getLogger(__name__)
 
 
 class CommitListener:
@@ -53,7 +57,10 @@ class CommitListener:
         now = self._clock()
         for record_id, send_after in noted:
             delay = (send_after - now).total_seconds() if send_after is not None else 0.0
-            self._queue.put(OutboundJob(record_id), delay_seconds=max(0.0, delay))
+            try:
+                self._queue.put(OutboundJob(record_id), delay_seconds=max(0.0, delay))
+            except Exception as exc:  # noqa: BLE001 - any queue outage; the sweep finds the row
+                logger.warning("outbound %s not queued (%s): the worker's sweep will", record_id, type(exc).__name__)
 
     def _after_rollback(self, session: Session, _previous: Any) -> None:
         if not session.in_transaction():

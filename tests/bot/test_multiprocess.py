@@ -92,6 +92,7 @@ def test_one_conversation_across_two_services_and_outbound_sent_once(
                 "QUIET_HOURS": "off",
                 "SEED_ON_EMPTY": "true",
                 "OPERATOR_API_TOKEN": TOKEN,
+                "WEBCHAT_SECRET": "mp-test-webchat-secret-0123456789abcdef",
             }
             ports = (free_port(), free_port())
             with (

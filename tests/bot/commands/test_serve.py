@@ -21,6 +21,20 @@ def test_several_workers_without_redis_are_refused_in_one_line(
     assert not database.exists()
 
 
+def test_several_workers_without_a_webchat_secret_are_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "never.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/9")
+    monkeypatch.delenv("WEBCHAT_SECRET", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env of the checkout
+    assert main(["serve", "--workers", "2"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("配置错误 WEBCHAT_SECRET") and "2 个工作进程" in lines[0]
+    assert not database.exists()
+
+
 def test_zero_workers_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
