@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from backend.errors import BackendError
 from backend.localtime import to_local
 from backend.services.agents import accounts as service
+from backend.services.agents import roster
 from backend.services.agents import sessions as console_sessions
 from bot.config import load_settings
 from bot.runtime import build_runtime
@@ -97,9 +98,10 @@ def _apply(session: Session, args: argparse.Namespace, password: str | None) -> 
         agent = service.unlock_agent(session, username=args.username)
         service.record_action(session, agent="cli", action="agent_unlocked", target=f"agent:{agent.username}")
         return f"已解除 {agent.username} 的锁定"
-    agent = service.set_active(session, username=args.username, active=command == "enable")
-    if not agent.active:
-        console_sessions.end_sessions_of(session, agent_id=agent.id)
+    if command == "enable":
+        agent = roster.enable_agent(session, username=args.username)
+    else:  # signed out everywhere, their conversations back in the queue, as in the console
+        agent = roster.disable_agent(session, username=args.username, by="cli").agent
     service.record_action(session, agent="cli", action=f"agent_{command}d", target=f"agent:{agent.username}")
     return f"已{'启用' if agent.active else '停用'} {agent.username}"
 

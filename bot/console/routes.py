@@ -8,11 +8,21 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot.console import auth, complaints, conversation_tools, dispatch, figures, knowledge, locks, queue
+from bot.console import (
+    auth,
+    complaints,
+    conversation_tools,
+    dispatch,
+    figures,
+    knowledge,
+    locks,
+    queue,
+    staff,
+)
 from bot.console.rendering import STATIC_DIR
 
 router = APIRouter()
-for page in (auth, queue, conversation_tools, complaints, figures, dispatch, knowledge, locks):
+for page in (auth, queue, conversation_tools, complaints, figures, dispatch, knowledge, locks, staff):
     router.include_router(page.router)
 
 

@@ -89,11 +89,11 @@ def release_idle(session: Session, *, now: datetime, idle_minutes: int | None = 
     return released
 
 
-def release_agent(session: Session, *, agent: str, now: datetime) -> list[Handoff]:
-    """An agent signed out: every conversation they hold goes back to the queue."""
+def release_agent(session: Session, *, agent: str, now: datetime, note: str | None = None) -> list[Handoff]:
+    """An agent signed out (or was disabled): every conversation they hold goes back to the queue."""
     claimed = conversations.list_handoffs(session, statuses=("claimed",), limit=500)
     held = [h for h in claimed if h.claimed_by == agent]
-    return [_release(session, h, now=now, note=f"坐席{agent}已退出，退回队列") for h in held]
+    return [_release(session, h, now=now, note=note or f"坐席{agent}已退出，退回队列") for h in held]
 
 
 def _release(session: Session, handoff: Handoff, *, now: datetime, note: str) -> Handoff:

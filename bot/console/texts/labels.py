@@ -67,6 +67,8 @@ ACTION_LABELS: dict[str, str] = {
     "sign_in": "登录",
     "agent_created": "新增坐席",
     "agent_unlocked": "解锁账号",
+    "agent_disabled": "停用坐席",
+    "agent_enabled": "启用坐席",
     "password_set": "设置密码",
     "sign_in_failed": "登录失败",
     "sign_out": "退出",
@@ -95,6 +97,7 @@ TARGET_LABELS: dict[str, str] = {"handoff": "对话", "callback": "回电任务"
 DETAIL_LABELS: dict[str, str] = {
     "reason": "原因", "to": "改为", "note": "说明", "outcome": "结果", "route": "发送方式", "channel": "渠道",
     "satisfaction": "满意度", "state": "状态", "conversation": "对话", "role": "角色", "handoff": "对话",
+    "sessions_ended": "结束登录", "released": "退回队列的对话",
 }  # fmt: skip
 DETAIL_VALUES: dict[str, str] = {
     "bad_credentials": "账号或密码不对", "locked": "账号已锁定", "inactive": "账号已停用",
