@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     webchat_secret: str | None = Field(
         default=None, description="signs web chat identity cookies; unset: a random key per process"
     )
+    verification_secret: str | None = Field(
+        default=None,
+        description="keys the one-time codes (the database holds none); the same in web and worker "
+        "processes; unset: WEBCHAT_SECRET, else a random key per process",
+    )
     wechat: WeChatSettings = Field(default_factory=WeChatSettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)

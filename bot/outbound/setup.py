@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from backend.services.agents import handoff_watch
+from backend.services.citizens import verification
 from backend.services.notices.outbox import NoticePolicy, configure_notices, parse_quiet_hours
 from bot.config import Settings
 from bot.outbound.base import OutboundQueue, Sender
@@ -95,6 +96,8 @@ def configure_policy(settings: Settings) -> NoticePolicy:
         quiet_hours=parse_quiet_hours(settings.quiet_hours),
     )
     configure_notices(policy)
+    if not verification.configure_code_key(settings.verification_secret or settings.webchat_secret):
+        logger.warning("VERIFICATION_SECRET not set: one-time codes can only be sent by this process")
     opens, closes = handoff_watch.parse_hours(settings.agent_hours)
     handoff_watch.configure(
         handoff_watch.WatchRules(

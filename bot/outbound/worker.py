@@ -5,7 +5,8 @@ For each job the row is claimed in one UPDATE (`queued` and due -> `sending`, at
 never send one message twice. Then: an SMS notice to a number that has opted out is
 `suppressed` (answers to the citizen's own message and verification codes still go); otherwise the channel's sender is called, and the row becomes `sent` (with
 the provider's id), or goes back to `queued` with a backoff delay when the failure may
-pass, or `failed` (with the error) when it will not or attempts are used up.
+pass, or `failed` (with the error) when it will not or attempts are used up. A one-time
+code is stored masked and put into the text only here, just before sending.
 
 Every `sweep_every` seconds the worker also queues rows that are due but not on the
 queue (notices written by services, holds that ended, rows of a crashed process) and
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 from backend.models import Citizen, utcnow
 from backend.models.outbound import OutboundMessage
 from backend.services.agents import handoff_watch
+from backend.services.citizens import verification
 from backend.services.notices.outbox import OPT_OUT_EXEMPT_KINDS
 from bot.outbound.base import OutboundJob, OutboundQueue, Outgoing, Sender, SendError
 
@@ -108,7 +110,8 @@ class OutboundWorker:
                 return None
             row = session.get(OutboundMessage, job.record_id)
             assert row is not None
-            outgoing = Outgoing(row.channel, row.to, row.body, row.kind, row.event_key)
+            body = verification.message_text(session, kind=row.kind, event_key=row.event_key, body=row.body)
+            outgoing = Outgoing(row.channel, row.to, body, row.kind, row.event_key)
             attempts = row.attempts
             opted_out = (
                 row.channel == "sms" and row.kind not in OPT_OUT_EXEMPT_KINDS and self._opted_out(session, row.to)

@@ -89,17 +89,20 @@ def citizen_of(session: Session, *, channel: str, sender: str) -> int | None:
 
 
 def sent_code(session: Session, mobile: str | None = None) -> str:
-    """The newest one-time code texted (to `mobile`), read off the outbound queue as the
-    phone's owner would read it off the SMS."""
+    """The newest one-time code texted (to `mobile`), as the phone's owner reads it off the
+    SMS: the queued message as the outbound worker renders it for the provider (the
+    stored row holds the code masked)."""
     import re
 
     from backend.models import OutboundMessage
+    from backend.services.citizens import verification
 
-    stmt = select(OutboundMessage.body).where(OutboundMessage.kind == "verification_code")
+    stmt = select(OutboundMessage).where(OutboundMessage.kind == "verification_code")
     if mobile is not None:
         stmt = stmt.where(OutboundMessage.to == mobile)
-    body = session.scalars(stmt.order_by(OutboundMessage.id.desc())).first()
-    assert body is not None, f"no verification code was sent to {mobile or 'anyone'}"
+    row = session.scalars(stmt.order_by(OutboundMessage.id.desc())).first()
+    assert row is not None, f"no verification code was sent to {mobile or 'anyone'}"
+    body = verification.message_text(session, kind=row.kind, event_key=row.event_key, body=row.body)
     found = re.search(r"验证码(\d{6})", body)
     assert found is not None, body
     return found.group(1)

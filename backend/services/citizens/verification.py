@@ -2,8 +2,15 @@
 
 A number typed on WeChat, web chat or REST is only a contact until its owner proves it:
 a 6-digit code goes by SMS through the outbound queue (notice kind `verification_code`),
-is valid for 10 minutes and 5 tries, and only a salted hash of it is stored. At most 3
-codes per number per hour and 10 per sender per day. The right code links the sender's
+is valid for 10 minutes and 5 tries. At most 3 codes per number per hour and 10 per
+sender per day.
+
+The database never holds a usable code: the code is derived from a random nonce with a
+key the database does not hold (`configure_code_key`, VERIFICATION_SECRET), the row keeps
+the nonce and a keyed hash, and the outbound message is written with the code masked
+(`MASK`); the worker puts the code in just before handing the SMS to the provider
+(`message_text`). So a copy of the database alone (a backup, a console screen of
+outbound messages) gives no code, nor a hash that can be tried offline. The right code links the sender's
 identity to the number (`citizens.link_verified_mobile`), joining it with the number's
 owner on every channel.
 """
@@ -33,7 +40,9 @@ VALID_FOR = timedelta(minutes=10)
 MAX_TRIES = 5
 PER_NUMBER_PER_HOUR = 3
 PER_SENDER_PER_DAY = 10
-_ITERATIONS = 20_000
+MASK = "*" * CODE_DIGITS  # the code's place in the stored outbound text
+EVENT_PREFIX = "verification_code:"
+_key = secrets.token_bytes(32)  # a key per process until `configure_code_key`
 
 SendRefusal = Literal["number_limit", "sender_limit", "opted_out"]
 CheckStatus = Literal["ok", "wrong", "expired", "exhausted", "none"]
@@ -44,6 +53,16 @@ class CheckResult:
     status: CheckStatus
     tries_left: int = 0
     citizen: Citizen | None = None  # on "ok": the citizen the sender is from now on
+
+
+def configure_code_key(secret: str | None) -> bool:
+    """Key the codes with `secret` (every process that writes or sends codes needs the same
+    one); None keeps the random per-process key, which only works when the web process also
+    sends. True when a secret was given."""
+    global _key
+    if secret:
+        _key = hashlib.sha256(f"cuntong-verification:{secret}".encode()).digest()
+    return bool(secret)
 
 
 def sender_key(channel: str, external_id: str) -> str:
@@ -79,11 +98,11 @@ def send_code(
         )
         .values(expires_at=now)
     )
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    nonce = secrets.token_hex(8)
     row = VerificationCode(
         sender=sender,
         mobile=mobile,
-        code_hash=_hash(code),
+        code_hash=_hash(_code(nonce), nonce),
         attempts=0,
         created_at=now,
         expires_at=now + VALID_FOR,
@@ -93,8 +112,8 @@ def send_code(
     notice_texts.verification_code(
         session,
         mobile=mobile,
-        code=code,
-        event_key=f"verification_code:{row.id}",
+        code=MASK,
+        event_key=f"{EVENT_PREFIX}{row.id}",
         minutes=int(VALID_FOR.total_seconds() // 60),
         now=now,
     )
@@ -143,12 +162,28 @@ def _sent_since(session: Session, condition: object, since: datetime) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def _hash(code: str, salt: str | None = None) -> str:
-    salt = salt or secrets.token_hex(8)
-    digest = hashlib.pbkdf2_hmac("sha256", code.encode(), salt.encode(), _ITERATIONS).hex()
-    return f"{salt}${digest}"
+def message_text(session: Session, *, kind: str, event_key: str, body: str) -> str:
+    """The text to hand to the SMS provider: a verification message gets its code in place
+    of `MASK` (from the nonce of its row); any other message is sent as stored."""
+    if kind != "verification_code" or not event_key.startswith(EVENT_PREFIX):
+        return body
+    row = session.get(VerificationCode, int(event_key[len(EVENT_PREFIX) :]))
+    if row is None:
+        return body
+    nonce, _, _ = row.code_hash.partition("$")
+    return body.replace(MASK, _code(nonce), 1)
+
+
+def _code(nonce: str) -> str:
+    digest = hmac.new(_key, f"code:{nonce}".encode(), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**CODE_DIGITS:0{CODE_DIGITS}d}"
+
+
+def _hash(code: str, nonce: str) -> str:
+    digest = hmac.new(_key, f"hash:{nonce}:{code}".encode(), hashlib.sha256).hexdigest()
+    return f"{nonce}${digest}"
 
 
 def _matches(code: str, stored: str) -> bool:
-    salt, _, _ = stored.partition("$")
-    return hmac.compare_digest(_hash(code, salt), stored)
+    nonce, _, _ = stored.partition("$")
+    return hmac.compare_digest(_hash(code, nonce), stored)
