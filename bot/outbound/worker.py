@@ -40,6 +40,8 @@ LEASE = timedelta(minutes=10)
 SWEEP_BATCH = 200
 REQUEUE_QUIET_SECONDS = 60.0
 
+CODE_KEY_ERROR = "验证码无法生成：发送进程与网页进程的 VERIFICATION_SECRET 不一致"
+
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
@@ -111,13 +113,15 @@ class OutboundWorker:
             row = session.get(OutboundMessage, job.record_id)
             assert row is not None
             body = verification.message_text(session, kind=row.kind, event_key=row.event_key, body=row.body)
-            outgoing = Outgoing(row.channel, row.to, body, row.kind, row.event_key)
+            outgoing = Outgoing(row.channel, row.to, body or "", row.kind, row.event_key)
             attempts = row.attempts
             opted_out = (
                 row.channel == "sms" and row.kind not in OPT_OUT_EXEMPT_KINDS and self._opted_out(session, row.to)
             )
         if opted_out:
             return self._finish(job, status="suppressed", error="已退订短信")
+        if body is None:
+            return self._finish(job, status="failed", error=CODE_KEY_ERROR)
         sender = self._senders.get(outgoing.channel)
         if sender is None:
             return self._finish(job, status="failed", error=f"没有 {outgoing.channel} 渠道的发送器")

@@ -103,6 +103,7 @@ def sent_code(session: Session, mobile: str | None = None) -> str:
     row = session.scalars(stmt.order_by(OutboundMessage.id.desc())).first()
     assert row is not None, f"no verification code was sent to {mobile or 'anyone'}"
     body = verification.message_text(session, kind=row.kind, event_key=row.event_key, body=row.body)
+    assert body is not None, row.event_key
     found = re.search(r"验证码(\d{6})", body)
     assert found is not None, body
     return found.group(1)

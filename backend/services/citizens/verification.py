@@ -162,16 +162,19 @@ def _sent_since(session: Session, condition: object, since: datetime) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def message_text(session: Session, *, kind: str, event_key: str, body: str) -> str:
+def message_text(session: Session, *, kind: str, event_key: str, body: str) -> str | None:
     """The text to hand to the SMS provider: a verification message gets its code in place
-    of `MASK` (from the nonce of its row); any other message is sent as stored."""
+    of `MASK` (from the nonce of its row); any other message is sent as stored. None when
+    the code cannot be made (its row is gone, or this process has another key than the one
+    that wrote it: VERIFICATION_SECRET differs), so no wrong code is ever texted."""
     if kind != "verification_code" or not event_key.startswith(EVENT_PREFIX):
         return body
     row = session.get(VerificationCode, int(event_key[len(EVENT_PREFIX) :]))
     if row is None:
-        return body
+        return None
     nonce, _, _ = row.code_hash.partition("$")
-    return body.replace(MASK, _code(nonce), 1)
+    code = _code(nonce)
+    return body.replace(MASK, code, 1) if _matches(code, row.code_hash) else None
 
 
 def _code(nonce: str) -> str:

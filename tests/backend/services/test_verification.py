@@ -33,6 +33,7 @@ def code_in(message: OutboundMessage) -> str:
     session = object_session(message)
     assert session is not None and verification.MASK in message.body, message.body
     body = verification.message_text(session, kind=message.kind, event_key=message.event_key, body=message.body)
+    assert body is not None
     found = re.search(r"验证码(\d{6})", body)
     assert found is not None, body
     return found.group(1)

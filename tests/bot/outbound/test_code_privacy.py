@@ -14,12 +14,12 @@ from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.db import session_scope
-from backend.models import Base, VerificationCode
+from backend.models import Base, OutboundMessage, VerificationCode
 from backend.services.citizens import identities as citizens
 from backend.services.citizens import verification
 from bot.outbound.memory import MemoryQueue
 from bot.outbound.twilio_sender import TwilioRestSender
-from bot.outbound.worker import OutboundWorker
+from bot.outbound.worker import CODE_KEY_ERROR, OutboundWorker
 from tests.bot.outbound.conftest import Clock
 from tests.utils.vendor_server import VendorServer, vendor_server
 
@@ -87,3 +87,35 @@ def test_the_database_never_holds_the_code_and_the_gateway_gets_it(
             session, channel="wechat", external_id="o-private", mobile=MOBILE, code=code, now=clock.now
         )
         assert result.status == "ok"
+
+
+def test_a_worker_with_another_key_sends_no_wrong_code(
+    sessions: sessionmaker[Session], unit_of_work: UnitOfWork, gateway: VendorServer, clock: Clock
+) -> None:
+    """A worker started without the web process's VERIFICATION_SECRET fails the message
+    with the reason rather than text a code that would not work."""
+    with session_scope(sessions) as session:
+        citizens.citizen_for_sender(session, channel="wechat", external_id="o-other-key")
+        verification.send_code(
+            session, channel="wechat", external_id="o-other-key", mobile=MOBILE, now=clock.now
+        )
+    saved = verification._key
+    verification.configure_code_key("another process's secret")
+    sms = TwilioRestSender(
+        account_sid="ACtest", auth_token="secret", from_number="+8659112328", api_base_url=gateway.url
+    )
+    worker = OutboundWorker(
+        unit_of_work=unit_of_work,
+        queue=MemoryQueue(timer=clock.now.timestamp),
+        senders={"sms": sms},
+        clock=clock,
+    )
+    try:
+        assert worker.sweep() == 1 and worker.drain() == ["failed"]
+    finally:
+        verification._key = saved
+        sms.close()
+    assert gateway.calls(SMS_PATH) == []
+    with session_scope(sessions) as session:
+        [row] = session.scalars(select(OutboundMessage).where(OutboundMessage.to == MOBILE))
+        assert row.error == CODE_KEY_ERROR
