@@ -30,6 +30,7 @@ MAX_CONTENT = 500  # characters in one template, signature included (both provid
 LEAD, OPTIONS = "lead", "options"
 AGENT_REPLY = "agent_reply"
 _VARIABLE = re.compile(r"\$\{(\w+)\}")
+_ADJACENT = re.compile(r"\$\{(\w+)\}(?=\$\{(\w+)\})")  # providers refuse ${a}${b}: no text between
 _OPTIONS = r"(?:\n回复\d{1,2} [^\n]+)*"
 ELLIPSIS = "…"
 
@@ -147,6 +148,9 @@ def _template(entry: Any, index: int) -> SmsTemplate:
     used = set(_VARIABLE.findall(content))
     if used != set(params):
         raise TemplateError(f"短信模板 {name}：内容中的变量 {sorted(used)} 与 params {sorted(params)} 不一致")
+    adjacent = [f"${{{a}}}${{{b}}}" for a, b in _ADJACENT.findall(content) if LEAD not in (a, b) and OPTIONS not in (a, b)]
+    if adjacent:
+        raise TemplateError(f"短信模板 {name}：变量 {adjacent[0]} 相邻，中间要有固定文字或合成一个变量")
     fixed = _VARIABLE.sub("", content)
     if entry.get("kind") != "lead_in" and len(fixed) < MIN_FIXED:
         raise TemplateError(f"短信模板 {name}：固定文字太少（全变量模板不会获批）")

@@ -268,7 +268,7 @@ TEXTS: dict[str, T] = {
     "about": T("约", "约", "大约"),  # before the time of a run of a line that runs every few minutes
     "departures": T("{trip} 接下来的班车：\n{lines}", "{trip}班车：{lines}", "{trip}，接下来的班车有：{lines}。"),
     "first_last": T(
-        "{trip} {day}首班车{first}，末班车{last}（{route}）。", "{trip}{day}首班{first}，末班{last}。"
+        "{trip} {day}首班车{first}，末班车{last}（{route}）。", "{trip}，{day}首班{first}，末班{last}。"
     ),
     "fare": T("{trip} 车费{fare}。", "{trip}车费{fare}。", "{trip}，车费{fare}。"),
     "no_arrivals": T("{place}接下来一段时间没有班车经过。", "{place}近期无班车。"),
@@ -290,7 +290,7 @@ TEXTS: dict[str, T] = {
     "alert_done_disruption": T("已开通{where}停运通知，有停运会第一时间通知您。", "已开通{where}停运通知。"),
     # -- journeys with changes -------------------------------------------------------------
     "journey_head": T("{trip} 没有直达车，要换乘{changes}次：\n", "{trip}换乘{changes}次：", "{trip}没有直达车，要换乘{changes}次。"),
-    "journey_head_direct": T("{trip}：\n", "{trip}：", "{trip}，"),
+    "journey_head_direct": T("{trip}：\n", "{trip}直达：", "{trip}，"),
     "journey_first_leg": T(
         "{n} {dep} 在{board}坐{route}，{arr} 到{alight}", "{dep}乘{route}，{arr}到{alight}", "{dep}在{board}坐{route}，{arr}到{alight}"
     ),
@@ -299,7 +299,7 @@ TEXTS: dict[str, T] = {
     "journey_next_leg": T(
         "{n} {dep} 在{board}坐{route}，{arr} 到{alight}", "换{dep}的{route}，{arr}到{alight}", "换乘{dep}的{route}，{arr}到{alight}"
     ),
-    "journey_tail": T("全程约{duration}，车费共{fare}。", "共{fare}", "全程大约{duration}，车费一共{fare}。"),
+    "journey_tail": T("全程约{duration}，车费共{fare}。", "车费共{fare}", "全程大约{duration}，车费一共{fare}。"),
     "journey_fare_unknown": T("部分路段上车买票", "部分上车买票"),
     "journey_other": T("{dep}出发（{arr}到）", "{dep}", "{dep}出发"),
     "journey_more": T("其他班次：{times}", "另有{times}", "还有{times}的班次"),
@@ -430,9 +430,9 @@ TEXTS: dict[str, T] = {
         "没有听清车牌号。车牌像闽G12345这样，没有请说没有。",
     ),
     "complaint_confirm": T(
-        "请确认投诉：{category}。{story}{extra}",
-        "确认投诉：{category}，{story}{extra}",
-        "您要投诉{category}：{story}{extra}，对吗？",
+        "请确认投诉：{category}。{story}",
+        "确认投诉：{category}，{story}",
+        "您要投诉{category}：{story}，对吗？",
     ),
     "complaint_opened": T(
         "投诉已受理，工单号{id}。我们会在{first}前联系您，{due}前给您处理结果。",

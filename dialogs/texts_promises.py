@@ -20,12 +20,12 @@ PROMISE_TEXTS: dict[str, T] = {
     # -- the ride read back is the ride booked ---------------------------------------------
     "ride_confirm_seat": T(
         "请确认：{line}，约{arrival}到，车费{fare}{by}",
-        "确认：{line}，{arrival}到，车费{fare}{by}",
+        "确认：{line}，{arrival}到{by}，车费{fare}",
         "您要预约{line}，大约{arrival}到，车费{fare}{by}，对吗？",
     ),
     "ride_confirm_demand": T(
         "请确认：{when} {trip} {people}{by}，村通约车，派好车后告诉您车牌和司机",
-        "确认：{when} {trip} {people}{by}，约车",
+        "确认：{when} {trip} {people}，约车{by}",
         "您要预约{when}，{trip}，{people}{by}，派好车后告诉您车牌和司机，对吗？",
     ),
     "change_confirm_seat": T(
@@ -39,7 +39,7 @@ PROMISE_TEXTS: dict[str, T] = {
         "改好了。订单{id}，{line}，车费{fare}。请提前10分钟到站。",
     ),
     "arrive_note": T("（{clock}前到达）", "（{clock}前到）", "，要在{clock}前到达"),
-    "pick_seat": T("改坐{clock}的{route}", "改坐{clock}{route}", "改坐{clock}的{route}"),
+    "pick_seat": T("改坐{clock}的{route}", "改坐{clock}的{route}", "改坐{clock}的{route}"),
     "pick_demand": T("改约{clock}村通约车", "改约{clock}约车", "改约{clock}的村通约车"),
     "refused_plainly": T(
         "抱歉，这件事没有办成。请换个说法再试一次，或者说“人工”找客服帮您办。",

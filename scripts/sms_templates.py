@@ -25,7 +25,7 @@ from dialogs.texts import TEXTS
 LEADS = frozenset({"ok", "changed", "kept", "resume", "abandoned", "out_of_scope", "handoff_back", "media_received",
                    "nearest_place", "backend_refused"})  # fmt: skip
 PIECES = frozenset({"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver",
-                    "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_head_direct", "journey_tail", "journey_other", "journey_book_option",
+                    "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_other", "journey_book_option",
                     "recorded_story"})  # fmt: skip
 DEFAULT_LIMIT = 35
 LONG = {"lines": 300, "message": 200, "text": 200, "options": 200, "lead": 120}

@@ -137,8 +137,7 @@ class Complaint(Form):
         return ctx.text(
             "complaint_confirm",
             category=complaints.CATEGORY_LABELS[s["category"]],
-            story=story,
-            extra=("，" + "，".join(extra)) if extra else "",
+            story=story + (("，" + "，".join(extra)) if extra else ""),
         )
 
     def submit(self, ctx: TurnContext, state: FormState) -> None:

@@ -67,7 +67,7 @@ def vehicle_assigned(
     pickup = booking.planned_pickup or booking.pickup_time
     who = f"车牌{booking.vehicle.plate}，司机{booking.driver.name}，电话{booking.driver.phone}"
     done, title = ("派车有变动", "派车有变动") if changed else ("已派车", "已为您派车")
-    short = f"{SIGN}单号{booking.id}{done}：{who}，约{_when(pickup)}到{booking.origin}接您。"
+    short = f"{SIGN}单号{booking.id}，{done}：{who}，约{_when(pickup)}到{booking.origin}接您。"
     rich = (
         f"{title}\n单号：{booking.id}\n{who}\n预计{_when(pickup)}到{booking.origin}接您，请提前到路边等候。"
     )
@@ -193,7 +193,7 @@ def complaint_status(
     if citizen_id is None:
         return None
     state = STATE_WORDS.get(transition.to_state, transition.to_state)
-    short = f"{SIGN}您的工单{complaint.id}{state}。"
+    short = f"{SIGN}您的工单{complaint.id}：{state}。"
     rich = f"工单进展\n工单号：{complaint.id}\n状态：{state}"
     if transition.to_state == "resolved" and complaint.resolution:
         short += f"处理结果：{complaint.resolution}"

@@ -66,7 +66,7 @@ def test_a_ride_placed_live_is_told_its_vehicle_once(session: Session) -> None:
     assert f"车牌{placement.vehicle_plate}" in notice.body
     assert f"司机{placement.driver_name}，电话{placement.driver_phone}" in notice.body
     assert f"约11月21日{to_local(placement.pickup_time):%H:%M}到溪源村接您" in notice.body  # type: ignore[arg-type]
-    assert notice.body.startswith(f"【村通】单号{booking.id}已派车")
+    assert notice.body.startswith(f"【村通】单号{booking.id}，已派车")
     dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=NOW)  # placing it twice
     assert assigned_notices(session, booking) == [notice]
 
@@ -144,7 +144,7 @@ def test_a_changed_pick_up_is_told_as_a_change(session: Session) -> None:
     booking.planned_pickup += timedelta(minutes=10)
     session.flush()
     [change] = assignment_notices.tell_assignments(session, before=before, bookings=[booking], now=NOW)
-    assert change.body.startswith(f"【村通】单号{booking.id}派车有变动")
+    assert change.body.startswith(f"【村通】单号{booking.id}，派车有变动")
     assert f"{to_local(booking.planned_pickup):%H:%M}到溪源村接您" in change.body
     assert len(assigned_notices(session, booking)) == 2
     # the same change asked for twice is the same event

@@ -47,7 +47,7 @@ def test_each_step_is_told_once_on_the_citizens_channel(session: Session) -> Non
     assigned = move(session, complaint, "assigned", assignee="县交通运输局运输管理股")
     assert assigned is not None
     assert (assigned.channel, assigned.to) == ("sms", "13905985001")
-    assert assigned.body == f"【村通】您的工单{complaint.id}已派单处理。"
+    assert assigned.body == f"【村通】您的工单{complaint.id}：已派单处理。"
     assert (
         assigned.citizen_id
         == session.scalars(select(Citizen.id).where(Citizen.mobile == "13905985001")).one()
@@ -55,7 +55,7 @@ def test_each_step_is_told_once_on_the_citizens_channel(session: Session) -> Non
     assert tell_new_state(session, complaint=complaint, now=NOW) == assigned  # the same step twice
     assert move(session, complaint, "assigned", assignee="嵩口站站长") is None  # 改派
     working = move(session, complaint, "in_progress")
-    assert working is not None and working.body == f"【村通】您的工单{complaint.id}正在处理。"
+    assert working is not None and working.body == f"【村通】您的工单{complaint.id}：正在处理。"
     escalated = move(session, complaint, "escalated", note="超期未办")
     assert escalated is not None and "已升级督办" in escalated.body
     resolved = move(session, complaint, "resolved", resolution="已约谈司机并扣分。")
@@ -67,7 +67,7 @@ def test_each_step_is_told_once_on_the_citizens_channel(session: Session) -> Non
     complaints.record_follow_up(session, ticket_id=complaint.id, satisfaction=5, by="lin", now=NOW)
     assert tell_new_state(session, complaint=complaint, now=NOW) is None  # 回访: the citizen's own answer
     closed = move(session, complaint, "closed")
-    assert closed is not None and closed.body == f"【村通】您的工单{complaint.id}已结束。"
+    assert closed is not None and closed.body == f"【村通】您的工单{complaint.id}：已结束。"
     assert status_notices(session) == [assigned, working, escalated, resolved, closed]
 
 
@@ -76,7 +76,7 @@ def test_an_unsatisfied_citizen_hears_the_ticket_is_reopened(session: Session) -
     move(session, complaint, "resolved", resolution="已提醒司机。")
     complaints.record_follow_up(session, ticket_id=complaint.id, satisfaction=1, by="lin", now=NOW)
     reopened = tell_new_state(session, complaint=complaint, now=NOW)
-    assert reopened is not None and reopened.body == f"【村通】您的工单{complaint.id}已重新处理。"
+    assert reopened is not None and reopened.body == f"【村通】您的工单{complaint.id}：已重新处理。"
 
 
 def test_a_wechat_complainant_hears_it_on_wechat(session: Session) -> None:

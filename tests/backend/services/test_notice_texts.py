@@ -90,7 +90,7 @@ def test_complaint_notices_skip_anonymous_tickets_and_follow_the_state(session: 
     session.flush()
     status = notice_texts.complaint_status(session, complaint=ticket, transition=step, now=NOW)
     assert status is not None
-    assert status.body == "【村通】您的工单C20261120007已办结。处理结果：已对司机批评教育"
+    assert status.body == "【村通】您的工单C20261120007：已办结。处理结果：已对司机批评教育"
     followup = notice_texts.complaint_followup(session, complaint=ticket, now=NOW)
     assert followup is not None and "请回复1到5打分" in followup.body
     ticket.citizen_id = None

@@ -125,8 +125,8 @@ def test_resolving_sends_the_reply_and_the_follow_up_asks_on_the_citizens_channe
         select(OutboundMessage).where(OutboundMessage.kind == "complaint_status").order_by(OutboundMessage.id)
     ).all()
     assert [m.body for m in told[:2]] == [
-        f"【村通】您的工单{complaint.id}已派单处理。",
-        f"【村通】您的工单{complaint.id}正在处理。",
+        f"【村通】您的工单{complaint.id}：已派单处理。",
+        f"【村通】您的工单{complaint.id}：正在处理。",
     ]
     reply = told[-1]
     assert len(told) == 3 and (reply.channel, reply.to) == ("sms", "13905981234")
@@ -154,7 +154,7 @@ def test_resolving_sends_the_reply_and_the_follow_up_asks_on_the_citizens_channe
     )
     assert "已重新办理" in flash(recorded.text)
     reopened = session.scalars(select(OutboundMessage).order_by(OutboundMessage.id.desc()).limit(1)).one()
-    assert reopened.body == f"【村通】您的工单{complaint.id}已重新处理。"
+    assert reopened.body == f"【村通】您的工单{complaint.id}：已重新处理。"
     session.refresh(complaint)
     assert (complaint.state, complaint.satisfaction) == ("reopened", 2)
     assert [t.to_state for t in complaint.transitions][-3:] == ["resolved", "followed_up", "reopened"]

@@ -88,7 +88,7 @@ def test_a_ride_placed_again_after_a_change_hears_its_new_time(
     assert dispatch_plans.dispatch_booking(session, booking_id=made["id"]).placed
     session.commit()
     [first] = notices(session, "vehicle_assigned")
-    assert first.body.startswith(f"【村通】单号{made['id']}已派车")
+    assert first.body.startswith(f"【村通】单号{made['id']}，已派车")
     changed = client.patch(
         f"/api/bookings/{made['id']}", json={"time": tomorrow(14).isoformat()}, headers=auth
     )
@@ -97,7 +97,7 @@ def test_a_ride_placed_again_after_a_change_hears_its_new_time(
     assert len(told) == 2 and told[0].id == first.id
     booking = session.get(Booking, made["id"])
     assert booking is not None and booking.planned_pickup is not None
-    assert told[1].body.startswith(f"【村通】单号{made['id']}派车有变动")
+    assert told[1].body.startswith(f"【村通】单号{made['id']}，派车有变动")
     assert f"{to_local(booking.planned_pickup):%H:%M}到溪源村接您" in told[1].body
 
 
@@ -120,10 +120,10 @@ def test_complaint_steps_taken_through_the_api_are_told(
     client.post(f"{url}/follow-up", json={"satisfaction": 2}, headers=auth)
     bodies = [n.body for n in notices(session, "complaint_status")]
     assert bodies == [
-        f"【村通】您的工单{opened['id']}已派单处理。",
-        f"【村通】您的工单{opened['id']}正在处理。",
+        f"【村通】您的工单{opened['id']}：已派单处理。",
+        f"【村通】您的工单{opened['id']}：正在处理。",
         f"【村通】您的工单{opened['id']}已办结。处理结果：已对司机批评教育。",
-        f"【村通】您的工单{opened['id']}已重新处理。",
+        f"【村通】您的工单{opened['id']}：已重新处理。",
     ]
     assert {n.to for n in notices(session, "complaint_status")} == {"13905986104"}
     ticket = session.get(Complaint, opened["id"])
@@ -131,7 +131,7 @@ def test_complaint_steps_taken_through_the_api_are_told(
     ticket.resolution_due = local_now() - timedelta(minutes=1)
     session.commit()
     assert opened["id"] in client.post("/api/complaints/escalate-overdue", headers=auth).json()
-    assert notices(session, "complaint_status")[-1].body == f"【村通】您的工单{opened['id']}已升级督办。"
+    assert notices(session, "complaint_status")[-1].body == f"【村通】您的工单{opened['id']}：已升级督办。"
 
 
 def test_a_position_near_a_riders_pick_up_tells_them_once(
