@@ -1,4 +1,5 @@
-"""Complaint pages: the list with filters (/console/complaints) and one ticket
+"""Complaint pages: the list with filters (/console/complaints, whose rows refresh in place
+from the fragment /console/complaints/live every 30 s) and one ticket
 (/console/complaints/{id}) with the citizen's words, the related booking, vehicle and
 driver, the deadlines with time left, the full transition log, and a form for each
 step the workflow allows from the current state. Every step the citizen should hear
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Form
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from backend.localtime import local_now
@@ -25,7 +26,7 @@ from backend.services.complaints import records as service
 from backend.services.complaints.workflow import OPEN_STATES, STATES, allowed_next
 from bot.console import texts
 from bot.console.actions import attempt, back, send_soon
-from bot.console.rendering import render
+from bot.console.rendering import render, render_html
 from bot.console.security import Console, ConsoleDep, ConsoleError, ConsoleRoute, FormDep
 from bot.deps import RuntimeDep
 
@@ -48,16 +49,27 @@ def may_move(console: Console, complaint: Complaint, to_state: str) -> bool:
 
 @router.get("")
 def complaint_list(
-    console: ConsoleDep,
-    state: str = "",
-    category: str = "",
-    township: str = "",
-    overdue: str = "",
-    q: str = "",
-    mine: str = "",
-    sort: str = "",
-    page: int = 1,
-) -> Response:
+    console: ConsoleDep, state: str = "", category: str = "", township: str = "", overdue: str = "", q: str = "",
+    mine: str = "", sort: str = "", page: int = 1,
+) -> Response:  # fmt: skip
+    listing = _listing(console, state, category, township, overdue, q, mine, sort, page)
+    context = {**console.page("complaints"), **listing, "townships": _townships(console)}
+    return render("console/complaints.html", context)
+
+
+@router.get("/live")
+def live_rows(
+    console: ConsoleDep, state: str = "", category: str = "", township: str = "", overdue: str = "", q: str = "",
+    mine: str = "", sort: str = "", page: int = 1,
+) -> HTMLResponse:  # fmt: skip
+    """The list's rows, count and pager for the same filters: the page refreshes them in place."""
+    listing = _listing(console, state, category, township, overdue, q, mine, sort, page)
+    return HTMLResponse(render_html("console/_complaint_rows.html", listing))
+
+
+def _listing(
+    console: Console, state: str, category: str, township: str, overdue: str, q: str, mine: str, sort: str, page: int
+) -> dict[str, Any]:
     now = local_now()
     filters = {
         "state": state, "category": category, "township": township, "overdue": overdue, "q": q,
@@ -76,19 +88,16 @@ def complaint_list(
     found = service.search_complaints(
         console.db, **chosen, order=filters["sort"] or "newest", limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
     )
-    context = {
-        **console.page("complaints"),
+    return {
         "complaints": found[:PAGE_SIZE],
         "has_more": len(found) > PAGE_SIZE,
         "total": service.count_complaints(console.db, **chosen),
         "page": page,
         "filters": filters,
         "query": {k: v for k, v in filters.items() if v},
-        "townships": _townships(console),
         "open_states": OPEN_STATES,
         "now": now,
     }
-    return render("console/complaints.html", context)
 
 
 @router.get("/{ticket_id}")

@@ -1,6 +1,8 @@
 """The dispatch board (/console/dispatch?date=YYYY-MM-DD): every vehicle's run of the day on
 a timeline (`bot.console.timeline`), the day's totals, the demand bookings not yet on any
 run, each run's stops with a link to the driver's printable run sheet, and a date picker.
+Everything below the date picker refreshes in place every 60 s from the fragment
+/console/live/dispatch?date=… (open run sheets stay open).
 
 Any signed-in agent may look; re-planning the day (POST /console/dispatch/replan, the
 OR-Tools planner through `backend.services.dispatch.plans.plan_day`) is a supervisor's,
@@ -15,7 +17,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from backend.localtime import local_now
 from backend.services.dispatch import plans as dispatch_plans
@@ -24,8 +26,8 @@ from backend.services.dispatch.plans import DayPlan
 from backend.services.dispatch.sheets import DayBoard
 from bot.console import texts
 from bot.console.actions import attempt, back
-from bot.console.rendering import render
-from bot.console.security import ConsoleDep, ConsoleError, ConsoleRoute, FormDep
+from bot.console.rendering import render, render_html
+from bot.console.security import Console, ConsoleDep, ConsoleError, ConsoleRoute, FormDep
 from bot.console.timeline import day_timeline
 
 logger = logging.getLogger(__name__)
@@ -78,21 +80,30 @@ def day_links(day: date, today: date) -> list[tuple[str, date, bool]]:
 
 @router.get("/dispatch")
 def dispatch_board(console: ConsoleDep, day: DayParam = "") -> Response:
+    context = _board(console, day)
+    context.update(console.page("dispatch"), day_words=day_words(context["day"]))
+    context["day_links"] = day_links(context["day"], local_now().date())
+    return render("console/dispatch.html", context)
+
+
+@router.get("/live/dispatch")
+def live_board(console: ConsoleDep, day: DayParam = "") -> HTMLResponse:
+    """The day's figures, timeline, waiting bookings and run sheets: the board refreshes them in place."""
+    return HTMLResponse(render_html("console/_dispatch_board.html", _board(console, day)))
+
+
+def _board(console: Console, day: str) -> dict[str, Any]:
     now = local_now()
     today = now.date()
     shown = parse_day(day, today=today)
     board = dispatch_sheets.day_board(console.db, day=shown)
-    context: dict[str, Any] = {
-        **console.page("dispatch"),
+    return {
         "day": shown,
-        "day_words": day_words(shown),
-        "day_links": day_links(shown, today),
         "board": board,
         "totals": totals(board),
         "timeline": day_timeline(board.runs, now=now),
         "can_replan": console.is_supervisor and shown >= today,
     }
-    return render("console/dispatch.html", context)
 
 
 @router.post("/dispatch/replan")

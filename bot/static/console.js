@@ -22,8 +22,13 @@
       });
       if (typing) { return; }  // an agent is writing in this panel: refresh after they are done
       var atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - 24;
+      var open = Array.prototype.map.call(el.querySelectorAll("details[open][id]"), function (d) { return d.id; });
       el.innerHTML = html;
       el._lastHtml = html;
+      open.forEach(function (id) {  // a run sheet the agent had opened stays open
+        var again = document.getElementById(id);
+        if (again && el.contains(again)) { again.open = true; }
+      });
       if (el.hasAttribute("data-stick-bottom") && atBottom) { el.scrollTop = el.scrollHeight; }
       watch(el);
       if (el.id === "transcript") { markRead(); }
@@ -140,13 +145,6 @@
           event.stopImmediatePropagation();
         }
       });
-    });
-    document.querySelectorAll("[data-refresh-page]").forEach(function (el) {
-      var every = (parseInt(el.getAttribute("data-refresh-page"), 10) || 60) * 1000;
-      setInterval(function () {
-        var busy = document.activeElement && /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName);
-        if (!document.hidden && !busy) { window.location.reload(); }
-      }, every);
     });
     document.querySelectorAll("[data-poll]").forEach(function (el) {
       var every = (parseInt(el.getAttribute("data-every"), 10) || 5) * 1000;

@@ -163,3 +163,22 @@ def test_bad_and_past_days(client: TestClient, session: Session, accounts: dict[
     assert answer.status_code == 200 and "已经过去了" in flash(answer.text)
     assert 'action="/console/dispatch/replan"' not in answer.text  # no button for a past day
     assert plan_state(session)[2] == 0
+
+
+def test_the_board_refreshes_from_a_fragment_that_follows_new_bookings(
+    client: TestClient, session: Session, day: Day
+) -> None:
+    sign_in(client, "lin")
+    page = client.get(BOARD).text
+    assert f'data-poll="/console/live/dispatch?date={DAY.isoformat()}"' in page
+    live = f"/console/live/dispatch?date={DAY.isoformat()}"
+    before = client.get(live, headers={"X-Console-Poll": "1"})
+    assert before.status_code == 200 and "<html" not in before.text and 'id="waiting"' in before.text
+    assert "13905982004" not in waiting_part(before.text)
+    late = book(session, "13905982004", "陈新", "林畲村", "清流县城", 10)
+    session.commit()
+    after = client.get(live, headers={"X-Console-Poll": "1"}).text
+    assert late.id in waiting_part(after)
+    assert "<img src=x" not in after and "&lt;img src=x" in after  # still escaped
+    client.cookies.clear()
+    assert client.get(live, headers={"X-Console-Poll": "1"}).status_code == 401  # signed out: no board

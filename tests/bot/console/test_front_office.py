@@ -197,6 +197,18 @@ def test_the_complaint_list_counts_sorts_by_deadline_and_filters_mine(
     assert by_deadline.index(early.id) < by_deadline.index(late.id)
     mine = client.get("/console/complaints?category=driver&mine=1").text
     assert late.id in mine and early.id not in mine and 'data-total="1"' in mine
+    # the list refreshes in place from a fragment with the same filters
+    assert 'data-poll="/console/complaints/live?category=driver&amp;mine=1&amp;page=1"' in mine
+    live = client.get("/console/complaints/live?category=driver&mine=1", headers={"X-Console-Poll": "1"})
+    assert live.status_code == 200 and "<html" not in live.text
+    assert late.id in live.text and early.id not in live.text and 'data-total="1"' in live.text
+    newer = complaints.open_complaint(session, category="driver", description="丙", now=now)
+    complaints_workflow.transition_complaint(session, ticket_id=newer.id, to_state="assigned", by="chen", assignee="林小梅")
+    session.commit()
+    live = client.get("/console/complaints/live?category=driver&mine=1", headers={"X-Console-Poll": "1"}).text
+    assert newer.id in live and 'data-total="2"' in live
+    client.cookies.clear()
+    assert client.get("/console/complaints/live", headers={"X-Console-Poll": "1"}).status_code == 401
 
 
 def test_audit_rows_read_as_words(client: TestClient, session: Session, accounts: dict[str, Agent]) -> None:
