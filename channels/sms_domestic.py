@@ -13,7 +13,8 @@ constant time (503 while unset, 403 on a wrong one). Each reply becomes a `Messa
 same turn processor as Twilio SMS, keyed by the provider's sequence id, else by (phone,
 time, text), so a callback delivered twice is answered once. The answer is not in the
 HTTP response (providers ignore it): each reply block goes to the outbox as an `answer`,
-and the worker sends it through the provider with its registered template. 退订 / TD /
+and the worker sends it with its registered template through the provider the reply came
+in on (`answer_provider`; SMS_PROVIDER's when only that one is configured). 退订 / TD /
 STOP … are the `opt_out` event, START / YES / UNSTOP `opt_in` (`sms_keywords`).
 
 Receipts are parsed here (`aliyun_receipts`, `tencent_receipts`); bot/routes/sms_reports.py
@@ -51,6 +52,20 @@ ALIYUN_OK = {"code": 0, "msg": "接收成功"}
 TENCENT_OK = {"result": 0, "errmsg": "OK"}
 PROVIDER_OK = {"aliyun": ALIYUN_OK, "tencent": TENCENT_OK}
 SORRY = "抱歉，系统忙，没有办成，请稍后再试。"  # the dialogs' short "error" text: it has a template
+ANSWER_PREFIX = "sms-answer:"
+
+
+def answer_key(message: Message, index: int) -> str:
+    """The outbox key of an answer block; it starts with the provider the reply came in on."""
+    return f"{ANSWER_PREFIX}{message.message_id}:{index}"[:200]
+
+
+def answer_provider(event_key: str) -> str | None:
+    """The provider a domestic SMS answer must go back through (None: not such an answer)."""
+    if not event_key.startswith(ANSWER_PREFIX):
+        return None
+    provider = event_key.removeprefix(ANSWER_PREFIX).split(":", 1)[0]
+    return provider if provider in PROVIDER_OK else None
 
 
 @dataclass(frozen=True)
@@ -201,6 +216,6 @@ class DomesticSmsInput:
                 channel="sms",
                 to=message.sender,
                 text=block,
-                key=f"sms-answer:{message.message_id}:{index}"[:200],
+                key=answer_key(message, index),
                 kind="answer",
             )

@@ -9,6 +9,9 @@ Free text is not allowed: the body must be an instance of a registered template
 generic 客服回复 template, cut to its limit. A body no template matches, or missing
 credentials, fail the row at once with the reason (the console shows it); throttling,
 provider system errors and network trouble are retried.
+
+With both providers configured, `ProviderRouter` sends the answer to a citizen's SMS through
+the provider that SMS came in on, everything else through SMS_PROVIDER's.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from bot.outbound.base import Outgoing, Sender, SendError
 from channels.phone import e164, sender_id
+from channels.sms_domestic import answer_provider
 from channels.sms_templates import TemplateRegistry, TemplateUse
 
 logger = logging.getLogger(__name__)
@@ -177,6 +181,25 @@ class TencentSender(Sender):
             retry = str(status.Code).startswith(TENCENT_RETRYABLE_PREFIXES)
             raise SendError(f"腾讯云拒绝 {status.Code}：{status.Message}", retryable=retry)
         return str(status.SerialNo) if status.SerialNo else None
+
+
+class ProviderRouter(Sender):
+    """One sender per configured provider: answers go back the way the question came."""
+
+    channel = "sms"
+
+    def __init__(self, senders: dict[str, Sender], *, default: str) -> None:
+        self._senders = senders
+        self._default = default
+
+    def send(self, message: Outgoing) -> str | None:
+        provider = answer_provider(message.event_key)
+        sender = self._senders.get(provider or self._default) or self._senders[self._default]
+        return sender.send(message)
+
+    def close(self) -> None:
+        for sender in self._senders.values():
+            sender.close()
 
 
 def _server_error(exc: Any) -> bool:

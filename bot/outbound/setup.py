@@ -13,7 +13,7 @@ from backend.services.citizens import verification
 from backend.services.notices.outbox import NoticePolicy, configure_notices, parse_quiet_hours
 from bot.config import Settings
 from bot.outbound.base import OutboundQueue, Sender
-from bot.outbound.domestic_sender import AliyunSender, TencentSender
+from bot.outbound.domestic_sender import AliyunSender, ProviderRouter, TencentSender
 from bot.outbound.log_sender import LogSender
 from bot.outbound.memory import MemoryQueue
 from bot.outbound.twilio_sender import TwilioRestSender
@@ -41,9 +41,30 @@ def load_templates(settings: Settings) -> TemplateRegistry:
     return registry
 
 
-def domestic_sender(settings: Settings, registry: TemplateRegistry) -> Sender:
+def configured(settings: Settings, provider: str) -> bool:
+    """Every credential of `provider` is set (the SMS_PROVIDER one is used even without)."""
     sms = settings.sms
-    if sms.provider == "aliyun":
+    if provider == "aliyun":
+        return all((sms.aliyun_access_key_id, sms.aliyun_access_key_secret, sms.aliyun_sign_name))
+    return all((sms.tencent_secret_id, sms.tencent_secret_key, sms.tencent_sdk_app_id, sms.tencent_sign_name))
+
+
+def domestic_sender(settings: Settings, registry: TemplateRegistry) -> Sender:
+    """SMS_PROVIDER's sender; with the other provider configured too, a router that answers
+    each citizen's SMS through the provider it came in on."""
+    others = [p for p in PROVIDERS if p != settings.sms.provider and configured(settings, p)]
+    if not others:
+        return provider_sender(settings, registry, settings.sms.provider)
+    for provider in others:
+        registry.check_provider(provider)
+    senders = {p: provider_sender(settings, registry, p) for p in (settings.sms.provider, *others)}
+    logger.info("SMS answers go back through the provider they came in on (%s)", ", ".join(senders))
+    return ProviderRouter(senders, default=settings.sms.provider)
+
+
+def provider_sender(settings: Settings, registry: TemplateRegistry, provider: str) -> Sender:
+    sms = settings.sms
+    if provider == "aliyun":
         return AliyunSender(
             registry=registry,
             access_key_id=sms.aliyun_access_key_id,

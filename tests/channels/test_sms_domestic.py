@@ -21,7 +21,9 @@ from backend.models.outbound import OutboundMessage
 from backend.services.notices.outbox import notify
 from bot.app import create_app
 from bot.config import SmsSettings, load_settings
+from bot.outbound.base import Outgoing
 from bot.outbound.hook import Outbound
+from bot.outbound.setup import build_senders
 from bot.runtime import Runtime, build_runtime
 from channels.sms_templates import TemplateRegistry
 from tests.utils.conversation import make_store, trained_nlu
@@ -77,15 +79,20 @@ def report(provider: str, provider_id: str, *, delivered: bool) -> Any:
     return [item]
 
 
-def sms_settings(provider: str, server: VendorServer | None, **more: Any) -> SmsSettings:
-    host = server.url.removeprefix("http://") if server else "127.0.0.1:9"
-    credentials: dict[str, Any] = {
+def credentials(provider: str, server: VendorServer) -> dict[str, Any]:
+    host = server.url.removeprefix("http://")
+    found: dict[str, Any] = {
         "aliyun": {"aliyun_access_key_id": "LTAItest", "aliyun_access_key_secret": "secret",
                    "aliyun_sign_name": "村通", "aliyun_endpoint": host, "aliyun_protocol": "http"},
         "tencent": {"tencent_secret_id": "AKIDtest", "tencent_secret_key": "secret", "tencent_sdk_app_id": "1400000001",
                     "tencent_sign_name": "村通", "tencent_endpoint": host, "tencent_protocol": "http"},
-    }[provider] if server else {}  # fmt: skip
-    return SmsSettings(provider=provider, callback_token=TOKEN, **{**credentials, **more})
+    }[provider]  # fmt: skip
+    return found
+
+
+def sms_settings(provider: str, server: VendorServer | None, **more: Any) -> SmsSettings:
+    given = credentials(provider, server) if server else {}
+    return SmsSettings(provider=provider, callback_token=TOKEN, **{**given, **more})
 
 
 def make_runtime(engine: Engine, sessions: sessionmaker[Session], sms: SmsSettings) -> Runtime:
@@ -235,3 +242,42 @@ def test_td_stops_notices_but_answers_still_go(
     assert statuses["answer"] == "sent"
     assert statuses.get("booking_confirmed", "suppressed") == "suppressed"
     assert "退订" in next(r.body for r in rows(sessions) if r.kind == "answer")
+
+
+def test_with_both_providers_an_answer_goes_back_through_the_one_the_reply_came_in_on(
+    engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    with vendor_server() as aliyun, vendor_server() as tencent:
+        sms = sms_settings("aliyun", aliyun, **credentials("tencent", tencent))
+        runtime = make_runtime(engine, sessions, sms)
+        aliyun.answer("/", (200, ALIYUN_SEND_OK), (200, ALIYUN_SEND_OK))
+        tencent.answer("/", (200, TENCENT_SEND_OK))
+        with TestClient(create_app(runtime=runtime)) as client:
+            sent = client.post(f"/sms/tencent/uplink?token={TOKEN}", json=uplink("tencent", "你好", "1763604000", 2001))
+            assert sent.json() == OK["tencent"] and drain(runtime) == ["sent"]
+            assert (len(tencent.calls("/")), len(aliyun.calls("/"))) == (1, 0)
+            sent_template("tencent", tencent.calls("/")[0])
+            sent = client.post(f"/sms/aliyun/uplink?token={TOKEN}", json=uplink("aliyun", "谢谢", "2026-11-20 10:05:00", 2002))
+            assert sent.json() == OK["aliyun"] and drain(runtime) == ["sent"]
+            assert (len(tencent.calls("/")), len(aliyun.calls("/"))) == (1, 1)
+            sent_template("aliyun", aliyun.calls("/")[0])
+        answers = sorted((row.event_key.split(":")[1], row.provider_id) for row in rows(sessions))
+        assert answers == [("aliyun", PROVIDER_ID["aliyun"]), ("tencent", PROVIDER_ID["tencent"])]
+        # a notice is nobody's answer: it goes through SMS_PROVIDER's (Aliyun)
+        sender = build_senders(load_settings(redis_url=None, sms=sms))["sms"]
+        notice = "【村通】预约成功：嵩口→县城。单号B202611200099。要取消请回复“取消B202611200099”。"
+        sender.send(Outgoing(channel="sms", to=MOBILE, body=notice, kind="booking_confirmed", event_key="booking_confirmed:B202611200099"))
+        assert (len(tencent.calls("/")), len(aliyun.calls("/"))) == (1, 2)
+        code, _ = sent_template("aliyun", aliyun.calls("/")[1])
+        assert code == TemplateRegistry.load().templates["notice_booking_confirmed"].codes["aliyun"]
+
+
+def test_with_one_provider_configured_every_answer_goes_through_it(
+    engine: Engine, sessions: sessionmaker[Session], server: VendorServer
+) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings("aliyun", server))
+    server.answer("/", (200, ALIYUN_SEND_OK))
+    with TestClient(create_app(runtime=runtime)) as client:
+        client.post(f"/sms/tencent/uplink?token={TOKEN}", json=uplink("tencent", "你好", "1763604000", 2003))
+        assert drain(runtime) == ["sent"]
+    sent_template("aliyun", server.calls("/")[0])
