@@ -4,7 +4,10 @@
   never in the pool that runs citizens' turns; at most `HASH_QUEUE` checks wait, and one
   more is refused at once (`PoolFull`) instead of queueing without end.
 - `SignInLimiter`: sign-in attempts per client address and in total, over a moving window
-  (the `limits` library, in process memory: with several workers each counts its own).
+  (the `limits` library). With REDIS_URL the counts live in Redis, so every worker process
+  and node counts the same attempts; without it (one process only) in memory. While Redis
+  cannot be reached the limiter counts in this process's memory instead of failing the
+  sign-in. The lock-out per (name, client) itself is in the database (`sign_in_guard`).
 
 Both answer the same "too many attempts, wait" for every name, known or not.
 """
@@ -12,14 +15,18 @@ Both answer the same "too many attempts, wait" for every name, known or not.
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import Request
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from backend.services.agents import accounts as agent_service
+
+logger = logging.getLogger(__name__)
 
 HASH_WORKERS = 1
 HASH_QUEUE = 8
@@ -53,14 +60,22 @@ HASHING = HashPool()
 
 
 class SignInLimiter:
-    def __init__(self, *, per_client: str, total: str) -> None:
+    def __init__(self, *, per_client: str, total: str, storage: Storage | None = None) -> None:
         self._per_client: RateLimitItem = parse(per_client)
         self._total: RateLimitItem = parse(total)
-        self._window = MovingWindowRateLimiter(MemoryStorage())
+        self._window = MovingWindowRateLimiter(storage or MemoryStorage())
+        self._local = MovingWindowRateLimiter(MemoryStorage())
 
     def allow(self, client: str) -> bool:
         """Count one attempt; False when this client or everybody together tried too often."""
-        return self._window.hit(self._per_client, "client", client) and self._window.hit(self._total, "all")
+        try:
+            return self._hit(self._window, client)
+        except StorageError as exc:  # Redis down: count here rather than refuse or fail everyone
+            logger.warning("sign-in limits counted in this process only (%s)", type(exc.storage_error).__name__)
+            return self._hit(self._local, client)
+
+    def _hit(self, window: MovingWindowRateLimiter, client: str) -> bool:
+        return window.hit(self._per_client, "client", client) and window.hit(self._total, "all")
 
 
 def limiter_for(request: Request) -> SignInLimiter:
@@ -69,7 +84,15 @@ def limiter_for(request: Request) -> SignInLimiter:
     limiter: SignInLimiter | None = getattr(state, "sign_in_limiter", None)
     if limiter is None:
         settings = state.runtime.settings
-        limiter = SignInLimiter(per_client=settings.sign_in_rate_per_client, total=settings.sign_in_rate_total)
+        prefix = state.runtime.extras.get("state_prefix", settings.redis_prefix)  # as dialog_runtime
+        storage = (
+            RedisStorage(settings.redis_url, key_prefix=f"{prefix}sign-in", wrap_exceptions=True)
+            if settings.redis_url
+            else None
+        )
+        limiter = SignInLimiter(
+            per_client=settings.sign_in_rate_per_client, total=settings.sign_in_rate_total, storage=storage
+        )
         state.sign_in_limiter = limiter
     return limiter
 
