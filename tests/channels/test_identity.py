@@ -22,7 +22,14 @@ from backend.models import Booking, ChannelIdentity, OutboundMessage
 from bot.app import create_app
 from bot.config import TwilioSettings, WeChatSettings, load_settings
 from bot.runtime import Runtime, build_runtime
-from tests.utils.conversation import forget_redis_keys, make_processor, make_store, sent_code, trained_nlu
+from tests.utils.conversation import (
+    assert_plain,
+    forget_redis_keys,
+    make_processor,
+    make_store,
+    sent_code,
+    trained_nlu,
+)
 from tests.utils.twilio_gateway import Gateway
 from tests.utils.vendor_server import vendor_server
 from tests.utils.wechat_push import WeChatServer, text_xml
@@ -51,19 +58,19 @@ class Channels:
     def sms(self, mobile: str, text: str) -> str:
         response = self.gateway.sms(f"+86{mobile}", text, f"SM{self._next()}")
         assert response.status_code == 200, response.text
-        return "\n".join(m.text or "" for m in fromstring(response.text).findall("Message"))
+        return assert_plain("\n".join(m.text or "" for m in fromstring(response.text).findall("Message")))
 
     def wechat_says(self, openid: str, text: str) -> str:
         response = self.wechat.push(text_xml(openid, text, self._next()))
         assert response.status_code == 200, response.text
         answer = self.wechat.reply_text(response)
         assert answer is not None, "no passive reply within the budget"
-        return answer
+        return assert_plain(answer)
 
     def rest(self, sender: str, text: str) -> str:
         response = self.client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
         assert response.status_code == 200, response.text
-        return "\n".join(reply["text"] for reply in response.json())
+        return assert_plain("\n".join(reply["text"] for reply in response.json()))
 
 
 @pytest.fixture
@@ -107,6 +114,13 @@ def status_of(sessions: sessionmaker[Session], booking_id: str) -> str:
         return booking.status
 
 
+def pickup_of(sessions: sessionmaker[Session], booking_id: str) -> tuple[object, ...]:
+    with sessions() as session:
+        booking = session.get(Booking, booking_id)
+        assert booking is not None
+        return booking.pickup_time, booking.passengers, booking.status
+
+
 def test_a_stranger_typing_someones_mobile_on_wechat_gets_none_of_their_records(
     channels: Channels, sessions: sessionmaker[Session]
 ) -> None:
@@ -132,6 +146,14 @@ def test_a_stranger_typing_someones_mobile_on_wechat_gets_none_of_their_records(
     channels.wechat_says(STRANGER_OPENID, "不取消")
     refused = channels.wechat_says(STRANGER_OPENID, f"取消订单{theirs}")
     assert theirs in refused and "已取消" not in refused
+    changing = channels.wechat_says(STRANGER_OPENID, "我要改签")
+    assert theirs not in changing and THEIR_TRIP not in changing
+    channels.wechat_says(STRANGER_OPENID, "算了")
+    before = pickup_of(sessions, theirs)
+    channels.wechat_says(STRANGER_OPENID, f"订单{theirs}改成2个人")
+    assert "改好了" not in channels.wechat_says(STRANGER_OPENID, "1")
+    channels.wechat_says(STRANGER_OPENID, "算了")
+    assert pickup_of(sessions, theirs) == before
     assert status_of(sessions, theirs) == "confirmed" or status_of(sessions, theirs) == "assigned"
 
     # no pickup code for the owner's parcel, no look-up by the owner's phone tail
@@ -187,6 +209,11 @@ def test_a_stranger_on_rest_cannot_cancel_or_follow_the_owners_records(
     assert "已取消" not in channels.rest("intruder", f"取消订单{theirs}")
     channels.rest("intruder", "算了")
     assert status_of(sessions, theirs) in ("confirmed", "assigned")
+    before = pickup_of(sessions, theirs)
+    changing = channels.rest("intruder", f"把订单{theirs}改到后天下午3点")
+    assert "改好了" not in changing + channels.rest("intruder", "1")
+    channels.rest("intruder", "算了")
+    assert pickup_of(sessions, theirs) == before
 
     progress = channels.rest("intruder", f"查一下投诉{ticket}的进度")
     assert "没有找到您的工单" in progress and "受理" not in progress

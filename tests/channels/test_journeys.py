@@ -25,7 +25,7 @@ from bot.app import create_app
 from bot.config import TwilioSettings, WeChatSettings, load_settings
 from bot.runtime import Runtime, build_runtime
 from tests.conftest import NOW
-from tests.utils.conversation import make_processor, make_store, sent_code, trained_nlu
+from tests.utils.conversation import assert_plain, make_processor, make_store, sent_code, trained_nlu
 from tests.utils.twilio_gateway import Gateway
 from tests.utils.vendor_server import vendor_server
 from tests.utils.wechat_push import WeChatServer, text_xml
@@ -53,12 +53,12 @@ class Person:
         assert response.status_code == 200, response.text
         answer = self.wechat.reply_text(response)
         assert answer is not None, "no passive reply within the budget"
-        return answer
+        return assert_plain(answer)
 
     def texts(self, text: str) -> str:
         response = self.gateway.sms(f"+86{MOBILE}", text, f"SM{self._next()}")
         assert response.status_code == 200, response.text
-        return "\n".join(m.text or "" for m in fromstring(response.text).findall("Message"))
+        return assert_plain("\n".join(m.text or "" for m in fromstring(response.text).findall("Message")))
 
     def calls(self) -> Element:
         return self._voice("/voice/inbound")
@@ -78,7 +78,7 @@ class Person:
 
 
 def heard(root: Element) -> str:
-    return " ".join(say.text or "" for say in root.iter("Say"))
+    return assert_plain(" ".join(say.text or "" for say in root.iter("Say")))
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from bot.app import create_app
 from bot.config import TwilioSettings, load_settings
 from bot.runtime import build_runtime
 from tests.conftest import SHANGHAI
-from tests.utils.conversation import forget_redis_keys, make_processor, make_store, trained_nlu
+from tests.utils.conversation import assert_plain, forget_redis_keys, make_processor, make_store, trained_nlu
 from tests.utils.twilio_gateway import Gateway
 
 AUTH = "sms-conversation-token"
@@ -44,7 +44,7 @@ class Texter:
             form[f"MediaContentType{index}"] = "image/jpeg"
         response = self.gateway.post("/sms/inbound", form)
         assert response.status_code == 200, response.text
-        return "\n".join(m.text or "" for m in fromstring(response.text).findall("Message"))
+        return assert_plain("\n".join(m.text or "" for m in fromstring(response.text).findall("Message")))
 
 
 @pytest.fixture(params=list(HOURS), ids=list(HOURS))

@@ -14,7 +14,14 @@ from bot.app import create_app
 from bot.runtime import Runtime
 from bot.state.base import StateStore
 from tests.utils.clocked_chat import chat_at  # noqa: F401  (conversations at any hour)
-from tests.utils.conversation import forget_redis_keys, make_processor, make_store, sent_code, trained_nlu
+from tests.utils.conversation import (
+    assert_plain,
+    forget_redis_keys,
+    make_processor,
+    make_store,
+    sent_code,
+    trained_nlu,
+)
 
 
 class Chat:
@@ -32,6 +39,8 @@ class Chat:
         response = self.client.post("/webhooks/rest/webhook", json=body)
         assert response.status_code == 200, response.text
         self.last = response.json()
+        for reply in self.last:
+            assert_plain(reply.get("text") or "")
         return self.last
 
     def code(self, mobile: str | None = None) -> str:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from bot.app import create_app
 from bot.runtime import Runtime
-from tests.utils.conversation import forget_redis_keys, make_processor, make_store, trained_nlu
+from tests.utils.conversation import assert_plain, forget_redis_keys, make_processor, make_store, trained_nlu
 
 
 class ClockedChat:
@@ -27,7 +27,7 @@ class ClockedChat:
         response = self.client.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
         assert response.status_code == 200, response.text
         self.last = response.json()
-        return "\n".join(r["text"] for r in self.last)
+        return assert_plain("\n".join(r["text"] for r in self.last))
 
     def buttons(self) -> list[str]:
         return [b["title"] for reply in self.last for b in reply.get("buttons", [])]

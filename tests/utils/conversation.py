@@ -107,3 +107,14 @@ def sent_code(session: Session, mobile: str | None = None) -> str:
     found = re.search(r"验证码(\d{6})", body)
     assert found is not None, body
     return found.group(1)
+
+
+def assert_plain(reply: str) -> str:
+    """A reply a citizen may read: no English words, field or intent names, None/null,
+    validation wording or placeholders (issue 10 §4). Every conversation helper checks
+    every reply with it, so every conversation test scans what it hears."""
+    from dialogs.texts_promises import INTERNAL
+
+    leaked = INTERNAL.findall(reply)
+    assert not leaked, (leaked, reply)
+    return reply
