@@ -118,9 +118,7 @@ def complaint_page(ticket_id: str, console: ConsoleDep) -> Response:
         if asked
         else [],
         "assignees": [*texts.DEPARTMENTS, *(a.display_name for a in agent_service.list_agents(console.db))],
-        "names": {
-            a.username: a.display_name for a in agent_service.list_agents(console.db, active_only=False)
-        },
+        "names": console.names(),  # accounts by display name, and 群众 / 系统 for the rest
         "actions": agent_service.recent_actions(console.db, target=f"complaint:{complaint.id}", limit=50),
         "satisfaction_labels": texts.SATISFACTION_LABELS,
         **_related(console, complaint),

@@ -57,6 +57,14 @@ def number(value: float | None, unit: str = "") -> str:
     return f"{shown}{unit}"
 
 
+def conversation(value: str) -> str:
+    """A conversation id as an agent reads it: `rest:u7f3a9` -> `网页 u7f3a9`."""
+    channel, sep, sender = value.partition(":")
+    if not sep or channel not in texts.CHANNEL_LABELS:
+        return value
+    return f"{texts.CHANNEL_LABELS[channel]} {sender}"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(
@@ -66,7 +74,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(duration=duration, local=local, percent=percent, number=number)
+    env.filters.update(duration=duration, local=local, percent=percent, number=number, conversation=conversation)
     env.globals.update(
         t=texts.TEXTS,
         state_labels=texts.STATE_LABELS,
