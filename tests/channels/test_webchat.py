@@ -6,20 +6,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from backend.models import Citizen, ConversationEvent, Handoff, OutboundMessage
+from backend.models import Booking, Citizen, ConversationEvent, Handoff, OutboundMessage
 from backend.models.people import ChannelIdentity
 from backend.services.agents import queue as agent_queue
+from backend.services.citizens import identities as citizens
 from backend.services.notices import outbox as notices
 from backend.services.notices.outbox import NoticePolicy
+from backend.services.rides import bookings as rides
 from bot.app import create_app
 from bot.runtime import Runtime
 from channels.webchat import COOKIE, IdentitySigner
-from tests.utils.conversation import forget_redis_keys, make_processor, make_store, trained_nlu
+from tests.conftest import NOW, SHANGHAI
+from tests.utils.conversation import assert_plain, forget_redis_keys, make_processor, make_store, trained_nlu
 
 
 @pytest.fixture
@@ -152,3 +156,43 @@ def test_events_stream_resumes_after_the_last_id(client: TestClient) -> None:
                 line = json.loads(raw[5:])
                 assert line["id"] == first[1]["id"] and line["role"] == "bot"
                 break
+
+
+OWNER = "13905983426"
+
+
+def says(client: TestClient, text: str) -> str:
+    answer = client.post("/chat/messages", json={"text": text})
+    assert answer.status_code == 200, answer.text
+    return assert_plain("\n".join(m["text"] for m in answer.json()["messages"] if m["role"] == "bot"))
+
+
+def test_a_visitor_typing_someones_mobile_cannot_list_change_or_cancel_their_bookings(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Issue 10 §1 on the web chat: a typed, unproven number is a contact only."""
+    with runtime.unit_of_work() as session:
+        owner = citizens.citizen_for_sender(session, channel="sms", external_id=OWNER)
+        theirs = rides.book_ride(
+            session, citizen_id=owner.id, origin="嵩口镇", destination="清流县城", passengers=1,
+            pickup_time=datetime(2026, 11, 22, 9, 30, tzinfo=SHANGHAI), channel="sms", now=NOW,
+        ).id  # fmt: skip
+    open_page(client)
+    assert "验证码已发到尾号3426" in says(client, f"我要订车，后天上午9点半从嵩口去县城，1个人，手机{OWNER}")
+    assert "只作联系电话" in says(client, "不验证")
+    mine = says(client, "1")
+    assert "订单号" in mine and theirs not in mine
+
+    for asked in ("取消预约", "我要改签", "我订的车什么时候来"):
+        listing = says(client, asked)
+        assert theirs not in listing, (asked, listing)
+        says(client, "算了")
+    assert "已取消" not in says(client, f"取消订单{theirs}") + says(client, "确认取消")
+    says(client, "算了")
+    assert "改好了" not in says(client, f"订单{theirs}改成2个人") + says(client, "1")
+    says(client, "算了")
+    with runtime.unit_of_work() as session:
+        booking = session.get(Booking, theirs)
+        assert booking is not None
+        assert (booking.status, booking.passengers, booking.citizen_id) == ("confirmed", 1, owner.id)
+        assert session.get(Citizen, owner.id).contact_mobile is None  # type: ignore[union-attr]
