@@ -1,5 +1,6 @@
 """The live queue page (/console): conversations waiting for a person, the ones this agent
-holds, a conversation's transcript, and the actions on it (claim, reply on the citizen's
+holds, a conversation's transcript and the latest messages sent to the citizen with their
+delivery status (why an SMS failed), and the actions on it (claim, reply on the citizen's
 channel, hand back to the bot, close), plus the callbacks owed to hotline callers.
 
 The waiting list and the open transcript are HTML fragments under /console/live/ that
@@ -24,7 +25,7 @@ from backend.services.agents import accounts as agent_service
 from backend.services.agents import contact_card
 from backend.services.agents import queue as agent_queue
 from backend.services.citizens import conversations
-from backend.services.notices.outbox import MAX_SHORT
+from backend.services.notices.outbox import MAX_SHORT, recent_outbound
 from bot.console import texts
 from bot.console.actions import attempt, back, send_soon
 from bot.console.rendering import render, render_html
@@ -34,6 +35,7 @@ from bot.deps import RuntimeDep
 router = APIRouter(prefix="/console", tags=["console"], route_class=ConsoleRoute, include_in_schema=False)
 
 NoteField = Annotated[str, Form(max_length=500)]
+OUTBOUND_SHOWN = 8  # latest messages sent to the citizen, with their delivery status
 
 
 class EndHandoff(Protocol):
@@ -74,6 +76,7 @@ def _conversation(console: Console, handoff_id: int) -> dict[str, Any]:
         "categories": texts.CATEGORY_LABELS,
         "unreachable": agent_queue.reply_route(handoff, citizen) == "transcript",
         "events": conversations.transcript(console.db, conversation_id=handoff.conversation_id),
+        "outbound": recent_outbound(console.db, citizen_id=handoff.citizen_id, address=handoff.sender, limit=OUTBOUND_SHOWN),
         "can_claim": handoff.status == "waiting",
         "can_reply": holder,
         "can_release": holder or handoff.status == "waiting",

@@ -30,6 +30,22 @@ logger = logging.getLogger(__name__)
 AGENT_REPLY_KIND = "reply"
 ALIYUN_RETRYABLE = frozenset({"isv.BUSINESS_LIMIT_CONTROL", "isp.SYSTEM_ERROR", "isp.GATEWAY_ERROR", "Throttling"})
 TENCENT_RETRYABLE_PREFIXES = ("LimitExceeded", "InternalError", "RequestLimitExceeded")
+# Tencent Cloud answers in English; the console shows the reason in Chinese (错误码 doc)
+TENCENT_REASONS = {
+    "FailedOperation.TemplateIncorrectOrUnapproved": "模板未审批通过，或内容与模板不符",
+    "FailedOperation.SignatureIncorrectOrUnapproved": "签名未审批通过或格式错误",
+    "FailedOperation.PhoneNumberInBlacklist": "手机号在免打扰名单中（用户退订或运营商免打扰）",
+    "FailedOperation.ContainSensitiveWord": "短信内容含敏感词",
+    "FailedOperation.InsufficientBalanceInSmsPackage": "短信套餐包余量不足",
+    "InvalidParameterValue.IncorrectPhoneNumber": "手机号格式错误",
+    "InvalidParameterValue.ContentLengthLimit": "短信内容太长",
+    "InvalidParameterValue.TemplateParameterFormatError": "模板变量格式错误",
+    "InvalidParameterValue.TemplateParameterLengthLimit": "模板变量超过长度限制",
+    "LimitExceeded.DeliveryFrequencyLimit": "命中发送频率限制",
+    "LimitExceeded.PhoneNumberDailyLimit": "该手机号当日短信条数已达上限",
+    "AuthFailure.SignatureFailure": "接口签名错误，请核对 SMS_TENCENT_SECRET_KEY",
+    "AuthFailure.SecretIdNotFound": "密钥不存在，请核对 SMS_TENCENT_SECRET_ID",
+}
 
 
 def template_for(registry: TemplateRegistry, message: Outgoing) -> TemplateUse:
@@ -171,7 +187,8 @@ class TencentSender(Sender):
                 "ClientNetworkError",
                 "ServerNetworkError",
             )
-            raise SendError(f"腾讯云短信接口错误 {exc.get_code()}：{exc.get_message()}", retryable=retry) from exc
+            reason = TENCENT_REASONS.get(str(exc.get_code()), exc.get_message())
+            raise SendError(f"腾讯云短信接口错误 {exc.get_code()}：{reason}", retryable=retry) from exc
         except Exception as exc:
             raise SendError(f"腾讯云短信无法连接：{exc}", retryable=True) from exc
         [status] = response.SendStatusSet or [None]
@@ -179,7 +196,8 @@ class TencentSender(Sender):
             raise SendError("腾讯云短信没有返回发送状态", retryable=True)
         if status.Code != "Ok":
             retry = str(status.Code).startswith(TENCENT_RETRYABLE_PREFIXES)
-            raise SendError(f"腾讯云拒绝 {status.Code}：{status.Message}", retryable=retry)
+            reason = TENCENT_REASONS.get(str(status.Code), status.Message)
+            raise SendError(f"腾讯云拒绝 {status.Code}：{reason}", retryable=retry)
         return str(status.SerialNo) if status.SerialNo else None
 
 

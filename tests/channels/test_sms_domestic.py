@@ -281,3 +281,17 @@ def test_with_one_provider_configured_every_answer_goes_through_it(
         client.post(f"/sms/tencent/uplink?token={TOKEN}", json=uplink("tencent", "你好", "1763604000", 2003))
         assert drain(runtime) == ["sent"]
     sent_template("aliyun", server.calls("/")[0])
+
+
+def test_a_refusal_from_tencent_fails_the_row_with_the_reason_in_chinese(
+    engine: Engine, sessions: sessionmaker[Session], server: VendorServer
+) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings("tencent", server))
+    [status] = TENCENT_SEND_OK["Response"]["SendStatusSet"]
+    refused = {**status, "Code": "InvalidParameterValue.IncorrectPhoneNumber", "Message": "phone number format error"}
+    server.answer("/", (200, {"Response": {**TENCENT_SEND_OK["Response"], "SendStatusSet": [refused]}}))
+    with TestClient(create_app(runtime=runtime)) as client:
+        client.post(f"/sms/tencent/uplink?token={TOKEN}", json=uplink("tencent", "你好", "1763604000", 2004))
+        assert drain(runtime) == ["failed"]
+    [row] = rows(sessions)
+    assert row.error == "腾讯云拒绝 InvalidParameterValue.IncorrectPhoneNumber：手机号格式错误"

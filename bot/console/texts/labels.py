@@ -40,8 +40,8 @@ HANDOFF_EVENT_LABELS: dict[str, str] = {
 # who did a step, when it was not a console account
 ACTOR_LABELS: dict[str, str] = {"citizen": "群众", "system": "系统", "bot": "机器人", "cli": "管理员"}
 OUTBOUND_STATUS_LABELS: dict[str, str] = {
-    "queued": "排队发送",
-    "sending": "发送中",
+    "queued": "待发送",
+    "sending": "待发送",
     "sent": "已发送",
     "delivered": "已送达",
     "failed": "发送失败",
