@@ -183,3 +183,17 @@ def test_resetting_a_password_ends_the_old_one_and_its_sessions(
         password_again="new-pass-2026",
     )  # fmt: skip
     assert "没有账号 nobody" in missing
+
+
+def test_a_locked_out_account_shows_on_the_accounts_page_and_is_unlocked_there(
+    client: TestClient, second: TestClient, session: Session, accounts: dict[str, Agent]
+) -> None:
+    for _ in range(5):
+        assert signs_in(second, "lin", "wrong-password") == 401
+    assert signs_in(second, "lin", PASSWORD) == 401  # locked from this client
+    token = sign_in(client, "chen")
+    row = client.get("/console/agents").text.split('id="agent-lin"')[1].split("</tr>")[0]
+    assert "登录锁定中" in row and 'action="/console/locks/unlock"' in row
+    client.post("/console/locks/unlock", data={"csrf_token": token, "username": "lin"})
+    assert "登录锁定中" not in client.get("/console/agents").text
+    assert signs_in(second, "lin", PASSWORD) == 303
