@@ -61,15 +61,25 @@ def _rides(
 
 def _seat(departure: Departure, passengers: int) -> dict[str, Any]:
     fare = Decimal(departure.fare) * passengers if departure.fare is not None else None
-    leaves = to_local(departure.departure)
+    return _seat_ride(
+        departure.trip_id, departure.departure, to_local(departure.arrival).isoformat(),
+        route=departure.route, board=departure.board_stop, fare=fare,
+    )  # fmt: skip
+
+
+def _seat_ride(
+    trip_id: str, leaves_at: datetime, arrival: str, *, route: str, board: str, fare: Decimal | None
+) -> dict[str, Any]:
+    """A seat on offer as kept in the form (`_ride`, `_others`): plain JSON values."""
+    leaves = to_local(leaves_at).isoformat()
     return {
-        "key": f"{departure.trip_id}@{leaves.isoformat()}",
+        "key": f"{trip_id}@{leaves}",
         "kind": "seat",
-        "trip_id": departure.trip_id,
-        "time": leaves.isoformat(),
-        "arrival": to_local(departure.arrival).isoformat(),
-        "route": departure.route,
-        "board": departure.board_stop,
+        "trip_id": trip_id,
+        "time": leaves,
+        "arrival": arrival,
+        "route": route,
+        "board": board,
         "fare": str(fare) if fare is not None else None,
     }
 
@@ -167,17 +177,10 @@ def _own_seat(booking: Booking, count: int) -> dict[str, Any] | None:
     if not (booking.trip_id and details.get("route") and details.get("board_stop") and details.get("arrival")):
         return None
     fare = booking.fare_total / booking.passengers * count if booking.fare_total is not None else None
-    leaves = to_local(booking.pickup_time)
-    return {
-        "key": f"{booking.trip_id}@{leaves.isoformat()}",
-        "kind": "seat",
-        "trip_id": booking.trip_id,
-        "time": leaves.isoformat(),
-        "arrival": details["arrival"],
-        "route": details["route"],
-        "board": details["board_stop"],
-        "fare": str(fare) if fare is not None else None,
-    }
+    return _seat_ride(
+        booking.trip_id, booking.pickup_time, details["arrival"],
+        route=details["route"], board=details["board_stop"], fare=fare,
+    )  # fmt: skip
 
 
 def change_read_back(ctx: TurnContext, state: FormState, booking: Booking) -> str | None:

@@ -106,14 +106,7 @@ def book_ride(
     if arrive_by is not None:
         checks.check_arrive_by(arrive_by, pickup_time)
     if trip_id is not None:
-        departure = find_departure(
-            session, origin=start.name, destination=end.name, trip_id=trip_id, departure=pickup_time
-        )
-        if departure is None:
-            raise InvalidInput(
-                f"{checks.day_and_time(pickup_time)}从{start.name}到{end.name}的这班车已经没有了，请重新选一班",
-                field="pickup_time",
-            )
+        departure = exact_departure(session, start, end, trip_id, pickup_time)
     else:
         departure = None if kind == "demand" else scheduled_departure(session, start, end, pickup_time)
     if departure is None and kind == "seat":
@@ -266,12 +259,15 @@ def _new_departure(
         return None
     if trip_id is None:
         return scheduled_departure(session, start, end, pickup_time)
-    departure = find_departure(
-        session, origin=start.name, destination=end.name, trip_id=trip_id, departure=pickup_time
-    )
+    return exact_departure(session, start, end, trip_id, pickup_time)
+
+
+def exact_departure(session: Session, start: Place, end: Place, trip_id: str, leaves: datetime) -> Departure:
+    """The bus the citizen confirmed (`trip_id` leaving at `leaves`); refused if it no longer runs."""
+    departure = find_departure(session, origin=start.name, destination=end.name, trip_id=trip_id, departure=leaves)
     if departure is None:
         raise InvalidInput(
-            f"{checks.day_and_time(pickup_time)}从{start.name}到{end.name}的这班车已经没有了，请重新选一班",
+            f"{checks.day_and_time(leaves)}从{start.name}到{end.name}的这班车已经没有了，请重新选一班",
             field="pickup_time",
         )
     return departure

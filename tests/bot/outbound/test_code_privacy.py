@@ -44,6 +44,20 @@ def every_text(session: Session) -> set[str]:
     return found
 
 
+def send_all(unit_of_work: UnitOfWork, gateway: VendorServer, clock: Clock) -> list[str | None]:
+    """Run an outbound worker texting through the local gateway over what is due."""
+    sms = TwilioRestSender(
+        account_sid="ACtest", auth_token="secret", from_number="+8659112328", api_base_url=gateway.url
+    )
+    queue = MemoryQueue(timer=clock.now.timestamp)
+    worker = OutboundWorker(unit_of_work=unit_of_work, queue=queue, senders={"sms": sms}, clock=clock)
+    try:
+        worker.sweep()
+        return worker.drain()
+    finally:
+        sms.close()
+
+
 def test_the_database_never_holds_the_code_and_the_gateway_gets_it(
     sessions: sessionmaker[Session], unit_of_work: UnitOfWork, gateway: VendorServer, clock: Clock
 ) -> None:
@@ -59,19 +73,7 @@ def test_the_database_never_holds_the_code_and_the_gateway_gets_it(
     assert [t for t in waiting if verification.MASK in t]  # the message waits, its code masked
     assert not [t for t in waiting if re.search(r"验证码\d{6}", t)]
 
-    sms = TwilioRestSender(
-        account_sid="ACtest", auth_token="secret", from_number="+8659112328", api_base_url=gateway.url
-    )
-    worker = OutboundWorker(
-        unit_of_work=unit_of_work,
-        queue=MemoryQueue(timer=clock.now.timestamp),
-        senders={"sms": sms},
-        clock=clock,
-    )
-    try:
-        assert worker.sweep() == 1 and worker.drain() == ["sent"]
-    finally:
-        sms.close()
+    assert send_all(unit_of_work, gateway, clock) == ["sent"]
     [call] = gateway.calls(SMS_PATH)
     assert call.form()["To"] == f"+86{MOBILE}"
     found = re.search(r"验证码(\d{6})", call.form()["Body"])
@@ -101,20 +103,10 @@ def test_a_worker_with_another_key_sends_no_wrong_code(
         )
     saved = verification._key
     verification.configure_code_key("another process's secret")
-    sms = TwilioRestSender(
-        account_sid="ACtest", auth_token="secret", from_number="+8659112328", api_base_url=gateway.url
-    )
-    worker = OutboundWorker(
-        unit_of_work=unit_of_work,
-        queue=MemoryQueue(timer=clock.now.timestamp),
-        senders={"sms": sms},
-        clock=clock,
-    )
     try:
-        assert worker.sweep() == 1 and worker.drain() == ["failed"]
+        assert send_all(unit_of_work, gateway, clock) == ["failed"]
     finally:
         verification._key = saved
-        sms.close()
     assert gateway.calls(SMS_PATH) == []
     with session_scope(sessions) as session:
         [row] = session.scalars(select(OutboundMessage).where(OutboundMessage.to == MOBILE))
