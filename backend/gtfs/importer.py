@@ -45,7 +45,6 @@ from backend.models import (
     StopTime as StopTimeRow,
 )
 from backend.services.bus import network_cache
-from backend.services.journeys import index as journey_index
 from backend.services.places.gazetteer import distance_km
 
 logger = logging.getLogger(__name__)
@@ -233,7 +232,6 @@ def import_feed(
         counts[model.__tablename__] = len(rows)
         if progress is not None:
             progress(model.__tablename__, len(rows))
-    journey_index.invalidate()
     network_cache.changed(session)  # every process rebuilds its copy once this transaction commits
     linked = sum(1 for row in tables[1][1] if row["place_id"] is not None)
     logger.info("GTFS network imported: %s (%d of %d stops linked to places)", counts, linked, len(stops))

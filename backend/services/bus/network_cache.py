@@ -53,14 +53,18 @@ _lock = threading.Lock()
 _copies: dict[str, tuple[int, Any]] = {}
 
 
-def shared(session: Session, name: str, build: Callable[[Session], T]) -> T:
-    """The process's copy of `name`, built by `build(session)` when missing or out of date."""
+def shared(
+    session: Session, name: str, build: Callable[[Session], T], still_good: Callable[[T], bool] | None = None
+) -> T:
+    """The process's copy of `name`, built by `build(session)` when missing or out of date.
+    `still_good(copy)`, when given, can refuse a copy of the current version (a cheap
+    check of the data, for changes the counter cannot see: a rolled-back test feed)."""
     if session.info.get(_WROTE_KEY):
         return build(session)
     version = current_version(session)
     with _lock:
         found = _copies.get(name)
-    if found is not None and found[0] == version:
+    if found is not None and found[0] == version and (still_good is None or still_good(found[1])):
         return found[1]  # type: ignore[no-any-return]
     value = build(session)
     with _lock:

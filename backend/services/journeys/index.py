@@ -6,17 +6,15 @@ A *pattern* is the ordered stop list trips share (RAPTOR's "route"); its trips k
 times as seconds of the service day, one entry per run (`bus_runs.run_shifts`: a
 frequency-based trip runs once per headway), with the boarding rules of each call. Which trips run on a day is asked of
 `bus_network.running_services`, the same function the timetable answers use, and kept per
-day. The index is cached per database and rebuilt when the network changes: a GTFS import
-calls `invalidate()`, and each use compares a cheap signature of the trips table (so an
-import by another process or a rolled-back test feed is noticed too), with a time limit as
-a last resort.
+day. The index is one of the network's shared copies (`bus.network_cache`, per database):
+every process rebuilds it at its first transaction after a committed change of the
+network (a GTFS import in any process, a disruption), through the version counter in
+the database; a cheap signature of the trips table also catches a rolled-back test feed.
 """
 
 from __future__ import annotations
 
 import math
-import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.models import Route, Stop, StopTime, Trip
+from backend.services.bus import network_cache
 from backend.services.bus.network import line_order, network_zone, running_services
 from backend.services.bus.runs import NO_BOARDING, TIMED, run_shifts
 from backend.services.places.gazetteer import distance_km
@@ -34,7 +33,6 @@ from backend.services.places.gazetteer import distance_km
 WALK_RADIUS_KM = 1.0  # stops this close count as one station for a change (county-town stops)
 WALK_KMH = 4.0
 DETOUR = 1.3  # streets are not straight lines
-MAX_AGE_S = 600.0
 DAYS_KEPT = 16
 
 
@@ -81,7 +79,6 @@ class NetworkIndex:
     walks: dict[str, list[tuple[str, int]]]  # stop -> (nearby stop, walking seconds)
     signature: tuple[Any, ...]
     zone: ZoneInfo
-    built: float = field(default_factory=time.monotonic)
     _days: dict[date, frozenset[str]] = field(default_factory=dict)
     boards: dict[tuple[int, date], Any] = field(default_factory=dict)  # journey_search's per-window runs
 
@@ -97,33 +94,16 @@ class NetworkIndex:
         return found
 
 
-_lock = threading.Lock()
-_cache: dict[str, NetworkIndex] = {}
-_generation = 0
-
-
-def invalidate() -> None:
-    """Forget every index (called after a GTFS import)."""
-    global _generation
-    with _lock:
-        _generation += 1
-        _cache.clear()
-
-
 def network_index(session: Session) -> NetworkIndex:
-    """The index of the network in `session`'s database, built on first need."""
-    key = _database_key(session)
+    """The index of the network in `session`'s database, built on first need and again
+    after the network changed (in any process)."""
     signature = _signature(session)
-    with _lock:
-        cached = _cache.get(key)
-        generation = _generation
-    if cached is not None and cached.signature == signature and time.monotonic() - cached.built < MAX_AGE_S:
-        return cached
-    index = build_index(session, signature)
-    with _lock:
-        if generation == _generation:
-            _cache[key] = index
-    return index
+    return network_cache.shared(
+        session,
+        f"journey_index:{_database_key(session)}",
+        lambda s: build_index(s, signature),
+        still_good=lambda index: index.signature == signature,
+    )
 
 
 def _database_key(session: Session) -> str:
