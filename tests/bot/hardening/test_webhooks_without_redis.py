@@ -77,6 +77,9 @@ def test_phone_channels_answer_in_their_protocol_when_redis_is_down(runtime: Run
         rest = client.post("/webhooks/rest/webhook", json={"sender": "no-redis", "message": "你好", "message_id": "r1"})
         assert rest.status_code == 503 and "秒后重试" in rest.json()["detail"]
         assert rest.headers["Retry-After"] == "5"
+        assert client.get("/chat").status_code == 200  # the web chat page gives an identity
+        chat = client.post("/chat/messages", json={"text": "你好"})
+        assert chat.status_code == 503 and "秒后重试" in chat.json()["detail"]
     session.expire_all()
     assert events(session) == before  # no turn ran: nothing half-written
     assert answers(session, CALLER.removeprefix("+86")) == [] and answers(session, CALLER) == []
