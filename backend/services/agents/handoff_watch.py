@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import to_local
 from backend.models import Citizen
-from backend.models.agents import CallbackTask
+from backend.models.agents import Agent, CallbackTask
 from backend.models.conversations import ConversationEvent, Handoff
 from backend.services.citizens import conversations
 from backend.services.complaints.working_days import is_working_day
@@ -93,7 +93,12 @@ def release_agent(session: Session, *, agent: str, now: datetime, note: str | No
     """An agent signed out (or was disabled): every conversation they hold goes back to the queue."""
     claimed = conversations.list_handoffs(session, statuses=("claimed",), limit=500)
     held = [h for h in claimed if h.claimed_by == agent]
-    return [_release(session, h, now=now, note=note or f"坐席{agent}已退出，退回队列") for h in held]
+    if not held:
+        return []
+    if note is None:  # the transcript names the agent as colleagues know them
+        shown = session.scalar(select(Agent.display_name).where(Agent.username == agent)) or agent
+        note = f"坐席{shown}已退出，退回队列"
+    return [_release(session, h, now=now, note=note) for h in held]
 
 
 def _release(session: Session, handoff: Handoff, *, now: datetime, note: str) -> Handoff:

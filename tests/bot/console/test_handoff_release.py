@@ -44,6 +44,12 @@ def test_signing_out_gives_the_agents_conversations_back(
     client.post("/console/logout", data={"csrf_token": token}, follow_redirects=False)
     back = fresh(session, mine)
     assert back.status == "waiting" and back.claimed_by is None
+    notes = session.scalars(
+        select(ConversationEvent.text).where(
+            ConversationEvent.conversation_id == mine.conversation_id, ConversationEvent.type == "handoff"
+        )
+    ).all()
+    assert "坐席林小梅已退出，退回队列" in notes  # named as colleagues know her, not by login id
     token = sign_in(client, "chen")
     assert "13805991001" in client.get("/console").text
 
