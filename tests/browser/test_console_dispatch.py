@@ -112,3 +112,30 @@ def test_a_supervisor_replans_from_the_board(page: Page, live: LiveServer, told:
     with live.runtime.unit_of_work() as session:
         action = session.scalars(select(AgentAction).where(AgentAction.action == "dispatch_replan")).one()
         assert (action.agent, action.target) == ("chen", f"dispatch:{day.isoformat()}")
+
+
+def test_the_board_takes_in_a_new_booking_without_a_reload_and_keeps_a_run_sheet_open(
+    page: Page, live: LiveServer, told: dict[str, str]
+) -> None:
+    day = local_now().date() + timedelta(days=1)
+    with live.runtime.unit_of_work() as session:
+        sheet = dispatch_sheets.day_board(session, day=day).runs[0]
+    sign_in(page, live, "lin", PASSWORD)
+    page.goto(f"{live.url}/console/dispatch?date={day.isoformat()}")
+    run = page.locator(f"#run-{sheet.run_id}")
+    run.locator("summary").click()
+    expect(run).to_have_attribute("open", "")
+    page.evaluate("window.stillThisPage = true")
+
+    with live.runtime.unit_of_work() as session:
+        person = citizens.citizen_for_mobile(session, mobile="13905983009", name="邱春花")
+        now = local_now()
+        late = rides.book_ride(
+            session, citizen_id=person.id, origin="林畲村", destination="清流县城", kind="demand",
+            pickup_time=now.replace(year=day.year, month=day.month, day=day.day, hour=11, minute=0),
+            passengers=1, now=now,
+        )  # fmt: skip
+        booking_id = late.id
+    expect(page.locator("#waiting")).to_contain_text(booking_id, timeout=75_000)  # polled every 60 s
+    assert page.evaluate("window.stillThisPage") is True  # no reload
+    expect(page.locator(f"#run-{sheet.run_id}")).to_have_attribute("open", "")  # still open after the refresh
