@@ -19,7 +19,9 @@ def test_more_than_one_worker_without_redis_is_refused() -> None:
     require_shared_state(settings, 1)
     with pytest.raises(SettingsError, match="REDIS_URL"):
         require_shared_state(settings, 2)
-    require_shared_state(load_settings(redis_url="redis://127.0.0.1:6379/3"), 4)
+    with pytest.raises(SettingsError, match="WEBCHAT_SECRET"):
+        require_shared_state(load_settings(redis_url="redis://127.0.0.1:6379/3", webchat_secret=None), 4)
+    require_shared_state(load_settings(redis_url="redis://127.0.0.1:6379/3", webchat_secret="s" * 32), 4)
 
 
 def test_production_without_public_base_url_is_warned(runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
