@@ -130,6 +130,9 @@ def shoot(base: str, ids: dict[str, str], out: Path) -> list[Path]:
         page.goto(f"{base}/console/figures")
         saved.append(out / "figures.png")
         page.screenshot(path=saved[-1], full_page=True)
+        page.goto(f"{base}/console/agents")
+        saved.append(out / "agents.png")
+        page.screenshot(path=saved[-1], full_page=True)
         page.goto(f"{base}/console/dispatch?date={ids['dispatch_day']}")
         page.locator("details.run summary").first.click()
         page.evaluate("window.scrollTo(0, 0)")
@@ -157,7 +160,7 @@ def shoot_chat(base: str, agent: Page, citizen: Page, out: Path) -> Path:
     the agent's reply arriving by itself."""
     citizen.set_viewport_size({"width": 360, "height": 740})
     citizen.goto(f"{base}/chat")
-    for words in ("菜单", "明天从嵩口到县城有班车吗", "转人工，想问包车"):
+    for words in ("菜单", "明天从嵩口到县城有班车吗", "我要转人工，问一下包车的事"):
         count = citizen.locator(".msg-bot").count()
         citizen.get_by_label("输入消息").fill(words)
         citizen.get_by_role("button", name="发送").click()
