@@ -2,7 +2,7 @@
 
     python -m scripts.sms_templates [channels/sms_templates.yaml]
 
-A new short text in dialogs/texts.py needs a template before SMS users can get it through
+A new short text in dialogs/texts/ needs a template before SMS users can get it through
 a domestic provider (tests/channels/test_sms_templates.py fails until it has one). This
 appends one entry per missing text (its SMS-style wording with `${lead}` before and
 `${options}` after, every variable at the default limit of 35 characters, placeholder

@@ -51,7 +51,7 @@ def test_the_helper_script_knows_the_same_pieces() -> None:
 
 
 def test_every_dialog_template_has_the_wording_of_its_text() -> None:
-    """A text reworded in dialogs/texts.py without its template is refused by the provider."""
+    """A text reworded in dialogs/texts/ without its template is refused by the provider."""
     drifted = {
         name: (template.content, entry(name, 0)["content"])
         for name, template in REGISTRY.templates.items()

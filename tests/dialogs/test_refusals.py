@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dialogs.texts import render
-from dialogs.texts_promises import INTERNAL
+from dialogs.texts.promises import INTERNAL
 
 
 @pytest.mark.parametrize(

@@ -113,7 +113,7 @@ def assert_plain(reply: str) -> str:
     """A reply a citizen may read: no English words, field or intent names, None/null,
     validation wording or placeholders (issue 10 §4). Every conversation helper checks
     every reply with it, so every conversation test scans what it hears."""
-    from dialogs.texts_promises import INTERNAL
+    from dialogs.texts.promises import INTERNAL
 
     leaked = INTERNAL.findall(reply)
     assert not leaked, (leaked, reply)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from dialogs.texts import T
+from dialogs.texts.base import T
 
 # what only a programmer should read: English words, field or intent names, None/null,
 # validation wording (需要带时区), placeholders
