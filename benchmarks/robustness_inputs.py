@@ -17,6 +17,8 @@ from twilio.request_validator import RequestValidator
 WECHAT_TOKEN = "robustness-wechat-token"
 TWILIO_TOKEN = "robustness-twilio-token"
 OPERATOR_TOKEN = "robustness-operator-token"
+SMS_CALLBACK_TOKEN = "robustness-sms-callback-token"
+DOMESTIC_PATHS = ("/sms/aliyun/uplink", "/sms/tencent/uplink", "/sms/aliyun/report", "/sms/tencent/report")
 
 NASTY_TEXT: tuple[str, ...] = (
     "", " ", "明天去县城", "\u202e县城去嵩口\u202c", "\u200f\u200e\u2066x\u2069", "\x00\x01\x1b[31m", "a]]>b",
@@ -155,3 +157,22 @@ def login(rng: random.Random, i: int) -> Req:
     fields = {"username": rng.choice(NASTY_TEXT)[:100], "password": rng.choice(NASTY_TEXT)[:200], "csrf_token": "x", "next": rng.choice(("//evil.example", "/console", "\\\\evil"))}
     body = urlencode(fields).encode() if rng.random() < 0.8 else b"username=%ff&password=\xff"
     return Req("POST", "/console/login", body=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def domestic(rng: random.Random, i: int) -> Req:
+    """Aliyun/Tencent uplinks and receipts with the right token (mostly), so the fuzz reaches
+    the parsers: the providers' own field names with hostile values, and broken JSON."""
+    path = rng.choice(DOMESTIC_PATHS)
+    params = {"token": SMS_CALLBACK_TOKEN if rng.random() < 0.9 else rng.choice(("", "x", "\u202e"))}
+    if rng.random() < 0.4:
+        fields = ("phone_number", "send_time", "content", "sequence_id", "mobile", "text", "time", "sid")
+        return Req("POST", path, params, raw_json_bodies(rng, fields), {"Content-Type": "application/json"})
+    text = rng.choice(NASTY_TEXT)[:500] or "TD"
+    aliyun_up = {"phone_number": rng.choice(("13800138000", "", "1" * 40)), "send_time": rng.choice(("2026-11-20 09:00:00", "x", "9999-99-99 99:99:99")),
+                 "content": text, "sign_name": "村通", "dest_code": "1", "sequence_id": rng.choice((rng.randrange(30), -1, 2**70, "x"))}
+    tencent_up = {"extend": "", "mobile": rng.choice(("13800138000", "", "x" * 40)), "nationcode": rng.choice(("86", "1", "")), "sign": "村通",
+                  "text": text, "time": rng.choice((1763600000, -1, 2**70, "x"))}
+    report = {"phone_number": "13800138000", "mobile": "13800138000", "success": rng.choice((True, "x", None)), "report_status": rng.choice(("SUCCESS", "FAIL", "")),
+              "biz_id": rng.choice(("", "x" * 300, "123^456")), "sid": rng.choice(("", "x" * 300)), "err_code": "DELIVERED", "errmsg": text}
+    body = {"/sms/aliyun/uplink": [aliyun_up], "/sms/tencent/uplink": tencent_up}.get(path, [report])
+    return Req("POST", path, params, json.dumps(body, ensure_ascii=rng.random() < 0.5).encode(), {"Content-Type": "application/json"})

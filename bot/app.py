@@ -70,11 +70,13 @@ def create_app(
     for path in registry.ROUTERS:
         app.include_router(registry.load(path).router)
     ledger = None if settings.redis_url else DatabaseLedger(lambda: app.state.runtime)
-    for path in registry.CHANNELS.values():
+    app.state.channel_inputs = {}
+    for name, path in registry.CHANNELS.items():
         channel_input = registry.load_attr(path).from_settings(settings)  # type: ignore[attr-defined]
         if ledger is not None and hasattr(channel_input, "use_ledger"):
             channel_input.use_ledger(ledger)  # without Redis, nonces outlive a restart
         app.include_router(channel_input.router(_processor_callback(app)))
+        app.state.channel_inputs[name] = channel_input
     return app
 
 

@@ -23,11 +23,12 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
 import anyio
 from fastapi import APIRouter, Query, Request
@@ -44,6 +45,12 @@ logger = logging.getLogger(__name__)
 COOKIE = "cuntong_chat"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 MAILBOX_STATE_KEY = "webchat_mailbox"
+MAX_EVENT_ID = 2**31 - 1  # line ids are database integers: a larger number is bad input, not a query
+EventId = Annotated[int, Query(ge=0, le=MAX_EVENT_ID)]
+EVENT_ID_RE = re.compile(r"[0-9]{1,9}")  # Last-Event-ID as the browser sends it back
+# An event stream ends after this long; the browser's EventSource reconnects by itself with
+# Last-Event-ID, so nothing is missed, and a forgotten tab does not poll the database forever.
+STREAM_SECONDS = 300.0
 MAX_MESSAGE_CHARS = 500
 PAGE_DIR = Path(__file__).resolve().parent / "webchat_page"
 SECURITY_HEADERS = {
@@ -109,10 +116,18 @@ class WebChatOutput:
 class WebChatInput:
     name = "web"
 
-    def __init__(self, *, signer: IdentitySigner, secure_cookie: bool, poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        *,
+        signer: IdentitySigner,
+        secure_cookie: bool,
+        poll_seconds: float = 1.0,
+        stream_seconds: float = STREAM_SECONDS,
+    ) -> None:
         self.signer = signer
         self.secure_cookie = secure_cookie
         self.poll_seconds = poll_seconds
+        self.stream_seconds = stream_seconds
 
     @classmethod
     def from_settings(cls, settings: Any) -> WebChatInput:
@@ -148,7 +163,7 @@ class WebChatInput:
             return response
 
         @router.get("/chat/history")
-        async def history(request: Request, after: int = Query(default=0, ge=0)) -> Response:
+        async def history(request: Request, after: EventId = 0) -> Response:
             sender = known(request)
             if sender is None:
                 return _refused()
@@ -176,17 +191,18 @@ class WebChatInput:
             return JSONResponse({"messages": lines}, headers={"Cache-Control": "no-store"})
 
         @router.get("/chat/events")
-        async def events(request: Request, after: int = Query(default=0, ge=0)) -> Response:
+        async def events(request: Request, after: EventId = 0) -> Response:
             sender = known(request)
             if sender is None:
                 return _refused()
             resume = request.headers.get("last-event-id", "")
-            start = int(resume) if resume.isdigit() else after
+            start = int(resume) if EVENT_ID_RE.fullmatch(resume) else after
             box = mailbox(request)
+            ends_at = anyio.current_time() + self.stream_seconds
 
             async def stream() -> AsyncIterator[ServerSentEvent]:
                 last = start
-                while not await request.is_disconnected():
+                while anyio.current_time() < ends_at and not await request.is_disconnected():
                     for line in await run_in_threadpool(box.after, sender, last):
                         last = max(last, int(line["id"]))
                         yield ServerSentEvent(data=json.dumps(line, ensure_ascii=False), id=str(line["id"]))

@@ -19,6 +19,7 @@ from backend.services.citizens import conversations
 from backend.services.complaints import records as complaint_service
 from bot.console import texts
 from bot.console.actions import attempt, back
+from bot.console.params import RowId
 from bot.console.security import ConsoleRoute, FormDep
 from bot.deps import RuntimeDep
 
@@ -26,7 +27,7 @@ router = APIRouter(prefix="/console", tags=["console"], route_class=ConsoleRoute
 
 
 @router.post("/handoffs/{handoff_id}/notes")
-def add_note(handoff_id: int, console: FormDep, text: Annotated[str, Form(max_length=1200)] = "") -> Response:
+def add_note(handoff_id: RowId, console: FormDep, text: Annotated[str, Form(max_length=1200)] = "") -> Response:
     def act() -> object:
         handoff = conversations.get_handoff(console.db, handoff_id=handoff_id)
         note = contact_card.add_note(
@@ -41,7 +42,7 @@ def add_note(handoff_id: int, console: FormDep, text: Annotated[str, Form(max_le
 
 
 @router.post("/handoffs/{handoff_id}/assign")
-def assign(handoff_id: int, console: FormDep, agent: Annotated[str, Form(max_length=50)] = "") -> Response:
+def assign(handoff_id: RowId, console: FormDep, agent: Annotated[str, Form(max_length=50)] = "") -> Response:
     console.require_supervisor()
 
     def act() -> Handoff:
@@ -59,7 +60,7 @@ def assign(handoff_id: int, console: FormDep, agent: Annotated[str, Form(max_len
 
 @router.post("/handoffs/{handoff_id}/complaint")
 def make_complaint(
-    handoff_id: int,
+    handoff_id: RowId,
     console: FormDep,
     runtime: RuntimeDep,
     category: Annotated[str, Form(max_length=20)] = "",

@@ -19,6 +19,7 @@ from backend.services.knowledge import entries as knowledge
 from backend.services.knowledge import search as knowledge_search
 from bot.console import texts
 from bot.console.actions import attempt, back
+from bot.console.params import RowId
 from bot.console.rendering import render, render_html
 from bot.console.security import ConsoleDep, ConsoleRoute, FormDep
 
@@ -60,7 +61,7 @@ def new_entry(console: ConsoleDep) -> Response:
 
 
 @router.get("/knowledge/{entry_id}")
-def show_entry(entry_id: int, console: ConsoleDep) -> Response:
+def show_entry(entry_id: RowId, console: ConsoleDep) -> Response:
     entry = knowledge.get_entry(console.db, entry_id)
     history = knowledge.history(console.db, entry_id=entry_id)
     context = {**console.page("knowledge"), "entry": entry, "history": history, "names": console.names()}
@@ -89,7 +90,7 @@ def create(
 
 @router.post("/knowledge/{entry_id}")
 def update(
-    entry_id: int, console: FormDep, question: Text = "", variants: Text = "", answer: Text = "",
+    entry_id: RowId, console: FormDep, question: Text = "", variants: Text = "", answer: Text = "",
     short_answer: Text = "", tags: Text = "", valid_from: Text = "", valid_to: Text = "",
 ) -> Response:  # fmt: skip
     console.require_supervisor()
@@ -106,7 +107,7 @@ def update(
 
 
 @router.post("/knowledge/{entry_id}/active")
-def toggle(entry_id: int, console: FormDep, active: Annotated[str, Form(max_length=5)] = "") -> Response:
+def toggle(entry_id: RowId, console: FormDep, active: Annotated[str, Form(max_length=5)] = "") -> Response:
     console.require_supervisor()
 
     def act() -> KnowledgeEntry:

@@ -28,6 +28,7 @@ from backend.services.citizens import conversations
 from backend.services.notices.outbox import MAX_SHORT, recent_outbound
 from bot.console import texts
 from bot.console.actions import attempt, back, send_soon
+from bot.console.params import RowId, SelectedRowId
 from bot.console.rendering import render, render_html
 from bot.console.security import Console, ConsoleDep, ConsoleRoute, FormDep
 from bot.deps import RuntimeDep
@@ -86,7 +87,7 @@ def _conversation(console: Console, handoff_id: int) -> dict[str, Any]:
 
 
 @router.get("")
-def queue_page(console: ConsoleDep, h: int | None = None) -> Response:
+def queue_page(console: ConsoleDep, h: SelectedRowId = None) -> Response:
     context = {**console.page("queue"), **_lists(console)}
     context["selected"] = _conversation(console, h) if h is not None else None
     context["selected_id"] = h
@@ -94,12 +95,12 @@ def queue_page(console: ConsoleDep, h: int | None = None) -> Response:
 
 
 @router.get("/live/queue")
-def live_queue(console: ConsoleDep, h: int | None = None) -> HTMLResponse:
+def live_queue(console: ConsoleDep, h: SelectedRowId = None) -> HTMLResponse:
     return HTMLResponse(render_html("console/_queue_lists.html", {**_lists(console), "selected_id": h}))
 
 
 @router.get("/live/handoffs/{handoff_id}")
-def live_transcript(handoff_id: int, console: ConsoleDep) -> HTMLResponse:
+def live_transcript(handoff_id: RowId, console: ConsoleDep) -> HTMLResponse:
     handoff = conversations.get_handoff(console.db, handoff_id=handoff_id)
     events = conversations.transcript(console.db, conversation_id=handoff.conversation_id)
     context = {"events": events, "handoff": handoff, "names": console.names()}
@@ -107,7 +108,7 @@ def live_transcript(handoff_id: int, console: ConsoleDep) -> HTMLResponse:
 
 
 @router.post("/handoffs/{handoff_id}/claim")
-def claim(handoff_id: int, console: FormDep) -> Response:
+def claim(handoff_id: RowId, console: FormDep) -> Response:
     def act() -> Handoff:
         handoff = agent_queue.claim(console.db, handoff_id=handoff_id, agent=console.username)
         console.audit("claim_handoff", f"handoff:{handoff_id}", conversation=handoff.conversation_id)
@@ -120,7 +121,7 @@ def claim(handoff_id: int, console: FormDep) -> Response:
 
 @router.post("/handoffs/{handoff_id}/reply")
 def reply(
-    handoff_id: int,
+    handoff_id: RowId,
     console: FormDep,
     runtime: RuntimeDep,
     background: BackgroundTasks,
@@ -149,12 +150,12 @@ def reply(
 
 
 @router.post("/handoffs/{handoff_id}/return")
-def hand_back(handoff_id: int, console: FormDep, note: NoteField = "") -> Response:
+def hand_back(handoff_id: RowId, console: FormDep, note: NoteField = "") -> Response:
     return _release(console, handoff_id, note, conversations.return_handoff, "return_handoff", "returned")
 
 
 @router.post("/handoffs/{handoff_id}/close")
-def close(handoff_id: int, console: FormDep, note: NoteField = "") -> Response:
+def close(handoff_id: RowId, console: FormDep, note: NoteField = "") -> Response:
     return _release(console, handoff_id, note, conversations.close_handoff, "close_handoff", "closed")
 
 
@@ -175,7 +176,7 @@ def _release(
 
 
 @router.post("/callbacks/{callback_id}/done")
-def callback_done(callback_id: int, console: FormDep, outcome: NoteField = "") -> Response:
+def callback_done(callback_id: RowId, console: FormDep, outcome: NoteField = "") -> Response:
     def act() -> object:
         task = agent_queue.complete_callback(
             console.db, callback_id=callback_id, agent=console.username, outcome=outcome

@@ -66,6 +66,7 @@
     if (!window.EventSource) { startPolling(); return; }
     var source = new EventSource("/chat/events?after=" + lastId);
     var failures = 0;
+    source.onopen = function () { failures = 0; };  // the server ends a stream every few minutes; the browser reopens it
     source.onmessage = function (event) { failures = 0; show(JSON.parse(event.data)); };
     source.onerror = function () {
       failures += 1;

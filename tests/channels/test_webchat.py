@@ -196,3 +196,46 @@ def test_a_visitor_typing_someones_mobile_cannot_list_change_or_cancel_their_boo
         assert booking is not None
         assert (booking.status, booking.passengers, booking.citizen_id) == ("confirmed", 1, owner.id)
         assert session.get(Citizen, owner.id).contact_mobile is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("after", ["99999999999999999999999", str(2**31), "-1", "x"])
+def test_history_after_a_number_out_of_range_is_a_4xx(client: TestClient, after: str) -> None:
+    open_page(client)
+    for path in ("/chat/history", "/chat/events"):
+        answer = client.get(path, params={"after": after})
+        assert answer.status_code == 422, (path, answer.status_code, answer.text[:200])
+        assert "请求内容无效" in answer.json()["detail"]
+
+
+@pytest.mark.parametrize("last_event_id", ["²", "99999999999999999999999", "-5", "abc"])
+def test_an_odd_last_event_id_starts_from_the_query_instead(client: TestClient, last_event_id: str) -> None:
+    open_page(client)
+    first = client.post("/chat/messages", json={"text": "你好"}).json()["messages"]
+    headers = {"Last-Event-ID": last_event_id.encode("latin-1")}  # the server reads headers as latin-1
+    with client.stream("GET", f"/chat/events?after={first[0]['id']}", headers=headers) as response:
+        assert response.status_code == 200
+        for raw in response.iter_lines():
+            if raw.startswith("data:"):
+                assert json.loads(raw[5:])["id"] == first[1]["id"]
+                break
+
+
+def test_an_event_stream_ends_by_itself_and_the_browser_resumes(runtime: Runtime) -> None:
+    """A stream closes after `stream_seconds` (a forgotten tab does not poll forever); the
+    page's EventSource reopens it with Last-Event-ID and nothing is lost."""
+    store, prefix = make_store()
+    runtime.extras.update(nlu=trained_nlu(), state_store=store, processor=make_processor(runtime, store))
+    app = create_app(runtime=runtime)
+    app.state.channel_inputs["web"].stream_seconds = 0.5
+    try:
+        with TestClient(app) as short:
+            open_page(short)
+            lines = short.post("/chat/messages", json={"text": "你好"}).json()["messages"]
+            with short.stream("GET", "/chat/events?after=0") as response:
+                ids = [json.loads(raw[5:])["id"] for raw in response.iter_lines() if raw.startswith("data:")]
+            assert ids == [line["id"] for line in lines]  # everything, then the stream ended
+            with short.stream("GET", "/chat/events", headers={"Last-Event-ID": str(ids[-1])}) as again:
+                assert [raw for raw in again.iter_lines() if raw.startswith("data:")] == []
+            short.portal.call(store.close)  # type: ignore[union-attr]
+    finally:
+        forget_redis_keys(prefix)
