@@ -23,6 +23,7 @@ from backend.services.dispatch import plans as dispatch_plans
 from backend.services.journeys import bookings as journey_bookings
 from backend.services.rides import bookings as rides
 from backend.services.rides import checks
+from backend.services.rides.offers import pickup_for_arrival
 from dialogs.context import TurnContext
 from dialogs.forms import ride_choice
 from dialogs.forms.base import Form
@@ -150,7 +151,7 @@ class ChangeBooking(BookingForm):
         seat = ride_choice.change_read_back(ctx, state, booking)
         if seat is not None:  # the bus the change books, by name
             return seat
-        moment = self.moment(state, "time") or booking.pickup_time
+        moment = self.pickup(ctx, state, booking) or booking.pickup_time
         count = state.slots.get("passengers") or booking.passengers
         return ctx.text(
             "change_confirm",
@@ -163,17 +164,29 @@ class ChangeBooking(BookingForm):
     def more_options(self, ctx: TurnContext, state: FormState) -> list[tuple[str, str]]:
         return ride_choice.other_options(ctx, state)
 
+    def pickup(self, ctx: TurnContext, state: FormState, booking: Booking) -> datetime | None:
+        """The new pick-up of a ride that is not a seat: the time said, or for "10点前到" the
+        pick-up that arrives by then."""
+        deadline = ride_choice.arrive_by(state)
+        if deadline is None or booking.kind == "seat":
+            return self.moment(state, "time")
+        return pickup_for_arrival(
+            ctx.session, origin=booking.origin, destination=booking.destination, arrive_by=deadline
+        )
+
     def submit(self, ctx: TurnContext, state: FormState) -> None:
         ride = state.slots.get("_ride")  # the bus read back, booked exactly
         pickup = datetime.fromisoformat(ride["time"]) if ride and "time" in state.slots else None
+        booking = self.booking(ctx, state)
         try:
             booking = dispatch_plans.change_ride(
                 ctx.session,
                 booking_id=state.slots["booking"],
                 citizen_id=ctx.citizen().id,
-                pickup_time=pickup or self.moment(state, "time"),
+                pickup_time=pickup or self.pickup(ctx, state, booking),
                 passengers=state.slots.get("passengers"),
                 trip_id=ride["trip_id"] if pickup else None,
+                arrive_by=ride_choice.arrive_by(state),
                 now=ctx.now,
                 tell_rider=False,  # the answer names the new pick-up, vehicle and driver
             )

@@ -70,3 +70,59 @@ def test_a_changed_seat_is_the_bus_read_back(
         assert part in confirm, (part, confirm)
         assert part in success, (part, success)
     assert "下午3点" not in confirm and "15:00" not in confirm
+
+
+def test_a_seat_changed_to_arrive_by_keeps_the_new_deadline(chat_at: ChatAt, session: Session) -> None:
+    """"改成明天8点半前到": the bus read back arrives by 08:30 and the booking keeps that
+    deadline (not the old one, not none) for dispatch and the run sheet."""
+    chat = chat_at(NOW)
+    sender = "change-arrive-by"
+    booked_seat(chat, sender, "13905980831")
+    assert the_booking(session, sender).arrive_by is None
+    chat.send(sender, "我要改签")
+    confirm = chat.send(sender, "改成明天早上8点半前到")
+    assert chat.buttons()[:2] == ["确认", "修改"], confirm
+    assert "预约成功" not in chat.send(sender, "1")
+    booking = the_booking(session, sender)
+    assert booking.arrive_by is not None
+    deadline = booking.arrive_by.astimezone(SHANGHAI)
+    assert f"{deadline:%H:%M}" == "08:30"
+    assert datetime.fromisoformat(booking.details["arrival"]) <= deadline
+    for part in said(booking):
+        assert part in confirm, (part, confirm)
+
+
+def test_a_plain_new_time_drops_an_old_deadline(chat_at: ChatAt, session: Session) -> None:
+    chat = chat_at(NOW)
+    sender = "change-drop-deadline"
+    chat.send(sender, "我要订车，明天早上8点半要到县城，从嵩口走，1个人，手机13905980832")
+    chat.send(sender, "不验证")
+    assert "预约成功" in chat.send(sender, "1")
+    assert the_booking(session, sender).arrive_by is not None
+    chat.send(sender, "我要改签")
+    chat.send(sender, "改到明天下午3点")
+    chat.send(sender, "1")
+    booking = the_booking(session, sender)
+    assert f"{booking.pickup_time.astimezone(SHANGHAI):%H:%M}" == "15:24"
+    assert booking.arrive_by is None  # 08:30 is no longer promised by a 15:24 bus
+    assert booking.details["changes"][-1]["before"]["arrive_by"].startswith("2026-11-21T08:30")
+
+
+def test_a_demand_ride_changed_to_arrive_by_is_picked_up_in_time(chat_at: ChatAt, session: Session) -> None:
+    """A demand ride moved to "10点前到" is picked up early enough to arrive by 10, not at 10."""
+    chat = chat_at(NOW)
+    sender = "change-demand-arrive"
+    chat.send(sender, "我要订车，后天下午3点从县城去灵地，1个人，手机13905980833")
+    chat.send(sender, "不验证")
+    chat.send(sender, "1")
+    booking = the_booking(session, sender)
+    assert booking.kind == "demand"
+    chat.send(sender, "我要改签")
+    confirm = chat.send(sender, "改成后天上午10点前到")
+    chat.send(sender, "1")
+    booking = the_booking(session, sender)
+    deadline = booking.arrive_by.astimezone(SHANGHAI) if booking.arrive_by else None
+    assert deadline is not None and f"{deadline:%H:%M}" == "10:00", confirm
+    pickup = booking.pickup_time.astimezone(SHANGHAI)
+    assert pickup < deadline and pickup.date() == deadline.date()
+    assert f"{pickup:%H:%M}" in confirm  # the read-back said the pick-up that will be kept

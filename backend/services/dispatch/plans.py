@@ -268,6 +268,7 @@ def change_ride(
     pickup_time: datetime | None = None,
     passengers: int | None = None,
     trip_id: str | None = None,
+    arrive_by: datetime | None = None,
     now: datetime | None = None,
     tell_rider: bool = True,
 ) -> Booking:
@@ -284,7 +285,7 @@ def change_ride(
     with session.begin_nested():
         changed = rides.change_booking(
             session, booking_id=booking_id, citizen_id=citizen_id, pickup_time=pickup_time,
-            passengers=passengers, trip_id=trip_id, now=now,
+            passengers=passengers, trip_id=trip_id, arrive_by=arrive_by, now=now,
         )  # fmt: skip
         if was_on is not None:
             _shorten(session, *was_on, now=now)

@@ -180,12 +180,15 @@ def change_booking(
     pickup_time: datetime | None = None,
     passengers: int | None = None,
     trip_id: str | None = None,
+    arrive_by: datetime | None = None,
     now: datetime | None = None,
 ) -> Booking:
     """Change the time and/or the number of passengers. A seat booking moves to the bus
     near the new time, or with `trip_id` to exactly that bus leaving at `pickup_time` (what
     the citizen confirmed; refused if it no longer runs); capacity is re-checked. A
-    dispatched ride goes back to `requested`."""
+    dispatched ride goes back to `requested`. A new time replaces the arrive-by wish too:
+    `arrive_by` for "10点前到" (a seat's bus must arrive by then), None for a plain time
+    (an old deadline would no longer be true)."""
     now = now or local_now()
     if pickup_time is None and passengers is None:
         raise InvalidInput("请告诉我要改成什么时间，或者改成几个人", booking_id=booking_id)
@@ -201,6 +204,10 @@ def change_booking(
     new_count = booking.passengers if passengers is None else passengers
     if pickup_time is not None:
         checks.check_time(pickup_time, now)
+    if arrive_by is not None:
+        if pickup_time is None:
+            raise InvalidInput("改到达时间时请同时说上车时间", field="arrive_by")
+        checks.check_arrive_by(arrive_by, pickup_time)
     start, end = resolve_place(session, booking.origin), resolve_place(session, booking.destination)
     departure = None
     if booking.kind == "seat":
@@ -211,6 +218,8 @@ def change_booking(
                 f"{checks.day_and_time(new_time)}前后没有从{start.name}到{end.name}的班车，请换一个时间",
                 field="pickup_time",
             )
+        if departure is not None and arrive_by is not None:
+            checks.check_arrival_in_time(departure.arrival, arrive_by)
     else:
         limit = (
             checks.max_vehicle_seats(session)
@@ -235,6 +244,10 @@ def change_booking(
     if booking.status == "assigned":
         release_booking(session, booking)
     old = {"pickup_time": to_local(booking.pickup_time).isoformat(), "passengers": booking.passengers}
+    if booking.arrive_by is not None:
+        old["arrive_by"] = to_local(booking.arrive_by).isoformat()
+    if pickup_time is not None:
+        booking.arrive_by = arrive_by
     if departure is not None:
         apply_departure(booking, departure, new_count)
     elif booking.kind == "seat":

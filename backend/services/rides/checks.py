@@ -55,6 +55,15 @@ def check_time(pickup_time: datetime, now: datetime) -> None:
         )
 
 
+def check_arrival_in_time(arrival: datetime, arrive_by: datetime) -> None:
+    """A bus chosen for "10点前到" must really arrive by then."""
+    if arrival > arrive_by:
+        raise InvalidInput(
+            f"这班车{hhmm(arrival)}才到，赶不上{hhmm(arrive_by)}前到达，请换早一点的班次",
+            field="arrive_by",
+        )
+
+
 def check_arrive_by(arrive_by: datetime, pickup_time: datetime) -> None:
     if not isinstance(arrive_by, datetime) or arrive_by.tzinfo is None:
         raise InvalidInput("到达时间请带上时区，例如 2026-11-21T10:00:00+08:00", field="arrive_by")
