@@ -1,8 +1,9 @@
 """What keeps a sign-in flood from stalling everybody else (issue 11 §4).
 
 - `HashPool`: argon2 checks run in their own small thread pool (`HASH_WORKERS` threads),
-  never in the pool that runs citizens' turns; at most `HASH_QUEUE` checks wait, and one
-  more is refused at once (`PoolFull`) instead of queueing without end.
+  never in the pool that runs citizens' turns; at most `HASH_QUEUE` checks wait, and fewer
+  when the machine is slow: a check that would wait longer than `MAX_WAIT_SECONDS` (from
+  the recent time per check) is refused at once (`PoolFull`) instead of queueing.
 - `SignInLimiter`: sign-in attempts per client address and in total, over a moving window
   (the `limits` library). With REDIS_URL the counts live in Redis, so every worker process
   and node counts the same attempts; without it (one process only) in memory. While Redis
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from fastapi import Request
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 HASH_WORKERS = 1
 HASH_QUEUE = 8
+MAX_WAIT_SECONDS = 2.0
 RETRY_AFTER_SECONDS = 30
 
 
@@ -38,22 +41,40 @@ class PoolFull(Exception):
 
 
 class HashPool:
-    def __init__(self, *, workers: int = HASH_WORKERS, queue: int = HASH_QUEUE) -> None:
+    def __init__(
+        self, *, workers: int = HASH_WORKERS, queue: int = HASH_QUEUE, max_wait: float = MAX_WAIT_SECONDS
+    ) -> None:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
+        self._workers = workers
         self._limit = workers + queue
+        self._max_wait = max_wait
         self._pending = 0  # only touched from the event loop
+        self.seconds_per_check = 0.0  # moving average of the recent checks
         self.checked = 0  # password checks run (for tests and figures)
 
+    def expected_wait(self) -> float:
+        """Seconds one more check would wait for the ones ahead of it."""
+        return self._pending / self._workers * self.seconds_per_check
+
     async def verify(self, password_hash: str, password: str) -> bool:
-        if self._pending >= self._limit:
+        if self._pending >= self._limit or (self._pending and self.expected_wait() > self._max_wait):
             raise PoolFull
         self._pending += 1
         self.checked += 1
+        loop = asyncio.get_running_loop()
         try:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._executor, agent_service.verify_password, password_hash, password)
+            return await loop.run_in_executor(self._executor, self._timed, password_hash, password)
         finally:
             self._pending -= 1
+
+    def _timed(self, password_hash: str, password: str) -> bool:
+        started = time.perf_counter()
+        try:
+            return agent_service.verify_password(password_hash, password)
+        finally:
+            took = time.perf_counter() - started
+            average = self.seconds_per_check
+            self.seconds_per_check = took if average == 0 else 0.7 * average + 0.3 * took
 
 
 HASHING = HashPool()

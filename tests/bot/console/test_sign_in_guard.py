@@ -5,6 +5,7 @@ citizens' chat turns keep being answered."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import statistics
 import time
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.models.agents import Agent, AgentAction
-from backend.services.agents.accounts import create_agent
+from backend.services.agents.accounts import create_agent, hash_password
 from bot.app import create_app
 from bot.console import sign_in_limits
 from bot.runtime import Runtime, build_runtime
@@ -122,3 +123,20 @@ def test_a_sign_in_flood_is_cut_and_citizens_keep_being_answered(own_database_ap
     assert statuses.count((401, None)) + refused == 80 and refused >= 70
     assert sign_in_limits.HASHING.checked - checked_before <= 10
     print(f"citizen turns during the flood: median {statistics.median(turn_times):.3f}s, max {max(turn_times):.3f}s")  # noqa: T201
+
+
+def test_password_checks_that_would_wait_too_long_are_refused_at_once() -> None:
+    """On a slow machine the argon2 queue is cut by time, not only by length: a check that
+    would wait longer than `max_wait` behind the others is refused (PoolFull) at once."""
+    stored = hash_password(PASSWORD)
+    pool = sign_in_limits.HashPool(workers=1, queue=8, max_wait=0.001)
+
+    async def flood() -> list[object]:
+        assert await pool.verify(stored, PASSWORD)  # one check alone: learns the time per check
+        assert pool.seconds_per_check > 0.001
+        return await asyncio.gather(*(pool.verify(stored, "wrong") for _ in range(6)), return_exceptions=True)
+
+    outcomes = asyncio.run(flood())
+    assert outcomes[0] is False  # the first waits for no one and is checked
+    assert all(isinstance(o, sign_in_limits.PoolFull) for o in outcomes[1:]), outcomes
+    assert pool.checked == 2
