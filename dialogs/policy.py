@@ -36,6 +36,8 @@ RIDE_FORMS = ("book_ride", "book_charter", "change_booking")
 CORRECTING_INTENTS = ("inform", "deny", "affirm", "change_booking")
 SHUTTLE_SIGNUP = re.compile(r"班车报名|报名号|学生班车|S\d{11}", re.I)
 MAX_FAILURES = 2
+# a passenger count or a contact number with places: the citizen is booking, not asking about buses
+BOOKING_ONLY = ("passengers", "phone")
 HANDOFF_ENDING_EVENTS = ("call_start", "handoff_done")
 
 
@@ -200,6 +202,8 @@ class DialogPolicy:
             say_goodbye(ctx)
         elif parse.intent in ("affirm", "deny"):
             ctx.say("nothing_to_abandon")
+        elif parse.intent == "inform" and parse.all("origin", "destination", "place") and parse.all(*BOOKING_ONLY):
+            filling.begin(ctx, "book_ride", parse)  # 今晚8点从县城回嵩口 1个人 手机…: only a booking needs these
         elif parse.intent == "inform" and parse.all("origin", "destination", "place", "time"):
             tracker.carry = [_entity_dict(e) for e in parse.entities]
             options = [("订车", "form:book_ride"), ("查班车", "form:query_bus")]

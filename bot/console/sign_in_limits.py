@@ -31,7 +31,7 @@ from backend.services.agents import accounts as agent_service
 logger = logging.getLogger(__name__)
 
 HASH_WORKERS = 1
-HASH_QUEUE = 8
+HASH_QUEUE = 4  # with one thread: at most 5 checks in flight, about 1 s on an idle machine
 MAX_WAIT_SECONDS = 2.0
 RETRY_AFTER_SECONDS = 30
 
