@@ -8,7 +8,8 @@ each vehicle's route, and the same vehicle picking up and dropping off each job.
 objective is road metres plus a fixed cost per vehicle used plus a penalty for every job
 left unserved (much larger for riders already told a time). The search starts from the
 current plan (`initial`, with the jobs that came in since inserted greedily) or, without
-one, from the greedy insertion plan (or, `cold`, from OR-Tools' own cheapest insertion),
+one, from the greedy insertion plan or OR-Tools' own insertion, whichever costs less (`cold`:
+OR-Tools' own start only),
 and improves it as `search` describes until the time limit (by default growing with the
 number of jobs, `DispatchConfig.search_seconds`). Times in the model are ticks of 1/100
 minute; legs are rounded up, so an order the solver accepts also holds in exact minutes.
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 KG_SCALE = 10  # capacities in 0.1 kg
 M3_SCALE = 1000  # and in litres
-COLD_MIN_JOBS, COLD_S_PER_JOB = 80, 0.25  # see `plan`: when to let OR-Tools build the start
+COMPARE_MAX_JOBS = 150  # see `plan`: up to how many jobs OR-Tools' own start is tried too
 TICKS = 100  # the solver's time unit: 1/100 minute, so fractional travel times are kept
 
 
@@ -119,17 +120,14 @@ def plan(
         (manager.NodeToIndex(model.pickup_node(k)), manager.NodeToIndex(model.pickup_node(k) + 1))
         for k in range(len(model.jobs))
     ]
-    if cold is None:  # a full day of many jobs with time to spare: OR-Tools' own start was
-        # measured better than greedy insertion at 30 s on Cordeau a8-96 (7.1 % vs 8.3 % gap)
-        cold = (
-            initial_given is None
-            and len(model.jobs) >= COLD_MIN_JOBS
-            and limit >= COLD_S_PER_JOB * len(model.jobs)
-        )
+    # a full day of up to COMPARE_MAX_JOBS starts from the cheaper of greedy insertion and
+    # OR-Tools' own insertion (see `Search._cheaper_start`); larger days and re-plans from
+    # the current plan start warm (OR-Tools' insertion takes seconds on the pilot's 1,000)
+    compare = cold is None and initial_given is None and len(model.jobs) <= COMPARE_MAX_JOBS
     search = Search(routing, pairs, _unrelated(model, book), began + max(limit, 0.2))
-    solution = search.run(None if cold else _routes(manager, model, initial))
+    solution = search.run(None if cold else _routes(manager, model, initial), compare=compare)
     if search.cold:
-        logger.info("the %s did not fit the model; the solver built its own start", started_from)
+        logger.info("the solver's own start replaced the %s (cheaper, or it did not fit)", started_from)
         started_from = "solver"
     seconds = time.perf_counter() - began
     if solution is None:

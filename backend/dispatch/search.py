@@ -26,6 +26,8 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 Routes = list[list[int]]
 FIRST_PHASE = 0.75  # share of the time for guided local search before a repair is tried
 SEGMENTS, SEGMENT_MIN_S = 4, 3.0  # from 12 s on, the time is spent in 4 runs (see `restart`)
+COMPARE_SHARE = 0.2  # at most this share of the time for OR-Tools' own start (`compare`)
+OWN_FIRST = routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_COST_INSERTION
 RESTART_SHARE = 0.15  # jobs taken out of the best plan before each further run
 REPAIR_OPERATORS_OFF = (  # slow neighbourhoods: many short descents cannot afford them
     "use_global_cheapest_insertion_path_lns",
@@ -83,13 +85,16 @@ class Search:
     def left(self) -> float:
         return self.deadline - time.perf_counter()
 
-    def run(self, start: Routes | None) -> pywrapcp.Assignment | None:
-        """The best solution found by the deadline (None: not even a first one)."""
+    def run(self, start: Routes | None, *, compare: bool = False) -> pywrapcp.Assignment | None:
+        """The best solution found by the deadline (None: not even a first one). With
+        `compare`, OR-Tools' own first solution replaces the start given when it costs less."""
         total = self.left()
         segment = total / SEGMENTS if total >= SEGMENTS * SEGMENT_MIN_S else total
+        self.routing.CloseModelWithParameters(_params(GLS, total))
+        if start is not None and compare:
+            start = self._cheaper_start(start, total * COMPARE_SHARE)
         complete = start is not None and not self._unserved(start)
-        params = _params(GLS, segment if complete else total * FIRST_PHASE)
-        self.routing.CloseModelWithParameters(params)
+        params = _params(GLS, min(segment, self.left()) if complete else self.left() * FIRST_PHASE)
         found = self._solve(start, params) if start is not None else None
         if found is None:  # no start, or one the model rejects (a changed problem)
             self.cold = True
@@ -102,6 +107,21 @@ class Search:
         while not self._unserved(best) and self.left() > 0.5:
             best, cost = self.restart(best, cost, min(segment, self.left()))
         return self._solve(best, _params(DESCENT, 5.0), first_only=True) or found
+
+    def _cheaper_start(self, start: Routes, seconds: float) -> Routes:
+        """The cheaper of `start` and OR-Tools' local cheapest-cost insertion (penalties for
+        jobs left out included). Measured on Cordeau a4-48 to a8-96 at 3 s on a loaded
+        machine: mean gap 7.6-8.6 % from that insertion against 11.6 % from greedy insertion,
+        whose start is 24-36 % above the best-known against 11-23 %."""
+        params = _params(DESCENT, seconds)
+        params.first_solution_strategy = OWN_FIRST
+        params.solution_limit = 1
+        own = self.routing.SolveWithParameters(params)
+        given = self._solve(start, _params(DESCENT, 1.0), first_only=True)
+        if own is not None and (given is None or own.ObjectiveValue() < given.ObjectiveValue()):
+            self.cold = True
+            return routes_of(self.routing, own)
+        return start
 
     def restart(self, routes: Routes, cost: int, seconds: float) -> tuple[Routes, int]:
         """Guided local search again from the best plan with a share of related jobs taken

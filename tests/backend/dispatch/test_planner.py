@@ -27,7 +27,8 @@ def test_small_day_is_planned_validly_and_everyone_served(
 ) -> None:
     problem = pilot_day(50, seed=3, config=config)
     result = plan(problem, travel, config, time_limit_s=1.0)
-    assert result.solved and result.started_from == "greedy"
+    # a full day starts from the cheaper of greedy insertion and OR-Tools' own insertion
+    assert result.solved and result.started_from in ("greedy", "solver")
     assert validate(problem, result.plan, travel, config, ignore_unplanned=False) == []
     assert result.plan.unserved == []
     f = figures(problem, result.plan, travel)
