@@ -16,7 +16,7 @@ import logging
 import re
 import unicodedata
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
@@ -203,22 +203,28 @@ def get_complaint(session: Session, *, ticket_id: str) -> Complaint:
     return complaint
 
 
+class ComplaintFilters(TypedDict, total=False):
+    """What tickets can be filtered by (each given one must match)."""
+
+    state: str | None
+    category: str | None
+    township: str | None
+    overdue: bool | None
+    citizen_id: int | None
+    assignee: str | None
+    text: str | None
+    created_from: datetime | None
+    created_to: datetime | None
+
+
 def search_complaints(
     session: Session,
     *,
-    state: str | None = None,
-    category: str | None = None,
-    township: str | None = None,
-    overdue: bool | None = None,
-    citizen_id: int | None = None,
-    assignee: str | None = None,
-    text: str | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
     order: str = "newest",
     limit: int = 50,
     offset: int = 0,
     now: datetime | None = None,
+    **filters: Unpack[ComplaintFilters],
 ) -> list[Complaint]:
     """Tickets matching every given filter, newest first (`order="deadline"`: the nearest
     resolution deadline first). `overdue` means still open with a deadline passed (True) or
@@ -228,10 +234,7 @@ def search_complaints(
         raise InvalidInput("limit 应在 1 到 200 之间，offset 不能为负", field="limit")
     if order not in ("newest", "deadline"):
         raise InvalidInput("排序只能是 newest 或 deadline", field="order")
-    conditions = _conditions(
-        state=state, category=category, township=township, overdue=overdue, citizen_id=citizen_id,
-        assignee=assignee, text=text, created_from=created_from, created_to=created_to, now=now,
-    )  # fmt: skip
+    conditions = _conditions(now, **filters)
     ordering = (
         (Complaint.resolution_due.asc(), Complaint.id.asc())
         if order == "deadline"
@@ -241,24 +244,15 @@ def search_complaints(
     return list(session.scalars(stmt).unique())
 
 
-def count_complaints(session: Session, **filters: Any) -> int:
+def count_complaints(session: Session, *, now: datetime | None = None, **filters: Unpack[ComplaintFilters]) -> int:
     """How many tickets `search_complaints` would find with the same filters (no paging)."""
-    return int(session.scalar(select(func.count(Complaint.id)).where(*_conditions(**filters))) or 0)
+    return int(session.scalar(select(func.count(Complaint.id)).where(*_conditions(now, **filters))) or 0)
 
 
-def _conditions(
-    *,
-    state: str | None = None,
-    category: str | None = None,
-    township: str | None = None,
-    overdue: bool | None = None,
-    citizen_id: int | None = None,
-    assignee: str | None = None,
-    text: str | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
-    now: datetime | None = None,
-) -> list[ColumnElement[bool]]:
+def _conditions(now: datetime | None, **filters: Unpack[ComplaintFilters]) -> list[ColumnElement[bool]]:
+    state, category, township = filters.get("state"), filters.get("category"), filters.get("township")
+    citizen_id, assignee, text = filters.get("citizen_id"), filters.get("assignee"), filters.get("text")
+    created_from, created_to, overdue = filters.get("created_from"), filters.get("created_to"), filters.get("overdue")
     conditions: list[ColumnElement[bool]] = []
     if state is not None:
         if state not in STATE_LABELS:
