@@ -178,6 +178,8 @@ class Processor:
             "sender": message.sender,
         }
         data: dict[str, Any] = {"message_id": message.message_id}
+        if message.metadata.get("provider"):  # domestic SMS: agents' replies go back through it
+            data["provider"] = message.metadata["provider"]
         if parse is not None:
             data["confidence"] = parse.confidence
             data["entities"] = [{"entity": e.entity, "value": e.value} for e in parse.entities]

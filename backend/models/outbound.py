@@ -32,6 +32,9 @@ class OutboundMessage(Base):
     body: Mapped[str] = mapped_column(Text)
     event_key: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[str] = mapped_column(String(16), index=True, default="queued")
+    # domestic SMS: the provider to send through (aliyun / tencent, the one the citizen last
+    # wrote through), None: SMS_PROVIDER's or the answer's own (answer_provider)
+    via: Mapped[str | None] = mapped_column(String(16))
     provider_id: Mapped[str | None] = mapped_column(String(128))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -38,6 +38,7 @@ class Outgoing:
     body: str
     kind: str
     event_key: str
+    via: str | None = None  # domestic SMS: the provider to send through (None: the default)
 
 
 class SendError(Exception):

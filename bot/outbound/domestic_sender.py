@@ -10,8 +10,9 @@ generic 客服回复 template, cut to its limit. A body no template matches, or 
 credentials, fail the row at once with the reason (the console shows it); throttling,
 provider system errors and network trouble are retried.
 
-With both providers configured, `ProviderRouter` sends the answer to a citizen's SMS through
-the provider that SMS came in on, everything else through SMS_PROVIDER's.
+With both providers configured, `ProviderRouter` sends the answer to a citizen's SMS, and an
+agent's reply (the row's `via`: the provider the citizen last wrote through), through the
+provider that SMS came in on, everything else through SMS_PROVIDER's.
 """
 
 from __future__ import annotations
@@ -211,7 +212,7 @@ class ProviderRouter(Sender):
         self._default = default
 
     def send(self, message: Outgoing) -> str | None:
-        provider = answer_provider(message.event_key)
+        provider = message.via or answer_provider(message.event_key)
         sender = self._senders.get(provider or self._default) or self._senders[self._default]
         return sender.send(message)
 

@@ -113,7 +113,7 @@ class OutboundWorker:
             row = session.get(OutboundMessage, job.record_id)
             assert row is not None
             body = verification.message_text(session, kind=row.kind, event_key=row.event_key, body=row.body)
-            outgoing = Outgoing(row.channel, row.to, body or "", row.kind, row.event_key)
+            outgoing = Outgoing(row.channel, row.to, body or "", row.kind, row.event_key, row.via)
             attempts = row.attempts
             opted_out = (
                 row.channel == "sms" and row.kind not in OPT_OUT_EXEMPT_KINDS and self._opted_out(session, row.to)

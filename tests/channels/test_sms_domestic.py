@@ -16,8 +16,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.db import session_scope
 from backend.models import Citizen
 from backend.models.outbound import OutboundMessage
+from backend.services.agents import queue as agent_queue
+from backend.services.citizens import conversations
 from backend.services.notices.outbox import notify
 from bot.app import create_app
 from bot.config import SmsSettings, load_settings
@@ -295,3 +298,41 @@ def test_a_refusal_from_tencent_fails_the_row_with_the_reason_in_chinese(
         assert drain(runtime) == ["failed"]
     [row] = rows(sessions)
     assert row.error == "腾讯云拒绝 InvalidParameterValue.IncorrectPhoneNumber：手机号格式错误"
+
+
+@pytest.mark.parametrize("default", PROVIDERS)
+def test_an_agents_reply_goes_through_the_provider_the_citizen_last_wrote_through(
+    default: str, engine: Engine, sessions: sessionmaker[Session]
+) -> None:
+    with vendor_server() as aliyun, vendor_server() as tencent:
+        other = "tencent" if default == "aliyun" else "aliyun"
+        servers = {"aliyun": aliyun, "tencent": tencent}
+        sms = sms_settings(default, servers[default], **credentials(other, servers[other]))
+        runtime = make_runtime(engine, sessions, sms)
+        aliyun.answer("/", *[(200, ALIYUN_SEND_OK)] * 4)
+        tencent.answer("/", *[(200, TENCENT_SEND_OK)] * 4)
+        template = TemplateRegistry.load().templates["agent_reply"]
+        moments = {"aliyun": "2026-11-20 10:05:00", "tencent": "1763604000"}
+        with TestClient(create_app(runtime=runtime)) as client:
+            for number, wrote_via in enumerate(["tencent", "aliyun"]):
+                before = {p: len(s.calls("/")) for p, s in servers.items()}
+                url = f"/sms/{wrote_via}/uplink?token={TOKEN}"
+                assert client.post(url, json=uplink(wrote_via, "你好", moments[wrote_via], 3001 + number)).json() == OK[wrote_via]
+                assert drain(runtime) == ["sent"]
+                with session_scope(sessions) as session:
+                    handoff = conversations.open_handoff(
+                        session, conversation_id=f"sms:{MOBILE}", channel="sms", sender=MOBILE, reason="群众要求人工"
+                    )
+                    agent_queue.claim(session, handoff_id=handoff.id, agent="lin")
+                    text = "您好，我是客服小林。" + "明天早班车六点半从嵩口发车，" * 25
+                    reply = agent_queue.reply(session, handoff_id=handoff.id, agent="lin", text=text, reply_key=f"k{number}abcdef")
+                    assert reply.route == "sms" and reply.outbound is not None and reply.outbound.via == wrote_via
+                    conversations.close_handoff(session, handoff_id=handoff.id, agent="lin")
+                assert drain(runtime) == ["sent"]
+                after = {p: len(s.calls("/")) for p, s in servers.items()}
+                assert after == {p: before[p] + (2 if p == wrote_via else 0) for p in PROVIDERS}  # answer + reply
+                code, values = sent_template(wrote_via, servers[wrote_via].calls("/")[-1])
+                assert code == template.codes[wrote_via]
+                [content] = values.values() if isinstance(values, dict) else values
+                assert content.startswith("您好，我是客服小林。") and content.endswith("…")
+                assert len(content) == template.params["content"]

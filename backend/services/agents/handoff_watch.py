@@ -160,7 +160,8 @@ def _tell(session: Session, handoff: Handoff, *, now: datetime, open_now: bool, 
     if handoff.channel == "wechat":
         queue_reply(session, channel="wechat", to=handoff.sender, text=text, event_key=key, kind=WAIT_KIND)
     elif phone and not (citizen is not None and citizen.sms_opt_out):
-        queue_reply(session, channel="sms", to=phone, text=text, event_key=key, kind=WAIT_KIND)
+        via = conversations.sms_provider(session, conversation_id=handoff.conversation_id)
+        queue_reply(session, channel="sms", to=phone, text=text, event_key=key, kind=WAIT_KIND, via=via)
     conversations.record_event(
         session, conversation_id=handoff.conversation_id, channel=handoff.channel, sender=handoff.sender,
         type="bot", text=text, action=WAIT_NOTICE, data={"handoff_id": handoff.id}, ts=now,

@@ -209,7 +209,10 @@ def _deliver(
         )
     if route == "sms":
         to = mobile or handoff.sender
-        return AgentReply("sms", queue_reply(session, channel="sms", to=to, text=body, event_key=event_key))
+        via = conversations.sms_provider(session, conversation_id=handoff.conversation_id)
+        return AgentReply(
+            "sms", queue_reply(session, channel="sms", to=to, text=body, event_key=event_key, via=via)
+        )
     if route == "callback":
         return AgentReply(
             "callback", callback=_callback(session, handoff, mobile or handoff.sender, body, agent, now)

@@ -68,6 +68,20 @@ def record_event(
     return event
 
 
+def sms_provider(session: Session, *, conversation_id: str) -> str | None:
+    """The domestic SMS provider (aliyun / tencent) the citizen's latest message in this
+    conversation came in through (recorded on the user event), or None (Twilio, not SMS)."""
+    stmt = (
+        select(ConversationEvent.data)
+        .where(ConversationEvent.conversation_id == conversation_id, ConversationEvent.type == "user")
+        .order_by(ConversationEvent.ts.desc(), ConversationEvent.id.desc())
+        .limit(1)
+    )
+    data = session.scalars(stmt).first() or {}
+    provider = data.get("provider") if isinstance(data, dict) else None
+    return str(provider) if provider else None
+
+
 TURN_ORDER = {"user": 0, "action": 1, "bot": 2, "agent": 3, "handoff": 4}
 
 

@@ -179,11 +179,19 @@ def notify_number(
 
 
 def queue_reply(
-    session: Session, *, channel: str, to: str, text: str, event_key: str, kind: str = REPLY_KIND
+    session: Session,
+    *,
+    channel: str,
+    to: str,
+    text: str,
+    event_key: str,
+    kind: str = REPLY_KIND,
+    via: str | None = None,
 ) -> OutboundMessage:
     """An answer to someone who just wrote (WeChat's late answers, an agent's reply: kind
     `reply`; the dialog's answer to a domestic SMS: kind `answer`): no quiet hours, once
-    per key, and sent even to a number that opted out of notices."""
+    per key, and sent even to a number that opted out of notices. `via`: the domestic SMS
+    provider the citizen wrote through (the answer goes back through it)."""
     if kind not in ANSWER_KINDS:
         raise InvalidInput(f"未知的回复类型：{kind}", field="kind")
     if not text.strip() or not to.strip():
@@ -202,6 +210,7 @@ def queue_reply(
         kind=kind,
         body=text.strip(),
         event_key=event_key,
+        via=via,
         status="queued",
         attempts=0,
         created_at=local_now(),
