@@ -3,12 +3,20 @@ pre-approved templates, so every outgoing SMS text must be one template with its
 variables filled in.
 
 `TemplateRegistry.load` reads and checks the file at start-up (a broken registry stops
-start-up with one line naming the template). `match(text)` finds the template an
-already-written text is an instance of and the values of its variables: the signature
-【村通】 is dropped (the provider adds it), a dialog answer's lead-in (`${lead}`, one of the
-texts marked `lead: true`) and numbered choices (`${options}`) are variables too, and every value
-must be within its declared length. The most specific template (most fixed text) wins.
-A text no template matches cannot be sent by SMS through a domestic provider.
+start-up with one line naming the template). The rules are the providers' template review
+rules: a variable is a short typed value (a time, name, number, code) between fixed words,
+never beside another variable, at most 35 characters (Aliyun's default per variable) unless
+the template lists it under `long` (长变量, approved as such; at most 300), the whole text at
+most 500 characters; no template may carry a lead-in sentence or the numbered choices as a
+variable (`${lead}`, `${options}` are refused).
+
+`compose(text)` cuts an already-written answer into the templates it is made of, each sent
+as its own SMS in order: lead-ins (templates marked `lead: true`, e.g. 好，/ 没听明白。), the
+answer's own template, then one `option_<n>` template per numbered choice ("\n回复1 确认").
+The signature 【村通】 is dropped (the provider adds it); every value must be within its
+declared length; the most specific template (most fixed text) wins. `match(text)` is the
+one-template case. A text that does not compose cannot be sent by SMS through a domestic
+provider.
 `agent_reply(text)` wraps an agent's free text in the generic 客服回复 template, cut to
 the variable's limit.
 """
@@ -16,6 +24,7 @@ the variable's limit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +35,18 @@ DEFAULT_PATH = Path(__file__).with_name("sms_templates.yaml")
 PROVIDERS = ("aliyun", "tencent")
 SIGN = "【村通】"
 MIN_FIXED = 2  # a template that is (almost) all variables is not approved
-MAX_CONTENT = 500  # characters in one template, signature included (both providers)
-LEAD, OPTIONS = "lead", "options"
+MAX_CONTENT = 500  # characters in one SMS, signature and variables' values included (both providers)
+MAX_VARIABLE = 35  # characters in one variable (Aliyun's default; longer needs 长变量 approval)
+MAX_LONG_VARIABLE = 300
+RESERVED = frozenset({"lead", "options"})  # lead-ins and choices are templates of their own
 AGENT_REPLY = "agent_reply"
+OPTION_PREFIX = "option_"
 _VARIABLE = re.compile(r"\$\{(\w+)\}")
-_ADJACENT = re.compile(r"\$\{(\w+)\}(?=\$\{(\w+)\})")  # providers refuse ${a}${b}: no text between
-_OPTIONS = r"(?:\n回复\d{1,2} [^\n]+)*"
+# providers refuse ${a}${b} (and ${a} ${b}): fixed words must stand between two variables
+_ADJACENT = re.compile(r"\$\{(\w+)\}\s*(?=\$\{(\w+)\})")
+_OPTION_LINE = re.compile(r"回复(\d{1,2}) (.+)")
 ELLIPSIS = "…"
+MAX_LEADS = 3
 
 
 class TemplateError(ValueError):
@@ -47,6 +61,7 @@ class SmsTemplate:
     params: dict[str, int]  # variable -> longest value (characters)
     codes: dict[str, str]  # provider -> template code
     lead: bool = False  # may also come first in another answer (好，/ 没听明白。)
+    long: frozenset[str] = frozenset()  # variables approved beyond 35 characters (长变量)
 
     @property
     def variables(self) -> list[str]:
@@ -68,6 +83,7 @@ class TemplateUse:
 
     template: SmsTemplate
     values: dict[str, str]
+    before: str = ""  # what stands between the previous SMS of the answer and this one ("\n")
 
     def ordered_values(self) -> list[str]:
         return [self.values[name] for name in self.template.variables]
@@ -79,13 +95,11 @@ class TemplateUse:
 class TemplateRegistry:
     def __init__(self, templates: list[SmsTemplate]) -> None:
         self.templates = {t.name: t for t in templates}
-        leads = [t for t in templates if t.lead and t.fixed_chars > 0]
-        lead_patterns = "|".join(_pattern(t, leads="", named=False) for t in leads)
-        self._lead = f"(?:{lead_patterns})*" if lead_patterns else ""
         self._compiled = sorted(
-            ((re.compile(_pattern(t, leads=self._lead, named=True), re.DOTALL), t) for t in templates),
+            ((re.compile(_pattern(t), re.DOTALL), t) for t in templates if t.name != AGENT_REPLY),
             key=lambda item: -item[1].fixed_chars,
         )
+        self._leads = [(pattern, t) for pattern, t in self._compiled if t.lead and t.fixed_chars > 0]
 
     @classmethod
     def load(cls, path: Path | None = None) -> TemplateRegistry:
@@ -112,17 +126,46 @@ class TemplateRegistry:
             raise TemplateError(f"短信模板没有 {provider} 的模板编号：{', '.join(missing[:5])}")
 
     def match(self, text: str) -> TemplateUse | None:
-        body = text.strip().removeprefix(SIGN).strip()
-        for pattern, template in self._compiled:
-            if template.name == AGENT_REPLY:
-                continue
-            found = pattern.fullmatch(body)
+        """The one template `text` is an instance of (lead-ins and choices not allowed)."""
+        body = _body(text)
+        return next((use for use, _ in self._uses(body, 0, self._compiled, whole=True)), None)
+
+    def compose(self, text: str) -> list[TemplateUse] | None:
+        """The templates `text` is made of, in order (None: it is not made of templates)."""
+        lines = _body(text).split("\n")
+        options: list[TemplateUse] = []
+        while len(lines) > 1 and (found := _OPTION_LINE.fullmatch(lines[-1])):
+            template = self.templates.get(f"{OPTION_PREFIX}{found.group(1)}")
+            if template is None or len(found.group(2)) > template.params["choice"]:
+                return None
+            options.insert(0, TemplateUse(template, {"choice": found.group(2)}, before="\n"))
+            lines.pop()
+        uses = self._sequence("\n".join(lines), 0, depth=0)
+        return None if uses is None or not uses else uses + options
+
+    def _sequence(self, body: str, start: int, *, depth: int) -> list[TemplateUse] | None:
+        """Lead-ins, then one template covering the rest of `body` (a few lead-ins at most)."""
+        whole = next((use for use, _ in self._uses(body, start, self._compiled, whole=True)), None)
+        if whole is not None:
+            return [whole]
+        if depth >= MAX_LEADS:
+            return None
+        for use, end in self._uses(body, start, self._leads, whole=False):
+            if end > start and (rest := self._sequence(body, end, depth=depth + 1)) is not None:
+                return [use, *rest]
+        return None
+
+    @staticmethod
+    def _uses(
+        body: str, start: int, compiled: list[tuple[re.Pattern[str], SmsTemplate]], *, whole: bool
+    ) -> Iterator[tuple[TemplateUse, int]]:
+        for pattern, template in compiled:
+            found = pattern.fullmatch(body, start) if whole else pattern.match(body, start)
             if found is None:
                 continue
             values = {name: found.group(name) for name in template.variables}
             if all(len(value) <= template.params[name] for name, value in values.items()):
-                return TemplateUse(template, values)
-        return None
+                yield TemplateUse(template, values), found.end()
 
     def agent_reply(self, text: str) -> TemplateUse:
         template = self.templates[AGENT_REPLY]
@@ -132,6 +175,10 @@ class TemplateRegistry:
         if len(content) > limit:
             content = content[: limit - 1] + ELLIPSIS
         return TemplateUse(template, {name: content})
+
+
+def _body(text: str) -> str:
+    return text.strip().removeprefix(SIGN).strip()
 
 
 def _template(entry: Any, index: int) -> SmsTemplate:
@@ -148,14 +195,12 @@ def _template(entry: Any, index: int) -> SmsTemplate:
     used = set(_VARIABLE.findall(content))
     if used != set(params):
         raise TemplateError(f"短信模板 {name}：内容中的变量 {sorted(used)} 与 params {sorted(params)} 不一致")
-    adjacent = [f"${{{a}}}${{{b}}}" for a, b in _ADJACENT.findall(content) if LEAD not in (a, b) and OPTIONS not in (a, b)]
-    if adjacent:
-        raise TemplateError(f"短信模板 {name}：变量 {adjacent[0]} 相邻，中间要有固定文字或合成一个变量")
+    _check_variables(name, entry, content, params)
     fixed = _VARIABLE.sub("", content)
     if entry.get("kind") != "lead_in" and len(fixed) < MIN_FIXED:
         raise TemplateError(f"短信模板 {name}：固定文字太少（全变量模板不会获批）")
-    if len(SIGN) + len(fixed) > MAX_CONTENT:
-        raise TemplateError(f"短信模板 {name}：固定文字超过 {MAX_CONTENT} 字")
+    if len(SIGN) + len(fixed) + sum(params.values()) > MAX_CONTENT:
+        raise TemplateError(f"短信模板 {name}：签名、固定文字和变量最长合计超过 {MAX_CONTENT} 字")
     unknown = sorted(set(codes) - set(PROVIDERS))
     if not isinstance(codes, dict) or unknown:
         raise TemplateError(f"短信模板 {name}：codes 只能有 {', '.join(PROVIDERS)}，收到 {unknown}")
@@ -166,10 +211,35 @@ def _template(entry: Any, index: int) -> SmsTemplate:
         params={str(k): int(v) for k, v in params.items()},
         codes={str(k): str(v) for k, v in codes.items() if v},
         lead=bool(entry.get("lead")),
+        long=frozenset(entry.get("long") or ()),
     )
 
 
-def _pattern(template: SmsTemplate, *, leads: str, named: bool) -> str:
+def _check_variables(name: str, entry: dict[str, Any], content: str, params: dict[str, int]) -> None:
+    """The providers' review rules for variables (see the module's docstring)."""
+    reserved = sorted(RESERVED & set(params))
+    if reserved:
+        raise TemplateError(
+            f"短信模板 {name}：不能有变量 ${{{reserved[0]}}}；开场白和数字选项是单独的模板（lead: true / option_n），"
+            "变量只能是时间、名称、数字、编号等短值"
+        )
+    adjacent = [f"${{{a}}}${{{b}}}" for a, b in _ADJACENT.findall(content)]
+    if adjacent:
+        raise TemplateError(f"短信模板 {name}：变量 {adjacent[0]} 相邻，中间要有固定文字或合成一个变量")
+    long = entry.get("long") or []
+    if not isinstance(long, list) or not set(long) <= set(params):
+        raise TemplateError(f"短信模板 {name}：long 应列出本模板的长变量，收到 {long}")
+    too_long = sorted(
+        var for var, limit in params.items() if limit > (MAX_LONG_VARIABLE if var in long else MAX_VARIABLE)
+    )
+    if too_long:
+        raise TemplateError(
+            f"短信模板 {name}：变量 ${{{too_long[0]}}} 最长 {params[too_long[0]]} 字，超过每个变量 {MAX_VARIABLE} 字"
+            f"（长变量要列在 long 里并经服务商审批，最多 {MAX_LONG_VARIABLE} 字）"
+        )
+
+
+def _pattern(template: SmsTemplate) -> str:
     """The template as a regular expression: fixed text literal, each variable a group."""
     out: list[str] = []
     seen: set[str] = set()
@@ -177,15 +247,8 @@ def _pattern(template: SmsTemplate, *, leads: str, named: bool) -> str:
     for found in _VARIABLE.finditer(template.content):
         out.append(re.escape(template.content[position : found.start()]))
         name = found.group(1)
-        if name == LEAD:
-            body = leads
-        elif name == OPTIONS:
-            body = _OPTIONS
-        else:  # within the declared length, so a lazy match cannot swallow its neighbour
-            body = f".{{0,{template.params[name]}}}?" if named else r"[^\n。]{1,40}?"
-        if not named:
-            out.append(f"(?:{body})")
-        elif name in seen:
+        body = f".{{0,{template.params[name]}}}?"  # within its length: a lazy match cannot swallow its neighbour
+        if name in seen:
             out.append(f"(?P={name})")
         else:
             out.append(f"(?P<{name}>{body})")

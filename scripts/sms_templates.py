@@ -4,9 +4,10 @@
 
 A new short text in dialogs/texts/ needs a template before SMS users can get it through
 a domestic provider (tests/channels/test_sms_templates.py fails until it has one). This
-appends one entry per missing text (its SMS-style wording with `${lead}` before and
-`${options}` after, every variable at the default limit of 35 characters, placeholder
-codes to be replaced by the provider's approved ones) and leaves existing entries as they
+appends one entry per missing text (its SMS-style wording; a lead-in before it and the
+numbered choices after it are templates of their own; every variable at the providers'
+default limit of 35 characters, longer ones listed under `long`; placeholder codes to be
+replaced by the provider's approved ones) and leaves existing entries as they
 are. Lead-in words and list pieces (`LEADS`, `PIECES`) are handled as in the registry.
 """
 
@@ -28,7 +29,7 @@ PIECES = frozenset({"departure_line", "arrival_line", "about", "rule_board_phone
                     "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_other", "journey_book_option",
                     "recorded_story"})  # fmt: skip
 DEFAULT_LIMIT = 35
-LONG = {"lines": 300, "message": 200, "text": 200, "options": 200, "lead": 120}
+LONG = {"lines": 300, "message": 200, "text": 200}
 
 
 def entry(key: str, number: int) -> dict[str, object]:
@@ -36,18 +37,18 @@ def entry(key: str, number: int) -> dict[str, object]:
     short = text.short or text.rich
     names = [name for _, name, _, _ in string.Formatter().parse(short) if name]
     content = re.sub(r"\{(\w+)\}", r"${\1}", short)
-    lead = key in LEADS
-    if not lead:
-        content, names = "${lead}" + content + "${options}", ["lead", *names, "options"]
     params = {name: LONG.get(name, DEFAULT_LIMIT) for name in dict.fromkeys(names)}
-    return {
+    found: dict[str, object] = {
         "name": key,
-        "kind": "lead_in" if lead else "dialog",
+        "kind": "lead_in" if key in LEADS else "dialog",
         "lead": True,
         "content": content,
         "params": params,
-        "codes": {"aliyun": f"SMS_CT{number:04d}", "tencent": str(2000000 + number)},
     }
+    if any(name in LONG for name in params):
+        found["long"] = [name for name in params if name in LONG]
+    found["codes"] = {"aliyun": f"SMS_CT{number:04d}", "tencent": str(2000000 + number)}
+    return found
 
 
 def main(argv: list[str]) -> int:

@@ -4,11 +4,13 @@ TemplateParam JSON; the answer's BizId is the provider id) and Tencent Cloud
 (`tencentcloud-sdk-python-sms`: SendSms with SmsSdkAppId, SignName, TemplateId and the
 ordered TemplateParamSet; the SendStatus SerialNo is the provider id).
 
-Free text is not allowed: the body must be an instance of a registered template
-(channels/sms_templates.py); an agent's free-text reply (`kind` "reply") goes in the
-generic 客服回复 template, cut to its limit. A body no template matches, or missing
-credentials, fail the row at once with the reason (the console shows it); throttling,
-provider system errors and network trouble are retried.
+Free text is not allowed: the body must be made of registered templates
+(channels/sms_templates.py), and each template goes out as its own SMS, in order (a lead-in,
+the answer, one SMS per numbered choice); the row keeps the first one's provider id. An
+agent's free-text reply (`kind` "reply") goes in the generic 客服回复 template, cut to its
+limit. A body that is not made of templates, or missing credentials, fail the row at once
+with the reason (the console shows it); throttling, provider system errors and network
+trouble are retried, unless part of the answer already went out (it would be sent twice).
 
 With both providers configured, `ProviderRouter` sends the answer to a citizen's SMS, and an
 agent's reply (the row's `via`: the provider the citizen last wrote through), through the
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from bot.outbound.base import Outgoing, Sender, SendError
@@ -49,13 +52,26 @@ TENCENT_REASONS = {
 }
 
 
-def template_for(registry: TemplateRegistry, message: Outgoing) -> TemplateUse:
+def templates_for(registry: TemplateRegistry, message: Outgoing) -> list[TemplateUse]:
     if message.kind == AGENT_REPLY_KIND:
-        return registry.agent_reply(message.body)
-    use = registry.match(message.body)
-    if use is None:
+        return [registry.agent_reply(message.body)]
+    uses = registry.compose(message.body)
+    if uses is None:
         raise SendError(f"没有对应的短信模板，无法通过国内短信发送：{message.body[:40]}", retryable=False)
-    return use
+    return uses
+
+
+def send_parts(message: Outgoing, registry: TemplateRegistry, send_one: Callable[[TemplateUse], str | None]) -> str | None:
+    """Each template of the message as its own SMS, in order; the first one's provider id."""
+    ids: list[str | None] = []
+    for use in templates_for(registry, message):
+        try:
+            ids.append(send_one(use))
+        except SendError as exc:
+            if not ids:
+                raise
+            raise SendError(f"已发出前 {len(ids)} 条，第 {len(ids) + 1} 条失败：{exc}", retryable=False) from exc
+    return ids[0] if ids else None
 
 
 class AliyunSender(Sender):
@@ -100,10 +116,12 @@ class AliyunSender(Sender):
     def send(self, message: Outgoing) -> str | None:
         if self._missing:
             raise SendError(f"阿里云短信未配置：缺少 {', '.join(self._missing)}", retryable=False)
+        return send_parts(message, self._registry, lambda use: self._send(message, use))
+
+    def _send(self, message: Outgoing, use: TemplateUse) -> str | None:
         from alibabacloud_dysmsapi20170525 import models
         from Tea.exceptions import TeaException
 
-        use = template_for(self._registry, message)
         code = use.template.codes.get("aliyun")
         if not code:
             raise SendError(f"短信模板 {use.template.name} 没有阿里云模板编号", retryable=False)
@@ -167,10 +185,12 @@ class TencentSender(Sender):
     def send(self, message: Outgoing) -> str | None:
         if self._missing:
             raise SendError(f"腾讯云短信未配置：缺少 {', '.join(self._missing)}", retryable=False)
+        return send_parts(message, self._registry, lambda use: self._send(message, use))
+
+    def _send(self, message: Outgoing, use: TemplateUse) -> str | None:
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
         from tencentcloud.sms.v20210111 import models
 
-        use = template_for(self._registry, message)
         code = use.template.codes.get("tencent")
         if not code:
             raise SendError(f"短信模板 {use.template.name} 没有腾讯云模板编号", retryable=False)

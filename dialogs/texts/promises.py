@@ -25,7 +25,7 @@ PROMISE_TEXTS: dict[str, T] = {
     ),
     "ride_confirm_demand": T(
         "请确认：{when} {trip} {people}{by}，村通约车，派好车后告诉您车牌和司机",
-        "确认：{when} {trip} {people}，约车{by}",
+        "确认：{when}，{trip}，{people}，约车{by}",
         "您要预约{when}，{trip}，{people}{by}，派好车后告诉您车牌和司机，对吗？",
     ),
     "change_confirm_seat": T(

@@ -24,12 +24,12 @@ RIDES_TEXTS: dict[str, T] = {
     "charter_too_many": T("包车最多{max}人，请重新说人数。", "包车最多{max}人。"),
     "ride_confirm": T(
         "请确认：{when} {trip} {people}",
-        "确认：{when} {trip} {people}",
+        "确认：{when}，{trip}，{people}",
         "您要预约{when}，{trip}，{people}，对吗？",
     ),
     "charter_confirm": T(
         "请确认包车：{when} {trip} {people}",
-        "确认包车：{when} {trip} {people}",
+        "确认包车：{when}，{trip}，{people}",
         "您要包车，{when}，{trip}，{people}，对吗？",
     ),
     "ride_booked_seat": T(
@@ -72,7 +72,7 @@ RIDES_TEXTS: dict[str, T] = {
     ),
     "change_confirm": T(
         "确认把订单{id}改为：{when} {trip} {people}",
-        "订单{id}改为{when} {people}？",
+        "订单{id}改为{when}，{people}？",
         "订单{id}改为{when}，{trip}，{people}，对吗？",
     ),
     "booking_changed": T("改好了！订单{id}：{line}。", "已改好，订单{id}：{line}。"),

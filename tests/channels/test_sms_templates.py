@@ -65,12 +65,17 @@ def test_every_template_has_codes_for_both_providers() -> None:
     REGISTRY.check_provider("tencent")
 
 
-def assert_templated(text: str, where: str) -> None:
-    use = REGISTRY.match(text)
-    assert use is not None, f"{where}: no SMS template for {text!r}"
-    assert set(use.values) == set(use.template.params), where
-    assert all(len(v) <= use.template.params[k] for k, v in use.values.items()), where
-    assert use.render() == text.removeprefix("【村通】"), where
+def assert_templated(text: str, where: str, *, single: bool = False) -> None:
+    """`text` is a sequence of templates (lead-ins, the answer, one SMS per choice), each with
+    every variable filled within its limit, that reads exactly as `text`."""
+    uses = REGISTRY.compose(text)
+    assert uses, f"{where}: no SMS template for {text!r}"
+    assert not single or len(uses) == 1, f"{where}: a notice is one template, got {[u.template.name for u in uses]}"
+    for use in uses:
+        assert set(use.values) == set(use.template.params), where
+        assert all(len(v) <= use.template.params[k] for k, v in use.values.items()), (where, use.values)
+        assert not set(use.template.params) & {"lead", "options"}, where
+    assert "".join(use.before + use.render() for use in uses) == text.removeprefix("【村通】"), where
 
 
 @pytest.mark.parametrize("story", load_stories())
@@ -97,7 +102,7 @@ async def test_every_dialog_path_in_sms_style_maps_to_templates(story: dict[str,
         notices = session.scalars(select(OutboundMessage).where(OutboundMessage.channel == "sms")).all()
         for row in notices:
             if row.kind not in ("reply",):
-                assert_templated(row.body, f"{story['name']}: notice {row.kind}")
+                assert_templated(row.body, f"{story['name']}: notice {row.kind}", single=row.kind != "answer")
     await store.close()
 
 
@@ -118,17 +123,17 @@ def test_notices_map_to_templates(session: Session) -> None:
         session.flush()
         notice = notice_texts.complaint_status(session, complaint=complaint, transition=transition, now=now)
         assert notice is not None
-        assert_templated(notice.body, f"complaint {state}")
+        assert_templated(notice.body, f"complaint {state}", single=True)
     follow = notice_texts.complaint_followup(session, complaint=complaint, now=now)
     assert follow is not None
-    assert_templated(follow.body, "follow-up")
+    assert_templated(follow.body, "follow-up", single=True)
     outage = Disruption(
         title="嵩口至县城线停运", description="道路施工", starts_at=now, ends_at=now + timedelta(days=1),
     )  # fmt: skip
     session.add(outage)
     session.flush()
     stop = notice_texts.service_disruption(session, disruption=outage, citizen_id=person.id, now=now)
-    assert_templated(stop.body, "disruption")
+    assert_templated(stop.body, "disruption", single=True)
 
 
 def test_agent_free_text_goes_in_the_generic_template_cut_to_its_limit() -> None:
@@ -141,6 +146,23 @@ def test_agent_free_text_goes_in_the_generic_template_cut_to_its_limit() -> None
 
 def test_free_text_has_no_template() -> None:
     assert REGISTRY.match("随便写的一段话，没有模板") is None
+    assert REGISTRY.compose("随便写的一段话，没有模板") is None
+    assert REGISTRY.compose("好，随便写的一段话\n回复1 确认") is None
+
+
+def test_an_answer_is_its_lead_in_its_own_template_and_one_template_per_choice() -> None:
+    uses = REGISTRY.compose("【村通】好，请回复数字：\n回复1 查班车\n回复2 约车")
+    assert uses is not None
+    assert [(u.template.name, u.values, u.before) for u in uses] == [
+        ("ok", {}, ""), ("menu", {}, ""), ("option_1", {"choice": "查班车"}, "\n"), ("option_2", {"choice": "约车"}, "\n"),
+    ]  # fmt: skip
+    assert REGISTRY.compose("请回复数字：\n回复1 " + "很长的选项" * 8) is None  # a choice is a short name
+
+
+def test_no_template_in_the_registry_carries_free_text() -> None:
+    for template in REGISTRY.templates.values():
+        assert not set(template.params) & {"lead", "options"}, template.name
+        assert all(limit <= 35 for name, limit in template.params.items() if name not in template.long), template.name
 
 
 @pytest.mark.parametrize(
@@ -149,6 +171,12 @@ def test_free_text_has_no_template() -> None:
         ("templates: [{name: a, kind: x, content: '你好${n}', params: {}, codes: {}}]", "不一致"),
         ("templates: [{name: a, kind: x, content: '${n}', params: {n: 5}, codes: {}}]", "全变量"),
         ("templates: [{name: a, kind: x, content: '单号${i}${s}。', params: {i: 5, s: 5}, codes: {}}]", "相邻"),
+        ("templates: [{name: a, kind: x, content: '单号${i} ${s}。', params: {i: 5, s: 5}, codes: {}}]", "相邻"),
+        ("templates: [{name: a, kind: x, content: '${lead}单号${i}。', params: {lead: 20, i: 5}, codes: {}}]", "lead"),
+        ("templates: [{name: a, kind: x, content: '您好。${options}', params: {options: 20}, codes: {}}]", "options"),
+        ("templates: [{name: a, kind: x, content: '班车：${lines}。', params: {lines: 36}, codes: {}}]", "35"),
+        ("templates: [{name: a, kind: x, content: '班车：${lines}。', params: {lines: 301}, long: [lines]}]", "300"),
+        ("templates: [{name: a, kind: x, content: '班车：${lines}。', params: {lines: 30}, long: [trip]}]", "long"),
         ("templates: [{name: a, kind: x, content: '你好${n}', params: {n: 5}, codes: {baidu: 1}}]", "codes"),
         ("templates: [{name: agent_reply, kind: x, content: '客服：${c}', params: {c: 5}},"
          " {name: agent_reply, kind: x, content: '客服：${c}', params: {c: 5}}]", "重名"),
@@ -167,7 +195,7 @@ def test_a_provider_without_codes_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "templates.yaml"
     path.write_text(
         "templates: [{name: agent_reply, kind: agent_reply, content: '客服回复：${content}',"
-        " params: {content: 300}, codes: {aliyun: SMS_1}}]",
+        " params: {content: 300}, long: [content], codes: {aliyun: SMS_1}}]",
         encoding="utf-8",
     )
     TemplateRegistry.load(path).check_provider("aliyun")
