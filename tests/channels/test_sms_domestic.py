@@ -340,3 +340,20 @@ def test_an_agents_reply_goes_through_the_provider_the_citizen_last_wrote_throug
                 [content] = values.values() if isinstance(values, dict) else values
                 assert content.startswith("您好，我是客服小林。") and content.endswith("…")
                 assert len(content) == template.params["content"]
+
+
+def test_an_answer_whose_second_sms_is_refused_fails_without_sending_the_first_again(
+    engine: Engine, sessions: sessionmaker[Session], server: VendorServer
+) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings("tencent", server))
+    [status] = TENCENT_SEND_OK["Response"]["SendStatusSet"]
+    refused = {**status, "Code": "LimitExceeded.DeliveryFrequencyLimit", "Message": "too often"}
+    server.answer("/", (200, TENCENT_SEND_OK), (200, {"Response": {**TENCENT_SEND_OK["Response"], "SendStatusSet": [refused]}}))
+    with TestClient(create_app(runtime=runtime)) as client:
+        client.post(f"/sms/tencent/uplink?token={TOKEN}", json=uplink("tencent", "你好", "1763604000", 2005))
+        assert drain(runtime) == ["failed"]
+    [row] = rows(sessions)
+    uses = TemplateRegistry.load().compose(row.body)
+    assert uses is not None and len(uses) >= 2  # the greeting, then its numbered choices
+    assert len(server.calls("/")) == 2  # the first went out, the second was refused: no retry
+    assert row.error is not None and row.error.startswith("已发出前 1 条，第 2 条失败：腾讯云拒绝 LimitExceeded.DeliveryFrequencyLimit")
