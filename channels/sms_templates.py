@@ -41,6 +41,7 @@ MAX_LONG_VARIABLE = 300
 RESERVED = frozenset({"lead", "options"})  # lead-ins and choices are templates of their own
 AGENT_REPLY = "agent_reply"
 OPTION_PREFIX = "option_"
+OPTIONS_PREFIX = "options_"  # a block of numbered choices in one SMS
 _VARIABLE = re.compile(r"\$\{(\w+)\}")
 # providers refuse ${a}${b} (and ${a} ${b}): fixed words must stand between two variables
 _ADJACENT = re.compile(r"\$\{(\w+)\}\s*(?=\$\{(\w+)\})")
@@ -141,7 +142,19 @@ class TemplateRegistry:
             options.insert(0, TemplateUse(template, {"choice": found.group(2)}, before="\n"))
             lines.pop()
         uses = self._sequence("\n".join(lines), 0, depth=0)
-        return None if uses is None or not uses else uses + options
+        return None if uses is None or not uses else uses + self._option_block(options)
+
+    def _option_block(self, options: list[TemplateUse]) -> list[TemplateUse]:
+        """The numbered choices as one SMS when a block template has exactly these numbers
+        (options_1_2_0: 回复1 …/回复2 …/回复0 …), else one SMS per choice."""
+        numbers = [use.template.name.removeprefix(OPTION_PREFIX) for use in options]
+        block = self.templates.get(OPTIONS_PREFIX + "_".join(numbers)) if options else None
+        if block is None:
+            return options
+        values = {f"choice_{n}": use.values["choice"] for n, use in zip(numbers, options, strict=True)}
+        if any(len(value) > block.params[name] for name, value in values.items()):
+            return options
+        return [TemplateUse(block, values, before="\n")]
 
     def _sequence(self, body: str, start: int, *, depth: int) -> list[TemplateUse] | None:
         """Lead-ins, then one template covering the rest of `body` (a few lead-ins at most)."""

@@ -150,12 +150,20 @@ def test_free_text_has_no_template() -> None:
     assert REGISTRY.compose("好，随便写的一段话\n回复1 确认") is None
 
 
-def test_an_answer_is_its_lead_in_its_own_template_and_one_template_per_choice() -> None:
-    uses = REGISTRY.compose("【村通】好，请回复数字：\n回复1 查班车\n回复2 约车")
+def test_an_answer_is_its_lead_in_its_own_template_and_its_choices_in_one() -> None:
+    uses = REGISTRY.compose("【村通】好，请回复数字：\n回复1 查班车\n回复2 约车\n回复0 转人工")
     assert uses is not None
     assert [(u.template.name, u.values, u.before) for u in uses] == [
-        ("ok", {}, ""), ("menu", {}, ""), ("option_1", {"choice": "查班车"}, "\n"), ("option_2", {"choice": "约车"}, "\n"),
+        ("ok", {}, ""), ("menu", {}, ""),
+        ("options_1_2_0", {"choice_1": "查班车", "choice_2": "约车", "choice_0": "转人工"}, "\n"),
     ]  # fmt: skip
+    assert uses[-1].render() == "回复1 查班车\n回复2 约车\n回复0 转人工"
+
+
+def test_choices_numbered_unlike_any_block_go_one_sms_each() -> None:
+    uses = REGISTRY.compose("请回复数字：\n回复2 约车\n回复3 查快递")
+    assert uses is not None
+    assert [u.template.name for u in uses] == ["menu", "option_2", "option_3"]
     assert REGISTRY.compose("请回复数字：\n回复1 " + "很长的选项" * 8) is None  # a choice is a short name
 
 
