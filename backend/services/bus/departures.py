@@ -20,12 +20,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, NotFound
 from backend.localtime import local_now
-from backend.models import Agency, Stop, StopTime, Trip
+from backend.models import Stop
 from backend.services.bus.disruptions import active_disruptions
 from backend.services.bus.live import (
     ArrivalEstimate,
@@ -45,7 +44,8 @@ from backend.services.bus.network import (
     routes_at,
     running_services,
 )
-from backend.services.bus.runs import NO_BOARDING, Shift, run_shifts
+from backend.services.bus.network_data import StopCall, TripLine, network_data
+from backend.services.bus.runs import NO_BOARDING, Shift
 from backend.services.bus.timetable import (
     Call,
     LineSummary,
@@ -109,9 +109,9 @@ class Departure:
 
 @dataclass(frozen=True)
 class _Leg:
-    trip: Trip
-    board: StopTime
-    alight: StopTime
+    trip: TripLine
+    board: StopCall
+    alight: StopCall
     shifts: tuple[Shift, ...]
 
 
@@ -124,7 +124,8 @@ class _Hit:
 
 
 class _Journey:
-    """The trips between two places, and how to turn them into departures."""
+    """The trips between two places, and how to turn them into departures (from the
+    process's copy of the network: no SQL once the places are resolved)."""
 
     def __init__(self, session: Session, origin: str, destination: str) -> None:
         self.session = session
@@ -136,6 +137,7 @@ class _Journey:
             raise InvalidInput(f"{o_place.name}和{d_place.name}是同一个车站，不用坐车。")
         self.origin, self.destination = o_place, d_place
         self.zone = network_zone(session)
+        self.data = network_data(session)
         self.stops: dict[str, Stop] = {s.stop_id: s for s in (*o_stops, *d_stops)}
         self.legs = self._legs({s.stop_id for s in o_stops}, {s.stop_id for s in d_stops})
         if not self.legs:
@@ -149,20 +151,17 @@ class _Journey:
                 origin=o_place.name,
                 destination=d_place.name,
             )
-        self.fares = FareTable(session, {leg.trip.route_id for leg in self.legs})
-        self.phones = {a.agency_id: a.phone for a in session.scalars(select(Agency))}
+        self.fares = FareTable.of(self.data, {leg.trip.route_id for leg in self.legs})
+        self.phones = self.data.phones
 
     def _legs(self, origin_ids: set[str], destination_ids: set[str]) -> list[_Leg]:
-        calls: dict[str, list[StopTime]] = defaultdict(list)
-        stmt = (
-            select(StopTime)
-            .where(StopTime.stop_id.in_(origin_ids | destination_ids))
-            .order_by(StopTime.trip_id, StopTime.stop_sequence)
-        )
-        for call in self.session.scalars(stmt):
-            calls[call.trip_id].append(call)
-        pairs: dict[str, tuple[StopTime, StopTime]] = {}
-        for trip_id, trip_calls in calls.items():
+        calls: dict[str, list[StopCall]] = defaultdict(list)
+        for stop_id in origin_ids | destination_ids:
+            for call in self.data.calls_at.get(stop_id, ()):
+                calls[call.trip_id].append(call)
+        pairs: dict[str, tuple[StopCall, StopCall]] = {}
+        for trip_id in sorted(calls):
+            trip_calls = sorted(calls[trip_id], key=lambda c: c.stop_sequence)
             for i, board in enumerate(trip_calls):
                 if board.stop_id not in origin_ids or board.pickup_type == NO_BOARDING:
                     continue
@@ -179,9 +178,8 @@ class _Journey:
                 if alight is not None:
                     pairs[trip_id] = (board, alight)
                     break
-        trips = list(self.session.scalars(select(Trip).where(Trip.trip_id.in_(list(pairs)))))
-        shifts = run_shifts(self.session, pairs)
-        return [_Leg(trip, *pairs[trip.trip_id], shifts[trip.trip_id]) for trip in trips]
+        trips = self.data.trips
+        return [_Leg(trips[trip_id], *pair, self.data.shifts[trip_id]) for trip_id, pair in pairs.items()]
 
     def on(self, day: date, after: datetime | None = None) -> list[_Hit]:
         running = running_services(self.session, day)
@@ -207,7 +205,7 @@ class _Journey:
             result.append(
                 Departure(
                     route_id=leg.trip.route_id,
-                    route=leg.trip.route.label,
+                    route=leg.trip.route,
                     trip_id=leg.trip.trip_id,
                     headsign=leg.trip.headsign,
                     service_date=hit.day,
@@ -226,27 +224,20 @@ class _Journey:
                     headway_minutes=round(shift.headway_s / 60) if shift.headway_s else None,
                     pickup_type=leg.board.pickup_type,
                     drop_off_type=leg.alight.drop_off_type,
-                    agency_phone=self.phones.get(leg.trip.route.agency_id or ""),
+                    agency_phone=self.phones.get(leg.trip.agency_id or ""),
                 )
             )
         return result
 
     def _between(self, legs: list[_Leg]) -> dict[str, tuple[str, ...]]:
-        bounds = {leg.trip.trip_id: (leg.board.stop_sequence, leg.alight.stop_sequence) for leg in legs}
-        names: dict[str, list[str]] = {trip_id: [] for trip_id in bounds}
-        if not bounds:
-            return {}
-        stmt = (
-            select(StopTime.trip_id, StopTime.stop_sequence, Stop.name)
-            .join(Stop, Stop.stop_id == StopTime.stop_id)
-            .where(StopTime.trip_id.in_(list(bounds)))
-            .order_by(StopTime.trip_id, StopTime.stop_sequence)
-        )
-        for trip_id, seq, name in self.session.execute(stmt):
-            low, high = bounds[trip_id]
-            if low < seq < high:
-                names[trip_id].append(name)
-        return {trip_id: tuple(found) for trip_id, found in names.items()}
+        names = self.data.stop_names
+        found: dict[str, tuple[str, ...]] = {}
+        for leg in legs:
+            low, high = leg.board.stop_sequence, leg.alight.stop_sequence
+            found[leg.trip.trip_id] = tuple(
+                names[c.stop_id] for c in self.data.calls_of[leg.trip.trip_id] if low < c.stop_sequence < high
+            )
+        return found
 
 
 def next_departures(

@@ -36,6 +36,7 @@ from backend.models import (
     Trip,
 )
 from backend.services.bus import network_cache
+from backend.services.bus.network_data import FareRow, NetworkData, network_data
 from backend.services.places.gazetteer import distance_km, resolve_place
 
 COUNTY_TOWN_RADIUS_KM = 2.0
@@ -44,17 +45,24 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 def served_stops(session: Session) -> list[Stop]:
-    """Stops that at least one trip calls at."""
-    served = select(StopTime.stop_id).distinct()
-    return list(session.scalars(select(Stop).where(Stop.stop_id.in_(served)).order_by(Stop.stop_id)))
+    """Stops that at least one trip calls at, by stop_id (the process's read-only copies,
+    backend/services/bus/network_data.py)."""
+    return list(network_data(session).served)
 
 
 def covered_stops(session: Session, place: Place) -> list[Stop]:
-    """The served stops a traveller means by `place`, nearest first."""
-    stops = served_stops(session)
+    """The served stops a traveller means by `place`, nearest first (read-only copies,
+    remembered per place for the network version)."""
+    data = network_data(session)
+    key = (place.id, place.kind, place.township, place.lat, place.lon)
+    return data.covered(key, lambda: _covered(data, place))
+
+
+def _covered(data: NetworkData, place: Place) -> list[Stop]:
+    stops = data.served
     chosen = {s.stop_id: s for s in stops if s.place_id == place.id}
     if place.kind == "county_seat" and place.township:
-        towns = {p.id for p in session.scalars(select(Place).where(Place.township == place.township))}
+        towns = data.towns.get(place.township, frozenset())
         for s in stops:
             if s.place_id in towns and _km(place, s) <= COUNTY_TOWN_RADIUS_KM:
                 chosen[s.stop_id] = s
@@ -239,10 +247,18 @@ class FareTable:
         if route_ids is not None:
             ids = list(route_ids)
             stmt = stmt.where((FareRule.route_id.in_(ids)) | (FareRule.route_id.is_(None)))
-        self._rules = [
+        self._rules: list[FareRow] | tuple[FareRow, ...] = [
             (rule.route_id, rule.origin_id, rule.destination_id, price, currency)
             for rule, price, currency in session.execute(stmt)
         ]
+
+    @classmethod
+    def of(cls, data: NetworkData, route_ids: Iterable[str]) -> FareTable:
+        """The rules of these lines (and of every line) from the process's copy of the network."""
+        ids = set(route_ids)
+        table = cls.__new__(cls)
+        table._rules = tuple(row for row in data.fare_rows if row[0] is None or row[0] in ids)
+        return table
 
     def price(self, route_id: str, origin_zone: str | None, destination_zone: str | None) -> Decimal | None:
         quote = self.quote(route_id, origin_zone, destination_zone)

@@ -3,7 +3,8 @@ sessions: the bus network (GTFS tables), the gazetteer and disruption notices.
 
 Correct across processes through one counter in the database (`cache_versions`, row
 `network`): every transaction that writes one of the watched tables through a session
-increases it in the same transaction (`changed`, called by the GTFS import and the
+increases it in the same transaction (to the current microsecond, or by one if that is
+not more, so a version that was rolled back is never given to another change) (`changed`, called by the GTFS import and the
 disruption announcement, and automatically after any ORM flush or statement touching
 those tables). A reader checks the counter once per transaction (one primary-key read)
 and rebuilds its copy when the counter moved. A transaction that has changed the tables
@@ -14,10 +15,11 @@ Rows changed by hand in SQL need `UPDATE cache_versions SET version = version + 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import case, event, insert, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from backend.models import (
@@ -85,11 +87,14 @@ def changed(session: Session) -> None:
     """Say that this transaction changed the watched tables: every process's copy (this
     one's too) is rebuilt once the transaction commits."""
     connection = session.connection()
+    stamp = time.time_ns() // 1000
     bumped = connection.execute(
-        update(CacheVersion).where(CacheVersion.name == FAMILY).values(version=CacheVersion.version + 1)
+        update(CacheVersion)
+        .where(CacheVersion.name == FAMILY)
+        .values(version=case((CacheVersion.version + 1 > stamp, CacheVersion.version + 1), else_=stamp))
     )
     if not bumped.rowcount:
-        connection.execute(insert(CacheVersion).values(name=FAMILY, version=1))
+        connection.execute(insert(CacheVersion).values(name=FAMILY, version=stamp))
     session.info[_WROTE_KEY] = True
     session.info.pop(_VERSION_KEY, None)
 
