@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from backend.localtime import local_now
 from backend.services.citizens import conversations
 from backend.services.notices import delivery_records
-from bot.state.base import LockTimeout, StateStore, StoreUnavailable
+from bot.state.base import LockTimeout, StateStore, StoreUnavailable, TurnStart
 from channels.messages import Button, Media, Message, Reply, TryLater
 from dialogs import texts
 from dialogs.context import TurnContext
@@ -81,31 +81,31 @@ class Processor:
     async def handle(self, message: Message) -> list[Reply]:
         """The `on_message` callback every channel gets."""
         key = dedup_key(message)
+        cid = message.conversation_id
         try:
-            if key is not None:
-                cached = await self.store.cached_answer(key)
-                if cached is not None:
-                    logger.info("duplicate delivery %s: cached answer", key)
-                    return [decode(item) for item in cached]
-            async with self.store.lock(message.conversation_id, timeout_seconds=self.lock_timeout_seconds):
-                return await self._locked(message, key)
+            start = await self.store.begin_turn(cid, key, timeout_seconds=self.lock_timeout_seconds)
         except LockTimeout:
-            logger.warning("sender %s busy: turn dropped", message.conversation_id)
+            logger.warning("sender %s busy: turn dropped", cid)
             return [Reply(text=texts.render("error", style_for(message.channel)))]
         except StoreUnavailable as exc:
-            logger.warning("state store unavailable (%s): %s asked to try later", exc, message.conversation_id)
+            logger.warning("state store unavailable (%s): %s asked to try later", exc, cid)
             raise TryLater(RETRY_AFTER_SECONDS) from None
+        if start.answer is not None:
+            logger.info("duplicate delivery %s: cached answer", key)
+            return [decode(item) for item in start.answer]
+        try:
+            return await self._locked(message, key, start)
+        finally:
+            try:
+                await self.store.release_turn(start)  # nothing left to release after finish_turn
+            except StoreUnavailable:
+                pass
 
-    async def _locked(self, message: Message, key: str | None) -> list[Reply]:
-        if key is not None:
-            cached = await self.store.cached_answer(key)
-            if cached is not None:  # the first delivery finished while this one waited
-                return [decode(item) for item in cached]
+    async def _locked(self, message: Message, key: str | None, start: TurnStart) -> list[Reply]:
         cid = message.conversation_id
-        saved = await self.store.load_tracker(cid)
         tracker = (
-            Tracker.from_dict(saved)
-            if saved
+            Tracker.from_dict(start.tracker)
+            if start.tracker
             else Tracker.new(conversation_id=cid, channel=message.channel, sender=message.sender)
         )
         try:
@@ -114,10 +114,15 @@ class Processor:
             logger.exception("turn failed for %s", cid)
             return [Reply(text=texts.render("error", style_for(message.channel)))]
         try:
-            if fresh:
-                await self.store.save_tracker(cid, tracker.to_dict(), ttl_seconds=self.idle_seconds)
-            if key is not None:
-                await self.store.cache_answer(key, [encode(r) for r in replies], ttl_seconds=self.answer_ttl_seconds)
+            await self.store.finish_turn(
+                start,
+                cid,
+                tracker=tracker.to_dict() if fresh else None,
+                tracker_ttl_seconds=self.idle_seconds,
+                answer_key=key,
+                answer=[encode(r) for r in replies],
+                answer_ttl_seconds=self.answer_ttl_seconds,
+            )
         except StoreUnavailable as exc:  # the turn is committed: answer it all the same
             logger.warning("state of %s not saved (%s)", cid, exc)
         return replies

@@ -61,16 +61,16 @@ class DialogPolicy:
         """True while a person handles this conversation; notices when it was handed back.
         On the phone a hand-off ends with its call: the agent call's end (`handoff_done`)
         closes it, and a new call (`call_start`) is answered by the bot whatever happened."""
-        active = conversations.active_handoff(ctx.session, conversation_id=ctx.tracker.conversation_id)
+        active = conversations.active_handoff_id(ctx.session, conversation_id=ctx.tracker.conversation_id)
         if active is not None and ctx.channel == "voice" and event in HANDOFF_ENDING_EVENTS:
             end = conversations.close_handoff if event == "handoff_done" else conversations.return_handoff
-            end(ctx.session, handoff_id=active.id, agent="hotline", note="通话结束", now=ctx.now)
-            ctx.log("handoff_ended", handoff_id=active.id, event=event)
+            end(ctx.session, handoff_id=active, agent="hotline", note="通话结束", now=ctx.now)
+            ctx.log("handoff_ended", handoff_id=active, event=event)
             ctx.tracker.handoff_id = None
             ctx.tracker.reset()
             return event == "handoff_done"
         if active is not None:
-            ctx.tracker.handoff_id = active.id
+            ctx.tracker.handoff_id = active
             return True
         if ctx.tracker.handoff_id is not None:
             ctx.tracker.handoff_id = None

@@ -8,10 +8,21 @@ in parallel. `memory.py` keeps it in the process, `redis.py` shares it between p
 from __future__ import annotations
 
 import abc
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from dataclasses import dataclass
 from typing import Any
 
 JsonDict = dict[str, Any]
+
+
+@dataclass
+class TurnStart:
+    """What a turn begins with: the answer already given to its message (then nothing is
+    held and the turn does not run), or the sender's lock held and the saved tracker."""
+
+    answer: list[JsonDict] | None = None
+    tracker: JsonDict | None = None
+    hold: Any = None  # what the store needs to give the lock back
 
 
 class StateStore(abc.ABC):
@@ -38,6 +49,55 @@ class StateStore(abc.ABC):
     @abc.abstractmethod
     def lock(self, sender_key: str, *, timeout_seconds: float = 30.0) -> AbstractAsyncContextManager[None]:
         """Hold while one turn of this sender runs; raises `LockTimeout` when it cannot be had."""
+
+    async def begin_turn(self, conversation_id: str, answer_key: str | None, *, timeout_seconds: float) -> TurnStart:
+        """The cached answer to `answer_key`, else the sender's lock and tracker: the answer
+        is looked at before waiting for the lock and again once it is held (the first
+        delivery may have finished meanwhile). Raises `LockTimeout` or `StoreUnavailable`.
+        Stores that can do it in fewer round trips override this and the two below."""
+        if answer_key is not None:
+            cached = await self.cached_answer(answer_key)
+            if cached is not None:
+                return TurnStart(answer=cached)
+        stack = AsyncExitStack()
+        await stack.enter_async_context(self.lock(conversation_id, timeout_seconds=timeout_seconds))
+        try:
+            if answer_key is not None:
+                cached = await self.cached_answer(answer_key)
+                if cached is not None:
+                    await stack.aclose()
+                    return TurnStart(answer=cached)
+            return TurnStart(tracker=await self.load_tracker(conversation_id), hold=stack)
+        except BaseException:
+            await stack.aclose()
+            raise
+
+    async def finish_turn(
+        self,
+        start: TurnStart,
+        conversation_id: str,
+        *,
+        tracker: JsonDict | None,
+        tracker_ttl_seconds: float,
+        answer_key: str | None,
+        answer: list[JsonDict],
+        answer_ttl_seconds: float,
+    ) -> None:
+        """Save the tracker (unless None) and the answer (when there is a key), then give the
+        lock back (also when saving failed: `StoreUnavailable` is raised after)."""
+        try:
+            if tracker is not None:
+                await self.save_tracker(conversation_id, tracker, ttl_seconds=tracker_ttl_seconds)
+            if answer_key is not None:
+                await self.cache_answer(answer_key, answer, ttl_seconds=answer_ttl_seconds)
+        finally:
+            await self.release_turn(start)
+
+    async def release_turn(self, start: TurnStart) -> None:
+        """Give the lock of `begin_turn` back (once; later calls do nothing)."""
+        hold, start.hold = start.hold, None
+        if hold is not None:
+            await hold.aclose()
 
     async def ping(self) -> None:  # noqa: B027 (the in-process store is always there)
         """Raise `StoreUnavailable` when the store cannot be reached (for readiness checks)."""

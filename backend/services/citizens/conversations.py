@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from backend.errors import IllegalTransition, InvalidInput, NotFound
@@ -98,8 +98,8 @@ def record_events(session: Session, events: Iterable[dict[str, Any]]) -> int:
             {"text": None, "intent": None, "action": None, **event, "data": event.get("data") or {},
              "ts": event.get("ts") or local_now()}
         )  # fmt: skip
-    if rows:
-        session.execute(insert(ConversationEvent).execution_options(render_nulls=True), rows)
+    if rows:  # on the session's connection: no ORM bookkeeping for rows it never holds
+        session.connection().execute(insert(ConversationEvent.__table__), rows)
     return len(rows)
 
 
@@ -127,6 +127,23 @@ def active_handoff(session: Session, *, conversation_id: str) -> Handoff | None:
         .limit(1)
     )
     return session.scalars(stmt).first()
+
+
+_ACTIVE_ID = (
+    select(Handoff.id)
+    .where(Handoff.conversation_id == bindparam("cid"), Handoff.status.in_(ACTIVE_HANDOFF_STATUSES))
+    .order_by(Handoff.id.desc())
+    .limit(1)
+)
+
+
+def active_handoff_id(session: Session, *, conversation_id: str) -> int | None:
+    """The id of `active_handoff`, without loading the row: one prepared statement on the
+    session's connection (every turn asks)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    found = session.connection().execute(_ACTIVE_ID, {"cid": conversation_id}).scalar()
+    return None if found is None else int(found)
 
 
 def open_handoff(

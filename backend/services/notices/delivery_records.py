@@ -13,7 +13,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,10 +28,10 @@ MAX_KEY_CHARS = 300
 
 
 def get(session: Session, *, key: str, now: datetime | None = None) -> str | None:
-    row = session.get(DeliveryRecord, key[:MAX_KEY_CHARS])
+    row = session.execute(_READ, {"key": key[:MAX_KEY_CHARS]}).first()
     if row is None or row.expires_at <= (now or utcnow()):
         return None
-    return row.value
+    return str(row.value)
 
 
 def put_if_absent(
@@ -56,18 +57,53 @@ def put_if_absent(
     return value
 
 
+_READ = select(DeliveryRecord.value, DeliveryRecord.expires_at).where(DeliveryRecord.key == bindparam("key"))
+
+
 def answer_for(session: Session, *, key: str, now: datetime | None = None) -> list[dict[str, Any]] | None:
-    """The answer recorded for inbound message `key`, if any."""
-    raw = get(session, key=ANSWER_PREFIX + key, now=now)
-    return None if raw is None else list(json.loads(raw))
+    """The answer recorded for inbound message `key`, if any (one prepared statement on the
+    session's connection: every turn with a message id asks, before it writes anything)."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    row = session.connection().execute(_READ, {"key": (ANSWER_PREFIX + key)[:MAX_KEY_CHARS]}).first()
+    if row is None or row.expires_at <= (now or utcnow()):
+        return None
+    return list(json.loads(row.value))
 
 
 def record_answer(
     session: Session, *, key: str, answer: list[dict[str, Any]], ttl_seconds: float, now: datetime | None = None
 ) -> None:
-    put_if_absent(
-        session, key=ANSWER_PREFIX + key, value=json.dumps(answer, ensure_ascii=False), ttl_seconds=ttl_seconds, now=now
-    )
+    """Keep the answer unless a live one is there (as `put_if_absent`), in one prepared
+    statement (INSERT ... ON CONFLICT DO UPDATE only when the stored one expired) where the
+    database has it: every turn records its answer."""
+    value = json.dumps(answer, ensure_ascii=False)
+    upsert = _upsert(session.get_bind().dialect.name)
+    if upsert is None:
+        put_if_absent(session, key=ANSWER_PREFIX + key, value=value, ttl_seconds=ttl_seconds, now=now)
+        return
+    now = now or utcnow()
+    params = {"key": (ANSWER_PREFIX + key)[:MAX_KEY_CHARS], "value": value, "expires": now + timedelta(seconds=ttl_seconds)}
+    session.connection().execute(upsert, {**params, "now": now})
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    if dialect not in _UPSERTS:
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+        if insert is None:
+            return None
+        stmt = insert(DeliveryRecord.__table__).values(
+            key=bindparam("key"), value=bindparam("value"), expires_at=bindparam("expires")
+        )
+        _UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=[DeliveryRecord.key],
+            set_={"value": stmt.excluded.value, "expires_at": stmt.excluded.expires_at},
+            where=DeliveryRecord.__table__.c.expires_at <= bindparam("now"),
+        )
+    return _UPSERTS[dialect]
 
 
 def sweep(session: Session, *, now: datetime | None = None) -> int:
