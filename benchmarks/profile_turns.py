@@ -75,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--sql", action="store_true", help="count SQL statements per turn kind")
     parser.add_argument("--filter", default="", help="only functions whose file matches (e.g. /work/)")
+    parser.add_argument("--no-cprofile", action="store_true", help="only the plain run (for a sampling profiler)")
     parser.add_argument("--trace", action="store_true", help="print each turn's SQL (use few --turns)")
     parser.add_argument("--dump", default="", help="also write the raw profile to this file")
     args = parser.parse_args(argv)
@@ -110,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
             event.listen(engine, "before_cursor_execute", count_statement)
             await drive(app, warm, None)
             plain = await drive(app, [(k, s + "-plain", t) for k, s, t in script], None)
+            if args.no_cprofile:
+                print(f"CPU per turn: {plain * 1000 / len(script):.2f} ms over {len(script)} turns")  # noqa: T201
+                return
             counts: Counter[str] = Counter()
             profiler = cProfile.Profile(time.process_time)  # CPU time: round trips' waits do not count
             profiler.enable()

@@ -40,3 +40,15 @@ def test_unknown_features_still_get_a_ranking() -> None:
     clf = LinearIntentClassifier()
     clf.fit(DOCS, LABELS)
     assert len(clf.rank_many([["w:从没见过"], []])) == 2
+
+
+def test_one_document_is_ranked_exactly_as_sklearn_ranks_it() -> None:
+    """A parse ranks one document on a shortcut; it gives sklearn's probabilities to the bit."""
+    clf = LinearIntentClassifier(seed=3)
+    clf.fit(DOCS, LABELS)
+    for doc in [*DOCS, ["w:快递", "w:快递", "w:车"], ["w:从没见过"], []]:
+        expected = clf._model.predict_proba(clf._vectorizer.transform([doc]))[0]  # noqa: SLF001
+        assert [p for _, p in clf.rank(doc)] == sorted(expected.tolist(), reverse=True)
+    clf.fit(DOCS[:4], LABELS[:4])  # refitted (two labels: sklearn's own path)
+    assert clf.rank(["w:车"])[0][0] == "book_ride"
+    assert clf.rank(["w:车"]) == clf.rank_many([["w:车"], ["w:快递"]])[0]
