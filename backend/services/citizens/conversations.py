@@ -98,8 +98,8 @@ def record_events(session: Session, events: Iterable[dict[str, Any]]) -> int:
             {"text": None, "intent": None, "action": None, **event, "data": event.get("data") or {},
              "ts": event.get("ts") or local_now()}
         )  # fmt: skip
-    if rows:  # one multi-row INSERT on the session's connection, no ORM bookkeeping
-        session.connection().execute(insert(ConversationEvent.__table__).values(rows))
+    if rows:  # on the session's connection: no ORM bookkeeping for rows it never holds
+        session.connection().execute(insert(ConversationEvent.__table__), rows)
     return len(rows)
 
 
