@@ -148,6 +148,12 @@ def proceed(ctx: TurnContext, form: Form, state: FormState) -> None:
         return
     state.requested = None
     if form.needs_confirmation(state):
+        refused = form.refusal(ctx, state)
+        if refused is not None:
+            slot, outcome = refused
+            state.slots.pop(slot.name, None)
+            _report(ctx, form, state, slot, outcome)
+            return
         state.awaiting = "confirm"
         read_back(ctx, form, state)
         return

@@ -144,6 +144,11 @@ class Form(abc.ABC):
     def needs_confirmation(self, state: FormState) -> bool:
         return self.confirm
 
+    def refusal(self, ctx: TurnContext, state: FormState) -> tuple[Slot, Outcome] | None:
+        """With every slot filled, before the read-back: the slot to ask again and why,
+        when what was said cannot be served (nothing runs then); None to read back."""
+        return None
+
     def summary(self, ctx: TurnContext, state: FormState) -> str:
         return ctx.text("confirm_generic", form=self.title)
 

@@ -20,7 +20,7 @@ from typing import Any
 from backend.localtime import to_local
 from backend.models import Booking
 from backend.services.bus.departures import Departure
-from backend.services.rides.offers import RideOffers, pickup_for_arrival, ride_offers
+from backend.services.rides.offers import RideOffers, demand_off_hours, pickup_for_arrival, ride_offers
 from dialogs import slots as kinds
 from dialogs.context import TurnContext
 from dialogs.tracker import FormState
@@ -29,15 +29,20 @@ from dialogs.wording import clock_text, money, people_text, trip_text, when_text
 PICK = "pick:"
 
 
-def plan_ride(ctx: TurnContext, state: FormState) -> dict[str, Any]:
+def plan_ride(ctx: TurnContext, state: FormState) -> dict[str, Any] | None:
     """Work out the offers for the form's slots, keep the chosen ride in `_ride` and the
-    other offers in `_others`, and return the chosen ride."""
+    other offers in `_others`, and return the chosen ride; None when nothing runs then
+    (no bus near and no demand ride at that hour)."""
     s = state.slots
     wished, arrive = kinds.time_of(s["time"]), bool(s["time"].get("arrive"))
     offers = ride_offers(
         ctx.session, origin=s["origin"], destination=s["destination"], wished=wished, arrive_by=arrive
     )
     rides = _rides(ctx, state, offers, wished, arrive)
+    if not rides:
+        s.pop("_ride", None)
+        s["_others"] = []
+        return None
     picked = next((r for r in rides if r["key"] == s.get("_pick")), rides[0])
     s["_ride"] = picked
     s["_others"] = [r for r in rides if r is not picked]
@@ -54,6 +59,9 @@ def _rides(
     if offers.proposed is not None:
         first = next(r for r in seats if r["trip_id"] == offers.proposed.trip_id)
         return [first, *[r for r in seats if r is not first]]
+    if demand_off_hours(ctx.session, datetime.fromisoformat(demand["time"])):
+        state.slots["_nearest"] = seats[0] if seats else None
+        return []  # no bus near and vehicles do not run then: the form asks for another time
     if offers.demand or not seats:
         return [demand, *seats]
     return seats
@@ -104,7 +112,9 @@ def seat_line(
 ) -> str:
     """明天(11月21日)09:34 1路 嵩口镇→清流县城 3人，嵩口镇上车: the read-back and the success say it alike."""
     trip = trip_text(origin, destination, ctx.style)
-    return f"{when_text(when, ctx.now, ctx.style)} {route} {trip} {people_text(people, ctx.style)}，{board}上车"
+    return (
+        f"{when_text(when, ctx.now, ctx.style)} {route} {trip} {people_text(people, ctx.style)}，{board}上车"
+    )
 
 
 def fare_text(fare: Any) -> str:
@@ -114,6 +124,7 @@ def fare_text(fare: Any) -> str:
 def read_back(ctx: TurnContext, state: FormState) -> str:
     """The confirmation text of the chosen ride."""
     s, ride = state.slots, plan_ride(ctx, state)
+    assert ride is not None, "the form refuses a time without a ride first (BookRide.refusal)"
     moment = datetime.fromisoformat(ride["time"])
     deadline = arrive_by(state)
     by = ctx.text("arrive_note", clock=clock_text(to_local(deadline), ctx.style)) if deadline else ""
@@ -174,7 +185,9 @@ def plan_seat_change(ctx: TurnContext, state: FormState, booking: Booking) -> di
 
 def _own_seat(booking: Booking, count: int) -> dict[str, Any] | None:
     details = booking.details or {}
-    if not (booking.trip_id and details.get("route") and details.get("board_stop") and details.get("arrival")):
+    if not (
+        booking.trip_id and details.get("route") and details.get("board_stop") and details.get("arrival")
+    ):
         return None
     fare = booking.fare_total / booking.passengers * count if booking.fare_total is not None else None
     return _seat_ride(
@@ -195,4 +208,6 @@ def change_read_back(ctx: TurnContext, state: FormState, booking: Booking) -> st
         board=ride["board"],
     )  # fmt: skip
     arrival = clock_text(to_local(datetime.fromisoformat(ride["arrival"])), ctx.style)
-    return ctx.text("change_confirm_seat", id=booking.id, line=line, arrival=arrival, fare=fare_text(ride["fare"]))
+    return ctx.text(
+        "change_confirm_seat", id=booking.id, line=line, arrival=arrival, fare=fare_text(ride["fare"])
+    )

@@ -17,6 +17,7 @@ from backend.models import Booking
 from backend.services.dispatch import plans as dispatch_plans
 from backend.services.rides import bookings as rides
 from backend.services.rides import charters, checks
+from backend.services.rides.offers import demand_hours
 from dialogs.context import TurnContext
 from dialogs.forms import ride_choice
 from dialogs.forms.base import Form
@@ -115,6 +116,19 @@ class BookRide(RideForm):
 
     name = "book_ride"
     title = "订车"
+
+    def refusal(self, ctx: TurnContext, state: FormState) -> tuple[Slot, Outcome] | None:
+        if ride_choice.plan_ride(ctx, state) is not None:
+            return None
+        hours = demand_hours(ctx.session)
+        if hours is None:
+            return None  # no demand vehicles at all: read back, the backend decides
+        when, nearest = self.when(ctx, state.slots["time"]), state.slots.pop("_nearest", None)
+        values = {"when": when, "start": f"{hours[0]:%H:%M}", "end": f"{hours[1]:%H:%M}"}
+        if nearest is None:
+            return TIME, Outcome.bad("ride_no_service", **values)
+        leaves = when_text(datetime.fromisoformat(nearest["time"]), ctx.now, ctx.style)
+        return TIME, Outcome.bad("ride_no_service_bus", bus=f"{leaves}的{nearest['route']}", **values)
 
     def summary(self, ctx: TurnContext, state: FormState) -> str:
         return ride_choice.read_back(ctx, state)

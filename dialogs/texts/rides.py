@@ -21,6 +21,16 @@ RIDES_TEXTS: dict[str, T] = {
         "最多{max}人，人多请说“包车”。",
         "一次最多预约{max}人，人多可以说包车。",
     ),
+    "ride_no_service": T(
+        "{when}没有车可坐：村通约车每天{start}到{end}运行，那时前后也没有班车。请换个时间，比如“明天早上8点”。",
+        "{when}无车：约车{start}-{end}运行。请换个时间，如“明天8点”。",
+        "{when}没有车。村通约车每天{start}到{end}运行，请换个时间，比如明天早上8点。",
+    ),
+    "ride_no_service_bus": T(
+        "{when}没有车可坐：村通约车每天{start}到{end}运行，离那时最近的班车是{bus}。请换个时间，比如“明天早上8点”。",
+        "{when}无车：约车{start}-{end}运行，最近班车{bus}。请换个时间。",
+        "{when}没有车。村通约车每天{start}到{end}运行，最近的班车是{bus}。请换个时间。",
+    ),
     "charter_too_many": T("包车最多{max}人，请重新说人数。", "包车最多{max}人。"),
     "ride_confirm": T(
         "请确认：{when} {trip} {people}",
@@ -136,9 +146,13 @@ RIDES_TEXTS: dict[str, T] = {
         "报名{id}改为{school}，家住{home}，{direction}？",
         "报名{id}改为{school}，家住{home}，{direction}，对吗？",
     ),
-    "signup_changed": T("改好了！报名号{id}：{name}，{school}，家住{home}。\n{text}", "已改好，报名{id}。{text}"),
+    "signup_changed": T(
+        "改好了！报名号{id}：{name}，{school}，家住{home}。\n{text}", "已改好，报名{id}。{text}"
+    ),
     "signup_cancel_confirm": T(
-        "确认取消{name}的学生班车报名（报名号{id}）吗？", "取消{name}的班车报名{id}？", "您要取消{name}的学生班车报名，对吗？"
+        "确认取消{name}的学生班车报名（报名号{id}）吗？",
+        "取消{name}的班车报名{id}？",
+        "您要取消{name}的学生班车报名，对吗？",
     ),
     "signup_cancelled": T(
         "已取消报名{id}，{name}不再乘坐{school}学生班车。", "已取消报名{id}。", "报名{id}已经取消了。"

@@ -13,14 +13,14 @@ citizen confirmed (`rides.book_ride(trip_id=…)`), so nothing moves after 确�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, NotFound
 from backend.localtime import to_local
-from backend.models import Vehicle
+from backend.models import Driver, Vehicle
 from backend.services.bus.departures import Departure, next_departures
 from backend.services.dispatch import plans as dispatch_plans
 
@@ -56,7 +56,9 @@ def ride_offers(
         chosen = [d for d in around if d.arrival <= wished][-2:]
         near = sorted((d for d in chosen if wished - d.arrival <= NEAR), key=lambda d: wished - d.arrival)
     else:
-        chosen = [d for d in around if d.departure < wished][-1:] + [d for d in around if d.departure >= wished][:1]
+        chosen = [d for d in around if d.departure < wished][-1:] + [
+            d for d in around if d.departure >= wished
+        ][:1]
         near = sorted(
             (d for d in chosen if abs(d.departure - wished) <= NEAR),
             key=lambda d: (abs(d.departure - wished), d.departure < wished),
@@ -93,6 +95,26 @@ def demand_service(session: Session) -> bool:
     """Demand-responsive vehicles (minibuses, cars) are in service in the county."""
     stmt = select(Vehicle.id).where(Vehicle.status == "in_service", Vehicle.kind.in_(DEMAND_KINDS)).limit(1)
     return session.scalars(stmt).first() is not None
+
+
+def demand_hours(session: Session) -> tuple[time, time] | None:
+    """The hours demand-responsive rides run: from the earliest shift start to the latest
+    shift end of the drivers of in-service minibuses and cars; None when none runs."""
+    stmt = (
+        select(Driver.shift_start, Driver.shift_end)
+        .join(Vehicle, Driver.vehicle_id == Vehicle.id)
+        .where(Vehicle.status == "in_service", Vehicle.kind.in_(DEMAND_KINDS))
+    )
+    shifts = [(time.fromisoformat(start), time.fromisoformat(end)) for start, end in session.execute(stmt)]
+    if not shifts:
+        return None
+    return min(start for start, _ in shifts), max(end for _, end in shifts)
+
+
+def demand_off_hours(session: Session, pickup: datetime) -> bool:
+    """Demand rides run in the county but not at `pickup` (local clock outside `demand_hours`)."""
+    hours = demand_hours(session)
+    return hours is not None and not hours[0] <= to_local(pickup).time() <= hours[1]
 
 
 def pickup_for_arrival(session: Session, *, origin: str, destination: str, arrive_by: datetime) -> datetime:

@@ -1,0 +1,57 @@
+"""A demand ride is read back only at an hour its vehicles run (from the earliest to the latest
+shift of the drivers of the county's in-service minibuses and cars). Asked for a time outside
+them with no bus near, the citizen hears the hours and is asked for another time, at any hour
+of the day: before, 今晚9点 was read back and 确认 answered 排满了, and 23:55 said at 23:50
+answered an internal "上车时间段不对" with nothing booked."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy.orm import Session
+
+from backend.models import Booking
+from backend.services.rides.offers import demand_hours
+from tests.conftest import SHANGHAI
+from tests.utils.clocked_chat import ChatAt
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(
+    ("now", "first", "clock", "nearest"),
+    [
+        (at(20, 9), ["今晚9点从嵩口到灵地 一个人"], "21:00", "那时前后也没有班车"),
+        (at(20, 23, 50), ["今天从嵩口到县城 一个人", "11点55"], "23:55", "那时前后也没有班车"),
+        (at(21, 0, 5), ["凌晨3点从嵩口到灵地 一个人"], "03:00", "最近的班车是今天(11月21日)07:00的13路"),
+    ],
+)
+def test_a_night_ride_is_not_read_back(
+    chat_at: ChatAt, session: Session, now: datetime, first: list[str], clock: str, nearest: str
+) -> None:
+    chat = chat_at(now)
+    for text in first:
+        said = chat.send("night-owl", text)
+    said = chat.send("night-owl", "13912345678")
+    said = chat.send("night-owl", "不验证")
+    assert "请确认" not in said and "确认" not in chat.buttons()
+    start, end = demand_hours(session) or (None, None)
+    assert start is not None and end is not None
+    assert f"{clock}没有车" in said and f"{start:%H:%M}到{end:%H:%M}" in said
+    assert nearest in said
+    said = chat.send("night-owl", "明天早上9点")
+    assert "请确认" in said and "09:" in said
+    chat.send("night-owl", "1")
+    booking = session.query(Booking).order_by(Booking.created_at.desc()).first()
+    assert booking is not None and f"{booking.pickup_time.astimezone(SHANGHAI):%H}" in ("08", "09")
+
+
+def test_a_day_ride_is_still_read_back(chat_at: ChatAt) -> None:
+    chat = chat_at(at(20, 9))
+    chat.send("day", "下午3点从嵩口到灵地 一个人")
+    chat.send("day", "13912345678")
+    said = chat.send("day", "不验证")
+    assert "请确认" in said and "15:00" in said and "村通约车" in said
