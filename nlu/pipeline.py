@@ -36,7 +36,7 @@ from nlu.gazetteer import Gazetteer
 from nlu.model_store import ModelStoreError, fingerprint, load_model, save_model
 from nlu.payloads import parse_payload
 from nlu.results import build_result, merge_retrieval, with_response_selector
-from nlu.slots import answer_to_slot, bare_count
+from nlu.slots import BOOKING_INTENTS, answer_to_slot, bare_count, right_now
 from nlu.text import MAX_PARSE_CHARS, clean_text, has_content
 from nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from nlu.training_data import (
@@ -225,7 +225,8 @@ class NluPipeline:
         cleaned = clean_text(text)
         if len(text) > MAX_PARSE_CHARS or not has_content(cleaned):
             return build_result(text, fallback, 1.0, [(fallback, 1.0)], [])
-        analysis = self.analyse(cleaned, _aware(now))
+        moment = _aware(now)
+        analysis = self.analyse(cleaned, moment)
         full_ranking = self.classifier.rank(analysis.features)
         ranking = merge_retrieval(full_ranking)
         intent, confidence = ranking[0]
@@ -237,8 +238,10 @@ class NluPipeline:
             intent, confidence = "inform", max(confidence, self.threshold)
             if not _ROLE_WORDS.search(cleaned):  # 不是嵩口 是嵩溪: the dialog knows which place
                 entities = [replace(e, entity="place") if e.entity in ROLES else e for e in entities]
+        if intent in BOOKING_INTENTS and not any(e.entity == "time" for e in entities):
+            entities = [*entities, *filter(None, [right_now(cleaned, moment, bare=False)])]  # 现在从嵩口去县城
         if expected_slot:
-            new_intent, entities = answer_to_slot(cleaned, intent, confident, entities, expected_slot)
+            new_intent, entities = answer_to_slot(cleaned, intent, confident, entities, expected_slot, moment)
             if new_intent != intent:
                 intent, confidence = new_intent, max(confidence, self.threshold)
         elif {"affirm", "deny"} <= known and (menu := _MENU_ANSWER.fullmatch(cleaned)) is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime
 
 from nlu.extractors.base import Entity
 from nlu.extractors.numbers import cn_to_int
@@ -25,6 +26,9 @@ _FILLERS = re.compile(
 _COUNT = re.compile(r"(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]{1,3}|俩|仨)\s*(?P<unit>个人|个|人|位)?")
 _BARE_COUNT = re.compile(r"^(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,3}|俩|仨)(?:个人|个|人|位)?$")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{2,30}[A-Za-z0-9]")
+_RIGHT_NOW = re.compile(r"(?<![到至])(?:现在|马上|立刻|立马|立即)(?![不几是在])")
+_GO_WORDS = re.compile(r"就走|要走|出发|就要|要车|走|吧|了|的")
+BOOKING_INTENTS = frozenset({"book_ride", "book_charter"})
 BARE_RESIDUE = 1
 """A reply whose words outside entities and fillers are at most this long is bare."""
 
@@ -61,16 +65,36 @@ def bare_count(text: str, *, allow_digits: bool) -> Entity | None:
     return Entity("passengers", value, match.start(), match.end(), "BareAnswer", 0.9)
 
 
+def right_now(text: str, now: datetime, *, bare: bool) -> Entity | None:
+    """A `time` entity at `now` for 现在 / 马上 / 立刻 said as when to go: the whole reply
+    (现在, 马上走, 嗯 现在吧) when `bare`, else anywhere but 到现在 / 现在不… / 现在几点 / 现在在哪."""
+    match = _RIGHT_NOW.search(text)
+    if match is None:
+        return None
+    if bare:
+        rest = _content(_GO_WORDS.sub(" ", _FILLERS.sub(" ", text[: match.start()] + text[match.end() :])))
+        if rest:
+            return None
+    moment = now.replace(second=0, microsecond=0)
+    return Entity("time", moment.isoformat(), match.start(), match.end(), "RightNow", 0.9, {"grain": "minute"})
+
+
 def _as_slot(ent: Entity, slot: str) -> Entity:
     info = dict(ent.additional_info)
     info["relabelled_from"] = ent.entity
     return replace(ent, entity=slot, additional_info=info)
 
 
-def relabel(text: str, entities: list[Entity], slot: str, *, bare: bool) -> list[Entity]:
+def relabel(
+    text: str, entities: list[Entity], slot: str, *, bare: bool, now: datetime | None = None
+) -> list[Entity]:
     """Entities with the asked-for slot filled where the reply allows it."""
     out = list(entities)
-    if slot in PLACE_SLOTS:
+    if slot == "time" and now is not None and not any(e.entity == "time" for e in out):
+        moment = right_now(text, now, bare=True)
+        if moment is not None:
+            out.append(moment)
+    elif slot in PLACE_SLOTS:
         places = [i for i, e in enumerate(out) if e.entity in PLACE_SLOTS]
         if len(places) == 1 and (bare or out[places[0]].entity == "place"):
             out[places[0]] = _as_slot(out[places[0]], slot)
@@ -95,10 +119,12 @@ def answer_to_slot(
     confident: bool,
     entities: list[Entity],
     slot: str,
+    now: datetime | None = None,
 ) -> tuple[str, list[Entity]]:
     """(intent, entities) for a reply to the question for `slot`."""
     bare = is_bare(text, entities)
-    filled = relabel(text, entities, slot, bare=bare)
+    filled = relabel(text, entities, slot, bare=bare, now=now)
+    bare = bare or any(e.extractor == "RightNow" for e in filled)  # 马上 alone: a time, not 好的
     has_value = any(e.entity == slot for e in filled)
     if intent in ("affirm", "deny") and not has_value:
         return intent, filled
