@@ -124,6 +124,7 @@ class BookRide(RideForm):
         if hours is None:
             return None  # no demand vehicles at all: read back, the backend decides
         when, nearest = self.when(ctx, state.slots["time"]), state.slots.pop("_nearest", None)
+        when += "前到" if state.slots["time"].get("arrive") else ""
         values = {"when": when, "start": f"{hours[0]:%H:%M}", "end": f"{hours[1]:%H:%M}"}
         if nearest is None:
             return TIME, Outcome.bad("ride_no_service", **values)
