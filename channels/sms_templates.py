@@ -260,7 +260,7 @@ def _pattern(template: SmsTemplate) -> str:
     for found in _VARIABLE.finditer(template.content):
         out.append(re.escape(template.content[position : found.start()]))
         name = found.group(1)
-        body = f".{{0,{template.params[name]}}}?"  # within its length: a lazy match cannot swallow its neighbour
+        body = f".{{1,{template.params[name]}}}?"  # within its length: a lazy match cannot swallow its neighbour
         if name in seen:
             out.append(f"(?P={name})")
         else:

@@ -290,6 +290,8 @@ def _holds(ctx: TurnContext, value: Any, said: str) -> bool:
 
 def _named_slot(form: Form, parse: Parse) -> Slot | None:
     for slot in form.slots:
+        if slot.kind == "code":  # 验证码 is asked when a code was sent, never reopened by name
+            continue
         if any(word in parse.text for word in slot.words):
             return slot
     return None

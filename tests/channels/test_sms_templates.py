@@ -74,6 +74,7 @@ def assert_templated(text: str, where: str, *, single: bool = False) -> None:
     for use in uses:
         assert set(use.values) == set(use.template.params), where
         assert all(len(v) <= use.template.params[k] for k, v in use.values.items()), (where, use.values)
+        assert all(use.values.values()), (where, "providers refuse an empty variable", use.values)
         assert not set(use.template.params) & {"lead", "options"}, where
     assert "".join(use.before + use.render() for use in uses) == text.removeprefix("【村通】"), where
 
@@ -158,6 +159,13 @@ def test_an_answer_is_its_lead_in_its_own_template_and_its_choices_in_one() -> N
         ("options_1_2_0", {"choice_1": "查班车", "choice_2": "约车", "choice_0": "转人工"}, "\n"),
     ]  # fmt: skip
     assert uses[-1].render() == "回复1 查班车\n回复2 约车\n回复0 转人工"
+
+
+def test_an_empty_value_is_never_sent_a_template_without_it_is_used() -> None:
+    uses = REGISTRY.compose("工单C20261120001：受理，11月27日前办结。")
+    assert uses is not None and [u.template.name for u in uses] == ["complaint_progress_no_reply"]
+    with_reply = REGISTRY.compose("工单C20261120001：已办结，11月27日前办结。答复：已联系司机")
+    assert with_reply is not None and with_reply[0].template.name == "complaint_progress"
 
 
 def test_choices_numbered_unlike_any_block_go_one_sms_each() -> None:
