@@ -6,7 +6,7 @@ ordered TemplateParamSet; the SendStatus SerialNo is the provider id).
 
 Free text is not allowed: the body must be made of registered templates
 (channels/sms_templates.py), and each template goes out as its own SMS, in order (a lead-in,
-the answer, one SMS per numbered choice); the row keeps the first one's provider id. An
+the answer, the numbered choices in one block); the row keeps the first one's provider id. An
 agent's free-text reply (`kind` "reply") goes in the generic 客服回复 template, cut to its
 limit. A body that is not made of templates, or missing credentials, fail the row at once
 with the reason (the console shows it); throttling, provider system errors and network
