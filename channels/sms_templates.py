@@ -12,9 +12,11 @@ variable (`${lead}`, `${options}` are refused).
 
 `compose(text)` cuts an already-written answer into the templates it is made of, each sent
 as its own SMS in order: lead-ins (templates marked `lead: true`, e.g. 好，/ 没听明白。), the
-answer's own template, then one `option_<n>` template per numbered choice ("\n回复1 确认").
-The signature 【村通】 is dropped (the provider adds it); every value must be within its
-declared length; the most specific template (most fixed text) wins. `match(text)` is the
+answer's own template, then the numbered choices in one block template (`options_1_2_0`)
+or, for numberings no block has, one `option_<n>` template per choice ("\n回复1 确认").
+The signature 【村通】 is dropped (the provider adds it); every value must be non-empty (the
+providers refuse an empty variable) and within its declared length; the most specific
+template (most fixed text) wins. `match(text)` is the
 one-template case. A text that does not compose cannot be sent by SMS through a domestic
 provider.
 `agent_reply(text)` wraps an agent's free text in the generic 客服回复 template, cut to
