@@ -4,11 +4,13 @@ variables filled in.
 
 `TemplateRegistry.load` reads and checks the file at start-up (a broken registry stops
 start-up with one line naming the template). The rules are the providers' template review
-rules: a variable is a short typed value (a time, name, number, code) between fixed words,
-never beside another variable, at most 35 characters (Aliyun's default per variable) unless
-the template lists it under `long` (长变量, approved as such; at most 300), the whole text at
-most 500 characters; no template may carry a lead-in sentence or the numbered choices as a
-variable (`${lead}`, `${options}` are refused).
+rules (Aliyun 短信模板规范, Tencent 正文模板审核标准): a variable is a short typed value (a time,
+name, number, code) between fixed words, never beside another variable, used once in its
+template, at most 35 characters (Aliyun's limit for every variable; there is no longer
+variable to apply for, so a `long` key is refused; Tencent needs an enterprise-certified
+account, whose variables have no smaller limit); a verification code is 4-6 digits; the whole
+text at most 500 characters; no template may carry a lead-in sentence or the numbered choices
+as a variable (`${lead}`, `${options}` are refused).
 
 `compose(text)` cuts an already-written answer into the templates it is made of, each sent
 as its own SMS in order: lead-ins (templates marked `lead: true`, e.g. 好，/ 没听明白。), the
@@ -19,8 +21,14 @@ providers refuse an empty variable) and within its declared length; the most spe
 template (most fixed text) wins. `match(text)` is the
 one-template case. A text that does not compose cannot be sent by SMS through a domestic
 provider.
-`agent_reply(text)` wraps an agent's free text in the generic 客服回复 template, cut to
-the variable's limit.
+Lists are block templates of numbered lines (`departures_3`: "${trip}班车：${line_1}；${line_2}；
+${line_3}"), ordinary templates to `compose`. Free text that is really free (a refusal, a story read
+back, an agent's reply or resolution) ends its template and the template names a continuation
+(`more: agent_reply_more`, "客服回复（${part}/${parts}）：${content}"): a value longer than 35
+characters is cut (at punctuation where it can, `channels.sms_parts`) into the template's own
+variable and then one continuation SMS per further piece, numbered "2/3", "3/3", in order,
+nothing lost (`joined(uses)` reads the text back). `agent_reply(text)` is an agent's free text
+as the generic 客服回复 template and its continuations.
 """
 
 from __future__ import annotations
@@ -33,13 +41,18 @@ from typing import Any
 
 import yaml
 
+from channels.sms_parts import cut
+
 DEFAULT_PATH = Path(__file__).with_name("sms_templates.yaml")
 PROVIDERS = ("aliyun", "tencent")
 SIGN = "【村通】"
 MIN_FIXED = 2  # a template that is (almost) all variables is not approved
 MAX_CONTENT = 500  # characters in one SMS, signature and variables' values included (both providers)
-MAX_VARIABLE = 35  # characters in one variable (Aliyun's default; longer needs 长变量 approval)
-MAX_LONG_VARIABLE = 300
+MAX_VARIABLE = 35  # characters in one variable (Aliyun: 1~35, nothing longer is approved)
+CODE_DIGITS = (4, 6)  # a verification code variable (both providers)
+CODE_KIND, CODE_VARIABLE = "verification_code", "code"
+CONTINUATION_KIND = "continuation"
+CONTINUATION_VARIABLES = ("part", "parts", "content")
 RESERVED = frozenset({"lead", "options"})  # lead-ins and choices are templates of their own
 AGENT_REPLY = "agent_reply"
 OPTION_PREFIX = "option_"
@@ -64,7 +77,7 @@ class SmsTemplate:
     params: dict[str, int]  # variable -> longest value (characters)
     codes: dict[str, str]  # provider -> template code
     lead: bool = False  # may also come first in another answer (好，/ 没听明白。)
-    long: frozenset[str] = frozenset()  # variables approved beyond 35 characters (长变量)
+    more: str | None = None  # the continuation template of its last variable (free text)
 
     @property
     def variables(self) -> list[str]:
@@ -87,12 +100,18 @@ class TemplateUse:
     template: SmsTemplate
     values: dict[str, str]
     before: str = ""  # what stands between the previous SMS of the answer and this one ("\n")
+    continued: bool = False  # a continuation: its content carries on the previous SMS's last variable
 
     def ordered_values(self) -> list[str]:
         return [self.values[name] for name in self.template.variables]
 
     def render(self) -> str:
         return _VARIABLE.sub(lambda m: self.values[m.group(1)], self.template.content)
+
+
+def joined(uses: list[TemplateUse]) -> str:
+    """The text the SMS of an answer carry, read back (continuations rejoined)."""
+    return "".join(use.values["content"] if use.continued else use.before + use.render() for use in uses)
 
 
 class TemplateRegistry:
@@ -103,6 +122,10 @@ class TemplateRegistry:
             key=lambda item: -item[1].fixed_chars,
         )
         self._leads = [(pattern, t) for pattern, t in self._compiled if t.lead and t.fixed_chars > 0]
+        self._continued = sorted(
+            ((re.compile(_pattern(t, free=t.variables[-1]), re.DOTALL), t) for t in templates if t.more),
+            key=lambda item: -item[1].fixed_chars,
+        )
 
     @classmethod
     def load(cls, path: Path | None = None) -> TemplateRegistry:
@@ -120,6 +143,10 @@ class TemplateRegistry:
             raise TemplateError(f"短信模板重名：{', '.join(duplicated)}")
         if AGENT_REPLY not in names:
             raise TemplateError(f"短信模板缺少 {AGENT_REPLY}（客服回复）")
+        by_name = {t.name: t for t in templates}
+        for template in templates:
+            if template.more and getattr(by_name.get(template.more), "kind", None) != CONTINUATION_KIND:
+                raise TemplateError(f"短信模板 {template.name}：more 应是一个 kind: {CONTINUATION_KIND} 的模板")
         return cls(templates)
 
     def check_provider(self, provider: str) -> None:
@@ -163,6 +190,8 @@ class TemplateRegistry:
         whole = next((use for use, _ in self._uses(body, start, self._compiled, whole=True)), None)
         if whole is not None:
             return [whole]
+        if (continued := self._continue(body, start)) is not None:
+            return continued
         if depth >= MAX_LEADS:
             return None
         for use, end in self._uses(body, start, self._leads, whole=False):
@@ -182,14 +211,46 @@ class TemplateRegistry:
             if all(len(value) <= template.params[name] for name, value in values.items()):
                 yield TemplateUse(template, values), found.end()
 
-    def agent_reply(self, text: str) -> TemplateUse:
+
+    def _continue(self, body: str, start: int) -> list[TemplateUse] | None:
+        """`body[start:]` as a template whose last variable is longer than it may be: the
+        template with the first piece, then its continuation template for each further piece."""
+        for pattern, template in self._continued:
+            found = pattern.fullmatch(body, start)
+            if found is None:
+                continue
+            values = {name: found.group(name) for name in template.variables}
+            free = template.variables[-1]
+            if any(len(v) > template.params[k] for k, v in values.items() if k != free) or not values[free]:
+                continue
+            return self.continued(template, values)
+        return None
+
+    def continued(self, template: SmsTemplate, values: dict[str, str]) -> list[TemplateUse]:
+        """The template with its last variable's value cut to fit, then the continuations."""
+        free = template.variables[-1]
+        more = self.templates[template.more] if template.more else None
+        first = template.params[free]
+        if more is None or len(values[free]) <= first:
+            return [TemplateUse(template, values)]
+        pieces = cut(values[free], first, more.params["content"])
+        parts = str(len(pieces))
+        head = TemplateUse(template, {**values, free: pieces[0]})
+        rest = [
+            TemplateUse(more, {"part": str(number), "parts": parts, "content": piece}, continued=True)
+            for number, piece in enumerate(pieces[1:], start=2)
+        ]
+        return [head, *rest]
+
+    def agent_reply(self, text: str) -> list[TemplateUse]:
+        """An agent's free text: the 客服回复 template, and continuations for a longer text."""
         template = self.templates[AGENT_REPLY]
         [name] = template.variables
-        limit = template.params[name]
-        content = text.strip()
-        if len(content) > limit:
-            content = content[: limit - 1] + ELLIPSIS
-        return TemplateUse(template, {name: content})
+        return self.continued(template, {name: text.strip() or ELLIPSIS})
+
+
+def is_code(template: SmsTemplate, name: str) -> bool:
+    return template.kind == CODE_KIND and name == CODE_VARIABLE
 
 
 def _body(text: str) -> str:
@@ -226,7 +287,7 @@ def _template(entry: Any, index: int) -> SmsTemplate:
         params={str(k): int(v) for k, v in params.items()},
         codes={str(k): str(v) for k, v in codes.items() if v},
         lead=bool(entry.get("lead")),
-        long=frozenset(entry.get("long") or ()),
+        more=str(entry["more"]) if entry.get("more") else None,
     )
 
 
@@ -241,33 +302,41 @@ def _check_variables(name: str, entry: dict[str, Any], content: str, params: dic
     adjacent = [f"${{{a}}}${{{b}}}" for a, b in _ADJACENT.findall(content)]
     if adjacent:
         raise TemplateError(f"短信模板 {name}：变量 {adjacent[0]} 相邻，中间要有固定文字或合成一个变量")
-    long = entry.get("long") or []
-    if not isinstance(long, list) or not set(long) <= set(params):
-        raise TemplateError(f"短信模板 {name}：long 应列出本模板的长变量，收到 {long}")
-    too_long = sorted(
-        var for var, limit in params.items() if limit > (MAX_LONG_VARIABLE if var in long else MAX_VARIABLE)
-    )
+    if "long" in entry:
+        raise TemplateError(
+            f"短信模板 {name}：没有“长变量”可申请（每个变量最多 {MAX_VARIABLE} 字）；"
+            "长的自由文字用 more 续发，列表用编号的分行模板"
+        )
+    used = _VARIABLE.findall(content)
+    twice = sorted({var for var in used if used.count(var) > 1})
+    if twice:
+        raise TemplateError(f"短信模板 {name}：变量 ${{{twice[0]}}} 出现了不止一次（同一变量在模板中只可出现一次）")
+    too_long = sorted(var for var, limit in params.items() if limit > MAX_VARIABLE)
     if too_long:
         raise TemplateError(
             f"短信模板 {name}：变量 ${{{too_long[0]}}} 最长 {params[too_long[0]]} 字，超过每个变量 {MAX_VARIABLE} 字"
-            f"（长变量要列在 long 里并经服务商审批，最多 {MAX_LONG_VARIABLE} 字）"
         )
+    if entry.get("kind") == CODE_KIND and not CODE_DIGITS[0] <= params.get(CODE_VARIABLE, 0) <= CODE_DIGITS[1]:
+        raise TemplateError(f"短信模板 {name}：验证码变量 ${{{CODE_VARIABLE}}} 应为 {CODE_DIGITS[0]}-{CODE_DIGITS[1]} 位")
+    if entry.get("kind") == CONTINUATION_KIND and tuple(_VARIABLE.findall(content)) != CONTINUATION_VARIABLES:
+        raise TemplateError(f"短信模板 {name}：续发模板的变量应依次为 {', '.join(CONTINUATION_VARIABLES)}")
+    if entry.get("more") and not (used and content.endswith(f"${{{used[-1]}}}")):
+        raise TemplateError(f"短信模板 {name}：有 more 的模板要以它的自由文字变量结尾")
 
 
-def _pattern(template: SmsTemplate) -> str:
-    """The template as a regular expression: fixed text literal, each variable a group."""
+def _pattern(template: SmsTemplate, *, free: str | None = None) -> str:
+    """The template as a regular expression: fixed text literal, each variable a group
+    (`free`: that one of any length, for a template continued in more SMS)."""
     out: list[str] = []
-    seen: set[str] = set()
     position = 0
     for found in _VARIABLE.finditer(template.content):
         out.append(re.escape(template.content[position : found.start()]))
         name = found.group(1)
-        body = f".{{1,{template.params[name]}}}?"  # within its length: a lazy match cannot swallow its neighbour
-        if name in seen:
-            out.append(f"(?P={name})")
-        else:
-            out.append(f"(?P<{name}>{body})")
-            seen.add(name)
+        # within its length: a lazy match cannot swallow its neighbour
+        body = ".+" if name == free else f".{{1,{template.params[name]}}}?"
+        if is_code(template, name):
+            body = rf"\d{{{CODE_DIGITS[0]},{CODE_DIGITS[1]}}}"
+        out.append(f"(?P<{name}>{body})")
         position = found.end()
     out.append(re.escape(template.content[position:]))
     return "".join(out)

@@ -24,6 +24,7 @@ from backend.models.outbound import OutboundMessage
 from backend.services.notices.outbox import notify, notify_number
 
 SIGN = "【村通】"
+MAX_SMS_TITLE = 35  # a disruption title in an SMS template variable (channels/sms_templates.py)
 STATE_WORDS = {
     "received": "已受理",
     "assigned": "已派单处理",
@@ -43,7 +44,7 @@ def _when(moment: datetime) -> str:
 
 def booking_confirmed(session: Session, *, booking: Booking, now: datetime | None = None) -> OutboundMessage:
     trip = f"{_when(booking.pickup_time)}从{booking.origin}到{booking.destination}，{booking.passengers}人"
-    short = f"{SIGN}预约成功：{trip}。单号{booking.id}。要取消请回复“取消{booking.id}”。"
+    short = f"{SIGN}预约成功：{trip}。单号{booking.id}，要取消请回复“取消”和单号。"
     rich = f"预约成功\n行程：{trip}\n单号：{booking.id}"
     if booking.kind != "seat":
         rich += "\n派车后会再通知您车牌和司机电话。"
@@ -168,7 +169,10 @@ def service_disruption(
     session: Session, *, disruption: Disruption, citizen_id: int, now: datetime | None = None
 ) -> OutboundMessage:
     period = f"{_when(disruption.starts_at)}至{_when(disruption.ends_at)}"
-    short = f"{SIGN}{disruption.title}：{period}。请提前安排出行。"
+    title = disruption.title.strip()
+    if len(title) > MAX_SMS_TITLE:  # an SMS template variable holds 35 characters; the rest is on WeChat
+        title = title[: MAX_SMS_TITLE - 1] + "…"
+    short = f"{SIGN}{title}：{period}。请提前安排出行。"
     return notify(
         session,
         citizen_id=citizen_id,
