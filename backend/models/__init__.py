@@ -15,7 +15,7 @@ from backend.models.dispatch import DispatchRun, DispatchStop
 from backend.models.fleet import Driver, Operator, Vehicle, VehiclePosition
 from backend.models.knowledge import KnowledgeAudit, KnowledgeEntry
 from backend.models.notes import ConversationNote
-from backend.models.outbound import OutboundMessage
+from backend.models.outbound import OutboundMessage, OutboundPart
 from backend.models.parcels import Parcel, ParcelEvent, SendRequest, ServicePoint
 from backend.models.people import ChannelIdentity, Citizen, RateLimitHit, VerificationCode
 from backend.models.places import Place, PlaceAlias
@@ -41,7 +41,7 @@ __all__ = [
     "Agent", "AgentAction", "CallbackTask", "ConsoleSession",
     "Agency", "AppendOnlyError", "Base", "Booking", "CacheVersion", "ChannelIdentity", "Citizen", "Complaint",
     "ComplaintTransition", "ConversationEvent", "DailyCounter", "DeliveryRecord", "Disruption", "DispatchRun", "DispatchStop", "Driver",
-    "FareAttribute", "FareRule", "FeedInfo", "Frequency", "Handoff", "Operator", "OutboundMessage", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
+    "FareAttribute", "FareRule", "FeedInfo", "Frequency", "Handoff", "Operator", "OutboundMessage", "OutboundPart", "Parcel", "ParcelEvent", "Place", "PlaceAlias",
     "RateLimitHit", "Route", "SendRequest", "ServiceCalendar", "ServiceException", "ServicePoint", "SignInFailure", "Stop",
     "StopTime", "StudentShuttleSignup", "Subscription", "Transfer", "Trip", "UTCDateTime", "Vehicle",
     "VehiclePosition", "VerificationCode", "utcnow",

@@ -41,3 +41,19 @@ class OutboundMessage(Base):
     send_after: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboundPart(Base):
+    """One SMS of a message a domestic provider sent as several (each template its own SMS:
+    a lead-in, the answer, the choices, continuations), with the provider's id for it
+    (Aliyun BizId, Tencent SerialNo), so that each part's delivery receipt is matched. The
+    message is delivered when every part is, failed when any part is."""
+
+    __tablename__ = "outbound_parts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbound_messages.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 1, 2, … in sending order
+    provider_id: Mapped[str] = mapped_column(String(128), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="sent")  # sent | delivered | failed
+    error: Mapped[str | None] = mapped_column(Text)

@@ -70,8 +70,9 @@ class Sender(abc.ABC):
     channel: ClassVar[str]
 
     @abc.abstractmethod
-    def send(self, message: Outgoing) -> str | None:
-        """Hand the message to the provider; return its id for the message; SendError if refused."""
+    def send(self, message: Outgoing) -> str | list[str] | None:
+        """Hand the message to the provider; return its id for the message (a list: one id per
+        SMS, when it went out as several, each with its own delivery receipt); SendError if refused."""
 
     def close(self) -> None:  # noqa: B027  (optional hook)
         """Release connections."""

@@ -6,9 +6,10 @@ ordered TemplateParamSet; the SendStatus SerialNo is the provider id).
 
 Free text is not allowed: the body must be made of registered templates
 (channels/sms_templates.py), and each template goes out as its own SMS, in order (a lead-in,
-the answer, the numbered choices in one block); the row keeps the first one's provider id. An
-agent's free-text reply (`kind` "reply") goes in the generic 客服回复 template, cut to its
-limit. A body that is not made of templates, or missing credentials, fail the row at once
+the answer, the numbered choices in one block, continuations of a long free text); the sender
+returns every part's provider id, which the worker keeps (`OutboundPart`) so that each part's
+delivery receipt is matched. An agent's free-text reply (`kind` "reply") goes in the generic
+客服回复 template, continued in numbered SMS when it is longer than a variable holds. A body that is not made of templates, or missing credentials, fail the row at once
 with the reason (the console shows it); throttling, provider system errors and network
 trouble are retried, unless part of the answer already went out (it would be sent twice).
 
@@ -54,15 +55,17 @@ TENCENT_REASONS = {
 
 def templates_for(registry: TemplateRegistry, message: Outgoing) -> list[TemplateUse]:
     if message.kind == AGENT_REPLY_KIND:
-        return [registry.agent_reply(message.body)]
+        return registry.agent_reply(message.body)
     uses = registry.compose(message.body)
     if uses is None:
         raise SendError(f"没有对应的短信模板，无法通过国内短信发送：{message.body[:40]}", retryable=False)
     return uses
 
 
-def send_parts(message: Outgoing, registry: TemplateRegistry, send_one: Callable[[TemplateUse], str | None]) -> str | None:
-    """Each template of the message as its own SMS, in order; the first one's provider id."""
+def send_parts(
+    message: Outgoing, registry: TemplateRegistry, send_one: Callable[[TemplateUse], str | None]
+) -> list[str]:
+    """Each template of the message as its own SMS, in order; the provider id of each."""
     ids: list[str | None] = []
     for use in templates_for(registry, message):
         try:
@@ -71,7 +74,7 @@ def send_parts(message: Outgoing, registry: TemplateRegistry, send_one: Callable
             if not ids:
                 raise
             raise SendError(f"已发出前 {len(ids)} 条，第 {len(ids) + 1} 条失败：{exc}", retryable=False) from exc
-    return ids[0] if ids else None
+    return [found for found in ids if found]
 
 
 class AliyunSender(Sender):
@@ -113,7 +116,7 @@ class AliyunSender(Sender):
             )
             self._client = Client(config)
 
-    def send(self, message: Outgoing) -> str | None:
+    def send(self, message: Outgoing) -> list[str]:
         if self._missing:
             raise SendError(f"阿里云短信未配置：缺少 {', '.join(self._missing)}", retryable=False)
         return send_parts(message, self._registry, lambda use: self._send(message, use))
@@ -182,7 +185,7 @@ class TencentSender(Sender):
             profile = ClientProfile(httpProfile=HttpProfile(endpoint=endpoint, protocol=protocol, reqTimeout=10))
             self._client = sms_client.SmsClient(credential.Credential(secret_id, secret_key), region, profile)
 
-    def send(self, message: Outgoing) -> str | None:
+    def send(self, message: Outgoing) -> list[str]:
         if self._missing:
             raise SendError(f"腾讯云短信未配置：缺少 {', '.join(self._missing)}", retryable=False)
         return send_parts(message, self._registry, lambda use: self._send(message, use))
@@ -231,7 +234,7 @@ class ProviderRouter(Sender):
         self._senders = senders
         self._default = default
 
-    def send(self, message: Outgoing) -> str | None:
+    def send(self, message: Outgoing) -> str | list[str] | None:
         provider = message.via or answer_provider(message.event_key)
         sender = self._senders.get(provider or self._default) or self._senders[self._default]
         return sender.send(message)

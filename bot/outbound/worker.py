@@ -26,7 +26,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from backend.models import Citizen, utcnow
-from backend.models.outbound import OutboundMessage
+from backend.models.outbound import OutboundMessage, OutboundPart
 from backend.services.agents import handoff_watch
 from backend.services.citizens import verification
 from backend.services.notices.outbox import OPT_OUT_EXEMPT_KINDS
@@ -175,7 +175,7 @@ class OutboundWorker:
         job: OutboundJob,
         *,
         status: str,
-        provider_id: str | None = None,
+        provider_id: str | list[str] | None = None,
         error: str | None = None,
         retry_in: float | None = None,
     ) -> str:
@@ -187,8 +187,11 @@ class OutboundWorker:
             row.error = error[:1000] if error else None
             row.send_after = now + timedelta(seconds=retry_in) if retry_in is not None else None
             if status == "sent":
-                row.provider_id = provider_id
+                ids = provider_id if isinstance(provider_id, list) else None
+                row.provider_id = (ids[0] if ids else None) if ids is not None else provider_id
                 row.sent_at = now
+                for position, part_id in enumerate(ids or [], start=1):  # one receipt per SMS
+                    session.add(OutboundPart(message_id=row.id, position=position, provider_id=part_id[:128]))
         self._queue.ack(job)
         return status
 

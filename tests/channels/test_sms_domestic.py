@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.db import session_scope
 from backend.models import Citizen
-from backend.models.outbound import OutboundMessage
+from backend.models.outbound import OutboundMessage, OutboundPart
 from backend.services.agents import queue as agent_queue
 from backend.services.citizens import conversations
 from backend.services.notices.outbox import notify
@@ -174,7 +174,7 @@ def test_a_reply_is_answered_through_the_provider_as_a_template_and_the_receipt_
             code, values = sent_template(provider, call)
             assert code == use.template.codes[provider]
             assert values == (use.values if provider == "aliyun" else use.ordered_values())
-        assert any(" 1路" in use.values.get("lines", "") for use in uses)
+        assert any(" 1路" in use.values.get("line_1", use.values.get("lines", "")) for use in uses)
         receipt = client.post(f"/sms/{provider}/report?token={TOKEN}", json=report(provider, row.provider_id or "", delivered=True))
         assert receipt.json() == OK[provider]
         assert rows(sessions)[0].status == "delivered"
@@ -272,7 +272,7 @@ def test_with_both_providers_an_answer_goes_back_through_the_one_the_reply_came_
         assert answers == [("aliyun", PROVIDER_ID["aliyun"]), ("tencent", PROVIDER_ID["tencent"])]
         # a notice is nobody's answer: it goes through SMS_PROVIDER's (Aliyun)
         sender = build_senders(load_settings(redis_url=None, sms=sms))["sms"]
-        notice = "【村通】预约成功：嵩口→县城。单号B202611200099。要取消请回复“取消B202611200099”。"
+        notice = "【村通】预约成功：11月21日08:00从嵩口镇到清流县城，2人。单号B202611200099，要取消请回复“取消”和单号。"
         sender.send(Outgoing(channel="sms", to=MOBILE, body=notice, kind="booking_confirmed", event_key="booking_confirmed:B202611200099"))
         assert (len(tencent.calls("/")), len(aliyun.calls("/"))) == (first, second + 1)
         code, _ = sent_template("aliyun", aliyun.calls("/")[-1])
@@ -334,12 +334,14 @@ def test_an_agents_reply_goes_through_the_provider_the_citizen_last_wrote_throug
                     conversations.close_handoff(session, handoff_id=handoff.id, agent="lin")
                 assert drain(runtime) == ["sent"]
                 after = {p: len(s.calls("/")) for p, s in servers.items()}
-                assert after == {p: before[p] + (1 if p == wrote_via else 0) for p in PROVIDERS}
-                code, values = sent_template(wrote_via, servers[wrote_via].calls("/")[-1])
-                assert code == template.codes[wrote_via]
-                [content] = values.values() if isinstance(values, dict) else values
-                assert content.startswith("您好，我是客服小林。") and content.endswith("…")
-                assert len(content) == template.params["content"]
+                parts = TemplateRegistry.load().agent_reply(text)  # 客服回复, then 客服回复（2/n）…
+                assert after == {p: before[p] + (len(parts) if p == wrote_via else 0) for p in PROVIDERS}
+                sent = [sent_template(wrote_via, call) for call in servers[wrote_via].calls("/")[before[wrote_via]:]]
+                assert [code for code, _ in sent] == [use.template.codes[wrote_via] for use in parts]
+                assert sent[0][0] == template.codes[wrote_via]
+                contents = [(v if isinstance(v, dict) else dict(zip(use.template.variables, v, strict=True)))["content"]
+                            for (_, v), use in zip(sent, parts, strict=True)]  # fmt: skip
+                assert "".join(contents) == text and all(len(c) <= template.params["content"] for c in contents)
 
 
 def test_an_answer_whose_second_sms_is_refused_fails_without_sending_the_first_again(
@@ -357,3 +359,47 @@ def test_an_answer_whose_second_sms_is_refused_fails_without_sending_the_first_a
     assert uses is not None and len(uses) >= 2  # the greeting, then its numbered choices
     assert len(server.calls("/")) == 2  # the first went out, the second was refused: no retry
     assert row.error is not None and row.error.startswith("已发出前 1 条，第 2 条失败：腾讯云拒绝 LimitExceeded.DeliveryFrequencyLimit")
+
+
+def distinct_ids(provider: str, count: int) -> list[tuple[int, Any]]:
+    """The documented send answer, with a provider id of its own for each SMS."""
+    if provider == "aliyun":
+        return [(200, {**ALIYUN_SEND_OK, "BizId": f"90061974693649{n:05d}"}) for n in range(count)]
+    [status] = TENCENT_SEND_OK["Response"]["SendStatusSet"]
+    return [
+        (200, {"Response": {**TENCENT_SEND_OK["Response"], "SendStatusSet": [{**status, "SerialNo": f"5000:10457{n:05d}"}]}})
+        for n in range(count)
+    ]
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_an_answer_sent_as_several_sms_is_delivered_when_every_part_is_and_failed_if_one_is(
+    provider: str, engine: Engine, sessions: sessionmaker[Session], server: VendorServer
+) -> None:
+    runtime = make_runtime(engine, sessions, sms_settings(provider, server))
+    server.answer("/", *distinct_ids(provider, 10))
+    with TestClient(create_app(runtime=runtime)) as client:
+        client.post(f"/sms/{provider}/uplink?token={TOKEN}", json=uplink(provider, "你好", "2026-11-20 10:00:00", 4001))
+        assert drain(runtime) == ["sent"]
+        [row] = rows(sessions)
+        with sessions() as session:
+            parts = list(session.scalars(select(OutboundPart).where(OutboundPart.message_id == row.id).order_by(OutboundPart.position)))
+        uses = TemplateRegistry.load().compose(row.body)
+        assert uses is not None and len(uses) >= 2  # the greeting, then its numbered choices
+        assert [p.position for p in parts] == list(range(1, len(uses) + 1))
+        assert len({p.provider_id for p in parts}) == len(uses) and row.provider_id == parts[0].provider_id
+
+        def post(part: OutboundPart, delivered: bool) -> None:
+            sent = client.post(f"/sms/{provider}/report?token={TOKEN}", json=report(provider, part.provider_id, delivered=delivered))
+            assert sent.json() == OK[provider]
+
+        for part in reversed(parts[1:]):  # receipts come in any order
+            post(part, True)
+            assert rows(sessions)[0].status == "sent"  # the first SMS is not delivered yet
+        post(parts[0], True)
+        assert rows(sessions)[0].status == "delivered"
+        post(parts[1], False)
+        failed = rows(sessions)[0]
+        assert failed.status == "failed" and failed.error == f"第2/{len(parts)}条未送达：MK:0001 用户关机"
+        post(parts[1], True)  # the carrier's later word on that part
+        assert rows(sessions)[0].status == "delivered"

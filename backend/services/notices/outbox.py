@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from backend.errors import InvalidInput
 from backend.localtime import local_now, to_local
 from backend.models import ChannelIdentity, Citizen
-from backend.models.outbound import OutboundMessage
+from backend.models.outbound import OutboundMessage, OutboundPart
 from backend.services.citizens.identities import get_citizen
 
 logger = logging.getLogger(__name__)
@@ -286,22 +286,47 @@ def record_receipt(
     session: Session, *, provider_id: str, delivered: bool, reason: str | None, now: datetime | None = None
 ) -> OutboundMessage | None:
     """A provider's delivery receipt (状态报告) on the message it sent: `delivered`, or
-    `failed` with the reason. None when no message has this provider id."""
+    `failed` with the reason. A message sent as several SMS (`OutboundPart`) is delivered when
+    every part is, failed (naming the part) when any part is. None when no message has this
+    provider id."""
     base = provider_id.strip()
     candidates = {base, base.split("^")[0]}  # Aliyun may add ^n to the BizId in receipts
-    row = session.scalars(
-        select(OutboundMessage).where(OutboundMessage.provider_id.in_(candidates)).order_by(OutboundMessage.id.desc())
+    part = session.scalars(
+        select(OutboundPart).where(OutboundPart.provider_id.in_(candidates)).order_by(OutboundPart.id.desc())
     ).first()
-    if row is None:
-        return None
-    if delivered:
-        row.status, row.error = "delivered", None
+    if part is not None:
+        part.status, part.error = ("delivered", None) if delivered else ("failed", reason or "运营商未说明原因")
+        session.flush()
+        row = session.get(OutboundMessage, part.message_id)
+        assert row is not None
+        _settle(session, row)
     else:
-        row.status, row.error = "failed", f"未送达：{reason or '运营商未说明原因'}"[:500]
+        row = session.scalars(
+            select(OutboundMessage).where(OutboundMessage.provider_id.in_(candidates)).order_by(OutboundMessage.id.desc())
+        ).first()
+        if row is None:
+            return None
+        if delivered:
+            row.status, row.error = "delivered", None
+        else:
+            row.status, row.error = "failed", f"未送达：{reason or '运营商未说明原因'}"[:500]
     row.sent_at = row.sent_at or (now or local_now())
     session.flush()
     logger.info("outbound %s receipt: %s", row.id, row.status)
     return row
+
+
+def _settle(session: Session, row: OutboundMessage) -> None:
+    """The message's status from its parts' receipts: failed if any, delivered if all."""
+    parts = list(
+        session.scalars(select(OutboundPart).where(OutboundPart.message_id == row.id).order_by(OutboundPart.position))
+    )
+    failed = next((p for p in parts if p.status == "failed"), None)
+    if failed is not None:
+        where = f"第{failed.position}/{len(parts)}条" if len(parts) > 1 else ""
+        row.status, row.error = "failed", f"{where}未送达：{failed.error}"[:500]
+    elif all(p.status == "delivered" for p in parts):
+        row.status, row.error = "delivered", None
 
 
 def recent_outbound(
