@@ -8,47 +8,90 @@ appends one entry per missing text (its SMS-style wording; a lead-in before it a
 numbered choices after it are templates of their own; every variable at the providers'
 limit of 35 characters; a text ending in free text (`FREE`: a message, a story, a list)
 continues in the `more` template; a list (`LISTS`) also gets block templates of 2..N lines,
-`departures_3`: "${trip}班车：${line_1}；${line_2}；${line_3}"; placeholder codes to be replaced
-by the provider's approved ones) and leaves existing entries as they are. Lead-in words and
+`departures_3`: "${trip}班车：${line_1}；${line_2}；${line_3}"; a variable that stands for a piece of
+text (`PIECE_VARIABLES`: a booking's ${line}, an optional note) is written out as that piece's
+SMS wording, one template per option, e.g. cancel_confirm "…（${when}从${origin}到${destination}，
+${count}人）？" and cancel_confirm__seat; placeholder codes to be replaced by the provider's
+approved ones) and leaves existing entries as they are (a reworded text: edit its entry to what
+`entry()` gives; tests/channels/test_sms_templates.py says which). Lead-in words and
 list pieces (`LEADS`, `PIECES`) are handled as in the registry.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from channels.sms_templates import DEFAULT_PATH
+from channels.sms_templates import DEFAULT_PATH, OPTIONS_PREFIX
 from dialogs.texts import TEXTS
 
 LEADS = frozenset({"ok", "changed", "kept", "resume", "abandoned", "out_of_scope", "handoff_back", "media_received",
                    "nearest_place", "backend_refused"})  # fmt: skip
 PIECES = frozenset({"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver",
                     "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_other", "journey_book_option",
-                    "recorded_story"})  # fmt: skip
+                    "recorded_story", "trip_line", "seat_line", "arrive_note", "complaint_reply", "shuttle_leg"})  # fmt: skip
 DEFAULT_LIMIT = 35
 # free text or a list at the end of a text: longer than 35 characters, it is continued in
 # consecutive SMS of the `more` template (接上条（2/3）：…)
-FREE = frozenset({"lines", "message", "text", "story", "result"})
+FREE = frozenset({"lines", "message", "text", "story", "result", "resolution"})
 MORE = "more"
-# lists whose lines are joined by SEPARATOR: their kind and most lines (SHOWN in dialogs/forms/transit.py)
-LISTS = {"departures": ("bus_times", 3), "arrivals": ("bus_times", 3)}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A text whose `variable` is a list of lines joined by SEPARATOR: its block templates hold
+    `least`..`most` lines, each the line variable or, with `piece`, that text's SMS wording."""
+
+    kind: str
+    most: int
+    variable: str = "lines"
+    piece: str | None = None
+    least: int = 2  # one plain line: the text's own template
+
+
+# the longest value of a line's typed variables, where 35 each would pass the 500 characters of
+# a block (what: 上学 / 放学回家, days: 周一至周五上学日, times HH:MM)
+LINE_LIMITS = {"what": 4, "days": 12, "departure": 5, "arrival": 5}
+SHUTTLE = {"variable": "text", "piece": "shuttle_leg", "least": 1}  # a leg each way (dialogs/forms/shuttle_manage.py)
+LISTS = {
+    "departures": Listed("bus_times", 3), "arrivals": Listed("bus_times", 3),  # SHOWN in dialogs/forms/transit.py
+    "shuttle_schedule": Listed("shuttle", 2, **SHUTTLE), "shuttle_signed_up": Listed("shuttle", 2, **SHUTTLE),  # type: ignore[arg-type]
+    "signup_status": Listed("dialog", 2, **SHUTTLE), "signup_changed": Listed("dialog", 2, **SHUTTLE),  # type: ignore[arg-type]
+}  # fmt: skip
 SEPARATOR = "；"
-BLOCK_CODES = 1100  # codes of the list blocks start here
+OPTIONS = 10  # choices blocks up to 回复10 (single choices beyond: option_<n>)
+# variables that stand for a piece of text: by SMS the piece is written out in the template,
+# so its values are short typed ones (${line} -> ${when}从${origin}到${destination}，${count}人),
+# and an optional piece (None) has a template without it (a variable is never sent empty).
+# The text's own template takes the first option; the others are templates named <text><suffix>.
+PIECE_VARIABLES: dict[str, dict[str, str | None]] = {
+    "line": {"": "trip_line", "__seat": "seat_line"},  # a booking; seat_line: a seat on a bus
+    "by": {"": None, "__by": "arrive_note"},  # （18:00前到）
+    "reply": {"": "complaint_reply", "__no_reply": None},  # 答复：${resolution}
+}
+SEAT_LINES = frozenset({"ride_booked_seat", "ride_confirm_seat", "change_confirm_seat", "booking_changed_seat"})
+TRIP_LINES = frozenset({"ride_booked_demand", "charter_booked"})
 
-
-def entry(key: str, number: int) -> dict[str, object]:
-    text = TEXTS[key]
-    short = text.short or text.rich
+def entry(key: str, number: int, choice: dict[str, str] | None = None) -> dict[str, object]:
+    """The template of the dialog text `key` (`choice`: the option of each piece variable it
+    says, by suffix; by default the first ones)."""
+    first = _choices(key)[0]
+    choice = choice or first
+    short = _short(key)
+    for variable, suffix in choice.items():
+        piece = PIECE_VARIABLES[variable][suffix]
+        short = short.replace(f"{{{variable}}}", _short(piece) if piece else "")
     names = [name for _, name, _, _ in string.Formatter().parse(short) if name]
     content = re.sub(r"\{(\w+)\}", r"${\1}", short)
     params = dict.fromkeys(names, DEFAULT_LIMIT)
     found: dict[str, object] = {
-        "name": key,
+        "name": key + "".join(suffix for variable, suffix in choice.items() if suffix != first[variable]),
         "kind": "lead_in" if key in LEADS else "dialog",
         "lead": True,
         "content": content,
@@ -60,21 +103,75 @@ def entry(key: str, number: int) -> dict[str, object]:
     return found
 
 
+def _short(key: str) -> str:
+    return TEXTS[key].short or TEXTS[key].rich
+
+
+def _choices(key: str) -> list[dict[str, str]]:
+    """Every combination of the options of the piece variables the text says (first: its own)."""
+    options = []
+    for variable, pieces in PIECE_VARIABLES.items():
+        if f"{{{variable}}}" in _short(key):
+            allowed = list(pieces)
+            if variable == "line" and key in SEAT_LINES | TRIP_LINES:
+                allowed = ["__seat" if key in SEAT_LINES else ""]
+            options.append([(variable, suffix) for suffix in allowed])
+    return [dict(combination) for combination in itertools.product(*options)]
+
+
+def variants(key: str, number: int) -> list[dict[str, object]]:
+    """The templates of the text's other piece options (the seat line, no reply yet …)."""
+    return [entry(key, number, choice) for choice in _choices(key)[1:]]
+
+
+def numbered(line: str, numbers: list[str], separator: str) -> tuple[str, list[str]]:
+    """Lines of one block template, each `line` ("回复{n} ${choice}") with its number, and
+    their variables (choice_1, choice_2, …): the choices blocks and the list blocks alike."""
+    variables = re.findall(r"\$\{(\w+)\}", line)
+    text = separator.join(
+        re.sub(r"\$\{(\w+)\}", lambda m, n=n: f"${{{m.group(1)}_{n}}}", line).replace("{n}", n) for n in numbers
+    )
+    return text, [f"{variable}_{n}" for n in numbers for variable in variables]
+
+
 def blocks(key: str, number: int) -> list[dict[str, object]]:
     """The list `key` as block templates of 2..N numbered lines (one line: its own template)."""
-    base = entry(key, 0)
+    base, listed = entry(key, 0), LISTS[key]
     content, params = str(base["content"]), dict(base["params"])  # type: ignore[call-overload]
-    del params["lines"]
-    kind, most = LISTS[key]
+    del params[listed.variable]
+    line = re.sub(r"\{(\w+)\}", r"${\1}", _short(listed.piece)) if listed.piece else "${line}"
     found = []
-    for count in range(2, most + 1):
-        lines = [f"line_{i}" for i in range(1, count + 1)]
+    for count in range(listed.least, listed.most + 1):
+        lines, names = numbered(line, [str(i) for i in range(1, count + 1)], SEPARATOR)
         found.append({
-            "name": f"{key}_{count}", "kind": kind, "lead": True,
-            "content": content.replace("${lines}", SEPARATOR.join(f"${{{line}}}" for line in lines)),
-            "params": {**params, **dict.fromkeys(lines, DEFAULT_LIMIT)},
-            "codes": codes(number + count - 2),
+            "name": f"{key}_{count}", "kind": listed.kind, "lead": True,
+            "content": content.replace(f"${{{listed.variable}}}", lines),
+            "params": {**params, **{name: LINE_LIMITS.get(name.rsplit("_", 1)[0], DEFAULT_LIMIT) for name in names}},
+            "codes": codes(number + len(found)),
         })  # fmt: skip
+    return found
+
+
+def option_blocks(number: int) -> list[dict[str, object]]:
+    """The numbered choices in one SMS: 回复1 … to 回复N …, with or without 回复0 …, N ≤ OPTIONS."""
+    found = []
+    for most in range(1, OPTIONS + 1):
+        for zero in ([], ["0"]):
+            numbers = [str(i) for i in range(1, most + 1)] + zero
+            content, names = numbered("回复{n} ${choice}", numbers, "\n")
+            found.append({
+                "name": OPTIONS_PREFIX + "_".join(numbers), "kind": "options", "content": content,
+                "params": dict.fromkeys(names, DEFAULT_LIMIT), "codes": codes(number + len(found)),
+            })  # fmt: skip
+    return found
+
+
+def extras(number: int) -> list[dict[str, object]]:
+    """The templates besides one per text: piece variants, list blocks, choices blocks."""
+    found = [variant for key in TEXTS if key not in PIECES for variant in variants(key, 0)]
+    found += [block for key in LISTS for block in blocks(key, 0)] + option_blocks(0)
+    for offset, template in enumerate(found):
+        template["codes"] = codes(number + offset)
     return found
 
 
@@ -87,15 +184,14 @@ def main(argv: list[str]) -> int:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     known = {t["name"] for t in data["templates"]}
     missing = [key for key in TEXTS if key not in known and key not in PIECES]
-    if not missing and all(block["name"] in known for key in LISTS for block in blocks(key, 0)):
+    if not missing and all(found["name"] in known for found in extras(0)):
         print("every dialog text has a template")  # noqa: T201
         return 0
-    start = len(data["templates"]) + 1
-    added = [entry(key, start + i) for i, key in enumerate(missing)]
-    number = BLOCK_CODES
-    for key in LISTS:
-        added += [block for block in blocks(key, number) if block["name"] not in known]
-        number += LISTS[key][1] - 1
+    number = 1 + max(int(str(t["codes"]["aliyun"]).removeprefix("SMS_CT")) for t in data["templates"])
+    added = [entry(key, number + i) for i, key in enumerate(missing)]
+    for found in extras(number + len(added)):
+        if found["name"] not in known:
+            added.append(found)
     dumped = yaml.safe_dump(added, allow_unicode=True, sort_keys=False, width=200)
     with path.open("a", encoding="utf-8") as out:
         out.write(dumped)

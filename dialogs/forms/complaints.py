@@ -248,7 +248,7 @@ class QueryComplaint(Form):
 
     def submit(self, ctx: TurnContext, state: FormState) -> None:
         ticket = complaints.get_complaint(ctx.session, ticket_id=state.slots["ticket"])
-        reply = f"答复：{ticket.resolution}" if ticket.resolution else ""
+        reply = ctx.text("complaint_reply", resolution=ticket.resolution) if ticket.resolution else ""
         ctx.say(
             "complaint_progress",
             id=ticket.id,

@@ -110,13 +110,12 @@ def arrive_by(state: FormState) -> datetime | None:
 def seat_line(
     ctx: TurnContext, *, when: datetime, route: str, origin: str, destination: str, people: int, board: str
 ) -> str:
-    """明天(11月21日)09:34 1路 嵩口镇→清流县城 3人，嵩口镇上车: the read-back and the success say it alike.
-    By SMS the line is one template variable (at most 35 characters): it names the stop as the
-    start, 明天(11月21日)09:34 1路 嵩口镇汽车站→清流县城 3人."""
-    when_said, people_said = when_text(when, ctx.now, ctx.style), people_text(people, ctx.style)
-    if ctx.style == "short":
-        return f"{when_said} {route} {trip_text(board, destination, ctx.style)} {people_said}"
-    return f"{when_said} {route} {trip_text(origin, destination, ctx.style)} {people_said}，{board}上车"
+    """明天(11月21日)09:34 1路 嵩口镇→清流县城 3人，嵩口镇上车: the read-back and the success say it
+    alike (by SMS: 明天(11月21日)09:34坐1路从嵩口镇到清流县城，3人)."""
+    return ctx.text(
+        "seat_line", when=when_text(when, ctx.now, ctx.style), route=route, trip=trip_text(origin, destination, ctx.style),
+        people=people_text(people, ctx.style), board=board, destination=destination, count=people,
+    )  # fmt: skip
 
 
 def fare_text(fare: Any) -> str:

@@ -188,8 +188,11 @@ def booking_line(ctx: TurnContext, booking: Booking) -> str:
             ctx, when=booking.pickup_time, route=details["route"], origin=booking.origin,
             destination=booking.destination, people=booking.passengers, board=details["board_stop"],
         )  # fmt: skip
-    when = when_text(booking.pickup_time, ctx.now, ctx.style)
-    return f"{when} {trip_text(booking.origin, booking.destination, ctx.style)} {people_text(booking.passengers, ctx.style)}"
+    return ctx.text(
+        "trip_line", when=when_text(booking.pickup_time, ctx.now, ctx.style),
+        trip=trip_text(booking.origin, booking.destination, ctx.style), people=people_text(booking.passengers, ctx.style),
+        origin=booking.origin, destination=booking.destination, count=booking.passengers,
+    )  # fmt: skip
 
 
 def say_booked(ctx: TurnContext, booking: Booking) -> None:

@@ -131,7 +131,7 @@ class StudentShuttle(Form):
             return
         schedule = shuttles.shuttle_schedule(ctx.session, school=s["school"], home_place=s["home"])
         if s["mode"] == "schedule":
-            ctx.say("shuttle_schedule", school=schedule.school, text=schedule.text)
+            ctx.say("shuttle_schedule", school=schedule.school, text=manage.timetable(ctx, schedule.legs))
             return
         signup = shuttles.sign_up_student(
             ctx.session,
@@ -145,7 +145,7 @@ class StudentShuttle(Form):
         ctx.say(
             "shuttle_signed_up",
             card={"type": "shuttle_signup", "id": signup.reference, "school": signup.school},
-            id=signup.reference, name=signup.student_name, school=signup.school, text=schedule.text,
+            id=signup.reference, name=signup.student_name, school=signup.school, text=manage.timetable(ctx, schedule.legs),
         )  # fmt: skip
 
 

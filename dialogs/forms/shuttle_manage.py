@@ -11,6 +11,7 @@ from 只坐上学 / 只坐放学 / 都坐.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from backend.errors import BackendError
@@ -126,7 +127,7 @@ def submit(ctx: TurnContext, state: FormState) -> None:
         signup = current(ctx, state)
         shown = shuttle_signups.view(ctx.session, signup)
         status = "已报名" if signup.active else "已取消"
-        ctx.say("signup_status", status=status, text=shown.text, **values(ctx, signup))
+        ctx.say("signup_status", status=status, text=timetable(ctx, shown.legs), **values(ctx, signup))
         return
     if mode == "cancel":
         signup = shuttle_signups.cancel(ctx.session, reference=s["signup"], citizen_id=ctx.citizen().id)
@@ -138,4 +139,18 @@ def submit(ctx: TurnContext, state: FormState) -> None:
         school=s.get("new_school"), direction=s.get("new_direction"),
     )  # fmt: skip
     ctx.log("shuttle_signup_changed", signup_id=signup.reference)
-    ctx.say("signup_changed", text=shuttle_signups.view(ctx.session, signup).text, **values(ctx, signup))
+    ctx.say("signup_changed", text=timetable(ctx, shuttle_signups.view(ctx.session, signup).legs), **values(ctx, signup))
+
+
+def timetable(ctx: TurnContext, legs: Sequence[shuttles.ShuttleLeg]) -> str:
+    """A shuttle timetable, a line per leg (by SMS joined by "；": one block template)."""
+    lines = [
+        ctx.text(
+            "shuttle_leg", what="上学" if leg.direction == "to_school" else "放学回家", days=leg.days,
+            departure=leg.departure, board=leg.board, arrival=leg.arrival, alight=leg.alight,
+            route=f"（{leg.route}）" if leg.route else "", bus=leg.route or "定制班车",
+        )  # fmt: skip
+        for leg in legs
+    ]
+    return ("；" if ctx.style == "short" else "\n").join(lines)
+

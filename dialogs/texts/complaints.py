@@ -50,6 +50,7 @@ COMPLAINTS_TEXTS: dict[str, T] = {
     "complaint_progress": T(
         "工单{id}：目前{state}，{due}前办结。{reply}", "工单{id}：{state}，{due}前办结。{reply}"
     ),
+    "complaint_reply": T("答复：{resolution}", "答复：{resolution}", "答复是：{resolution}"),  # {reply} above
     "follow_up_thanks": T(
         "谢谢您的评价！工单{id}的回访已记录：{score}分。还有什么可以帮您，请直接说。",
         "谢谢评价！工单{id}已记录{score}分。",

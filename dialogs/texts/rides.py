@@ -37,6 +37,16 @@ RIDES_TEXTS: dict[str, T] = {
         "确认：{when}，{trip}，{people}",
         "您要预约{when}，{trip}，{people}，对吗？",
     ),
+    # a booking's line, said alike in the read-back, the success and the bookings list; by SMS
+    # it is fixed words between short values (an SMS template variable holds 35 characters)
+    "trip_line": T(
+        "{when} {trip} {people}", "{when}从{origin}到{destination}，{count}人", "{when} {trip} {people}"
+    ),
+    "seat_line": T(
+        "{when} {route} {trip} {people}，{board}上车",
+        "{when}坐{route}从{board}到{destination}，{count}人",
+        "{when} {route} {trip} {people}，{board}上车",
+    ),
     "charter_confirm": T(
         "请确认包车：{when} {trip} {people}",
         "确认包车：{when}，{trip}，{people}",
@@ -117,6 +127,13 @@ RIDES_TEXTS: dict[str, T] = {
         "为{name}报名学生班车，学校{school}，家住{home}，对吗？",
     ),
     "shuttle_schedule": T("{school}学生班车：\n{text}", "{school}班车：{text}", "{school}学生班车，{text}"),
+    # one leg of a shuttle timetable (a line of {text} above and below); by SMS fixed words
+    # between short values, the route or 定制班车 in brackets
+    "shuttle_leg": T(
+        "{what}：{days} {departure} 从{board}出发，约 {arrival} 到{alight}{route}",
+        "{what}：{days}，{departure}从{board}出发，约{arrival}到{alight}（{bus}）",
+        "{what}：{days} {departure} 从{board}出发，约 {arrival} 到{alight}{route}",
+    ),
     "shuttle_signed_up": T(
         "报名成功！报名号{id}，{name}已报名{school}学生班车：\n{text}\n上车点安排好后会通知您。查询、修改或取消请报报名号。",
         "报名成功，报名号{id}。{name}已报名{school}班车。{text}",

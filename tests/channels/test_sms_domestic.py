@@ -272,7 +272,7 @@ def test_with_both_providers_an_answer_goes_back_through_the_one_the_reply_came_
         assert answers == [("aliyun", PROVIDER_ID["aliyun"]), ("tencent", PROVIDER_ID["tencent"])]
         # a notice is nobody's answer: it goes through SMS_PROVIDER's (Aliyun)
         sender = build_senders(load_settings(redis_url=None, sms=sms))["sms"]
-        notice = "【村通】预约成功：11月21日08:00从嵩口镇到清流县城，2人。单号B202611200099，要取消请回复“取消”和单号。"
+        notice = "【村通】预约成功：11月21日08:00从嵩口镇到清流县城，2人。要取消请回复“取消B202611200099”。"
         sender.send(Outgoing(channel="sms", to=MOBILE, body=notice, kind="booking_confirmed", event_key="booking_confirmed:B202611200099"))
         assert (len(tencent.calls("/")), len(aliyun.calls("/"))) == (first, second + 1)
         code, _ = sent_template("aliyun", aliyun.calls("/")[-1])

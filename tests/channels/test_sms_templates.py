@@ -22,8 +22,8 @@ from channels.buttons import text_blocks
 from channels.messages import Message
 from channels.sms_templates import CODE_KIND, MAX_VARIABLE, TemplateError, TemplateRegistry, joined
 from dialogs.texts import TEXTS
-from scripts.sms_templates import LISTS, blocks, entry
 from scripts.sms_templates import PIECES as SCRIPT_PIECES
+from scripts.sms_templates import entry, extras
 from tests.dialogs.test_stories import load_stories
 from tests.utils.conversation import make_processor, make_store
 
@@ -32,9 +32,12 @@ REGISTRY = TemplateRegistry.load()
 PARTS: list[int] = []  # SMS per answer in the walk (see test_parts_per_answer_stay_few)
 SPOKEN_ONLY = {"recorded_story"}  # only ever said on the hotline
 # parts of the departures / arrivals lists, parts of a variable (journey_other in journey_more's
-# ${times}) or option labels (journey_book_option in ${options}), never said alone
+# ${times}) or option labels (journey_book_option in ${options}), a booking line (trip_line, seat_line:
+# their SMS wording stands in for ${line} in the templates; arrive_note for ${by}, complaint_reply for
+# ${reply}, likewise), a shuttle timetable leg (shuttle_leg, a line of ${text}), never said alone
 PIECES = {"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver", "rule_alight_phone",
-          "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_other", "journey_book_option"}  # fmt: skip
+          "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_other", "journey_book_option",
+          "trip_line", "seat_line", "arrive_note", "complaint_reply", "shuttle_leg"}  # fmt: skip
 
 
 @pytest.fixture
@@ -59,7 +62,7 @@ def test_every_dialog_template_has_the_wording_of_its_text() -> None:
         if name in TEXTS and template.content != entry(name, 0)["content"]
     }
     assert drifted == {}
-    wanted = {block["name"]: block["content"] for key in LISTS for block in blocks(key, 0)}
+    wanted = {str(found["name"]): found["content"] for found in extras(0)}  # seat-line variants, list blocks
     assert {name: REGISTRY.templates[name].content for name in wanted} == wanted
 
 
@@ -200,9 +203,24 @@ def test_an_answer_is_its_lead_in_its_own_template_and_its_choices_in_one() -> N
 
 def test_an_empty_value_is_never_sent_a_template_without_it_is_used() -> None:
     uses = REGISTRY.compose("工单C20261120001：受理，11月27日前办结。")
-    assert uses is not None and [u.template.name for u in uses] == ["complaint_progress_no_reply"]
+    assert uses is not None and [u.template.name for u in uses] == ["complaint_progress__no_reply"]
     with_reply = REGISTRY.compose("工单C20261120001：已办结，11月27日前办结。答复：已联系司机")
     assert with_reply is not None and with_reply[0].template.name == "complaint_progress"
+    resolution = "已联系公交公司，对司机进行了批评教育，扣发当月奖金，并要求其向您当面道歉，以后会加强培训。"
+    long = REGISTRY.compose(f"工单C20261120001：已办结，11月27日前办结。答复：{resolution}")
+    assert long is not None and [u.template.name for u in long] == ["complaint_progress", "more"]
+    assert "".join([long[0].values["resolution"], *(u.values["content"] for u in long[1:])]) == resolution
+
+
+def test_a_read_back_uses_its_own_template_with_or_without_the_arrive_by_note() -> None:
+    """A loose template (确认：${when}，${trip}，${people}) must not stand in for another one."""
+    seat = "确认：后天(11月22日)16:30坐4路从清流县汽车站到灵地镇，1人，16:55到，车费30元"
+    uses = REGISTRY.compose(seat)
+    assert uses is not None and [u.template.name for u in uses] == ["ride_confirm_seat"]
+    assert uses[0].values == {"when": "后天(11月22日)16:30", "route": "4路", "board": "清流县汽车站",
+                              "destination": "灵地镇", "count": "1", "arrival": "16:55", "fare": "30元"}  # fmt: skip
+    uses = REGISTRY.compose(seat.replace("16:55到", "16:55到（17:00前到）"))
+    assert uses is not None and [(u.template.name, u.values["clock"]) for u in uses] == [("ride_confirm_seat__by", "17:00")]
 
 
 def test_choices_numbered_unlike_any_block_go_one_sms_each() -> None:

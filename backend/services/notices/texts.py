@@ -44,7 +44,7 @@ def _when(moment: datetime) -> str:
 
 def booking_confirmed(session: Session, *, booking: Booking, now: datetime | None = None) -> OutboundMessage:
     trip = f"{_when(booking.pickup_time)}从{booking.origin}到{booking.destination}，{booking.passengers}人"
-    short = f"{SIGN}预约成功：{trip}。单号{booking.id}，要取消请回复“取消”和单号。"
+    short = f"{SIGN}预约成功：{trip}。要取消请回复“取消{booking.id}”。"  # the order number once: an SMS template variable is used once
     rich = f"预约成功\n行程：{trip}\n单号：{booking.id}"
     if booking.kind != "seat":
         rich += "\n派车后会再通知您车牌和司机电话。"

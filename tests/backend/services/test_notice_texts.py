@@ -44,7 +44,7 @@ def test_booking_confirmed_by_sms_is_short_and_local(session: Session) -> None:
     assert notice.channel == "sms"
     assert (
         notice.body
-        == "【村通】预约成功：11月21日08:00从嵩口镇到清流县城，2人。单号B202611200042。要取消请回复“取消B202611200042”。"
+        == "【村通】预约成功：11月21日08:00从嵩口镇到清流县城，2人。要取消请回复“取消B202611200042”。"
     )
     assert len(notice.body) <= 134  # two SMS parts at most
     assert notice.event_key == "booking_confirmed:B202611200042"

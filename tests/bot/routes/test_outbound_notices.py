@@ -49,8 +49,7 @@ def test_a_booking_made_by_an_operator_is_confirmed_to_the_citizen_once(
     assert notice.citizen_id == made.json()["citizen"]["id"]
     day = tomorrow(10)
     assert notice.body == (
-        f"【村通】预约成功：{day.month}月{day.day}日10:00从邓家村到嵩口村，2人。"
-        f"单号{booking_id}，要取消请回复“取消”和单号。"
+        f"【村通】预约成功：{day.month}月{day.day}日10:00从邓家村到嵩口村，2人。要取消请回复“取消{booking_id}”。"
     )
     charter = client.post(
         "/api/charters",
