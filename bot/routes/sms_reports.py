@@ -4,10 +4,11 @@
 `POST /sms/tencent/report?token=…` (Tencent Cloud 短信下发状态: an array of
 `{user_receive_time, nationcode, mobile, report_status, errmsg, description, sid}`).
 
-Same token rule as the uplinks (channels/sms_domestic.py). Each receipt turns the
-outbound row with that provider id into `delivered`, or `failed` with the carrier's
-reason, which the console shows; a receipt for a message we do not know is ignored
-(the provider must not retry it).
+Same token rule as the uplinks (channels/sms_domestic.py). Each receipt is matched to the
+SMS with that provider id: an answer sent as several SMS keeps every part's id
+(`OutboundPart`), and its row turns `delivered` when every part is, `failed` with the
+carrier's reason and the part (第2/3条未送达：…) when one is; the console shows it. A receipt
+for a message we do not know is ignored (the provider must not retry it).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Citizen, Complaint, ComplaintTransition, Disruption
 from backend.models.outbound import OutboundMessage
+from backend.services.citizens import verification
 from backend.services.notices import texts as notice_texts
 from bot.processor import Processor
 from bot.runtime import Runtime
@@ -30,6 +31,7 @@ from tests.utils.conversation import make_processor, make_store
 pytestmark = pytest.mark.anyio
 REGISTRY = TemplateRegistry.load()
 PARTS: list[int] = []  # SMS per answer in the walk (see test_parts_per_answer_stay_few)
+CODES: list[str] = []  # verification codes texted in the walk
 SPOKEN_ONLY = {"recorded_story"}  # only ever said on the hotline
 # parts of the departures / arrivals lists, parts of a variable (journey_other in journey_more's
 # ${times}) or option labels (journey_book_option in ${options}), a booking line (trip_line, seat_line:
@@ -116,8 +118,11 @@ async def test_every_dialog_path_in_sms_style_maps_to_templates(story: dict[str,
     with runtime.unit_of_work() as session:
         notices = session.scalars(select(OutboundMessage).where(OutboundMessage.channel == "sms")).all()
         for row in notices:
-            if row.kind not in ("reply",):
-                assert_templated(row.body, f"{story['name']}: notice {row.kind}", single=row.kind != "answer")
+            if row.kind not in ("reply",):  # a verification code as the worker sends it (the row keeps it masked)
+                body = verification.message_text(session, kind=row.kind, event_key=row.event_key, body=row.body)
+                assert body is not None, (story["name"], row.kind)
+                assert_templated(body, f"{story['name']}: notice {row.kind}", single=row.kind != "answer")
+                CODES.extend([row.kind] if row.kind == CODE_KIND else [])
     await store.close()
 
 
@@ -289,9 +294,22 @@ def test_a_verification_code_is_four_to_six_digits() -> None:
     assert REGISTRY.compose(text.format(code="123")) is None
 
 
+def test_a_verification_code_goes_out_as_its_template_with_its_digits(session: Session) -> None:
+    """The walk texts no code (an SMS sender's number is their own): a code asked for on
+    WeChat for a mobile, as the worker hands it to the provider."""
+    assert verification.send_code(session, channel="wechat", external_id="oCodeWalk", mobile="13905980888") is None
+    row = session.scalars(select(OutboundMessage).where(OutboundMessage.kind == CODE_KIND)).one()
+    body = verification.message_text(session, kind=row.kind, event_key=row.event_key, body=row.body)
+    assert body is not None and REGISTRY.compose(row.body) is None  # the masked row is never sent as is
+    [use] = REGISTRY.compose(body) or [None]
+    assert use is not None and use.template.name == "verification_code" and use.values["code"].isdigit()
+    assert 4 <= len(use.values["code"]) <= 6
+
+
 def test_parts_per_answer_stay_few() -> None:
     """Runs after the walk (file order): how many SMS an answer takes (printed for the report)."""
     if not PARTS:
         pytest.skip("the walk did not run in this session")
-    print(f"SMS per answer: max {max(PARTS)}, mean {sum(PARTS) / len(PARTS):.2f} over {len(PARTS)} texts")  # noqa: T201
+    print(f"SMS per answer: max {max(PARTS)}, mean {sum(PARTS) / len(PARTS):.2f} over {len(PARTS)} texts,"  # noqa: T201
+          f" {len(CODES)} verification codes")  # fmt: skip
     assert max(PARTS) <= 5
