@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from backend.services.citizens import conversations
-from dialogs import events, filling, follow_up, knowledge
+from dialogs import events, filling, follow_up, knowledge, small_hours
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
 from dialogs.handoff import hand_off, offer_person
@@ -120,7 +120,9 @@ class DialogPolicy:
         option = tracker.choose(text) if tracker.options else None
         purpose = tracker.options_for
         tracker.clear_options()
-        if option is not None:
+        if option is not None and option.value.startswith(small_hours.SAID):
+            text = option.value[len(small_hours.SAID) :]  # the words the option stands for, as if typed
+        elif option is not None:
             return self._option(ctx, option.value, purpose, text)
         plain = Parse.plain(text, intent="inform")
         if plain.wants_abandon and tracker.active is not None:  # with no form, 取消 may mean a booking

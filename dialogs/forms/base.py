@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from backend.localtime import to_local
 from dialogs import slots as kinds
-from dialogs import verify
+from dialogs import small_hours, verify
 from dialogs.context import TurnContext
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
@@ -104,7 +104,7 @@ class Form(abc.ABC):
         return Outcome.good(raw)
 
     def check_time(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
-        value = kinds.merge_time(state.slots.get(slot.name), raw)
+        value = kinds.merge_time(state.slots.get(slot.name) or small_hours.pending(state), raw)
         moment = kinds.time_of(value)
         if self.future_times:
             if value["grain"] == "day":
@@ -113,6 +113,9 @@ class Form(abc.ABC):
                 late = moment < ctx.now - PAST_SLACK
             if late:
                 return Outcome.bad("time_past", when=self.when(ctx, value))
+            unsure = small_hours.which_day(ctx.now, state, value)  # 明天 said at 00:30
+            if unsure is not None:
+                return unsure
         return Outcome.good(value)
 
     def choices(self, ctx: TurnContext, state: FormState, slot: Slot) -> list[tuple[str, str]]:
