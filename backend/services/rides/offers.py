@@ -119,8 +119,12 @@ def demand_off_hours(session: Session, pickup: datetime) -> bool:
 
 def pickup_for_arrival(session: Session, *, origin: str, destination: str, arrive_by: datetime) -> datetime:
     """The pick-up time of a demand ride that arrives by `arrive_by` even on its longest
-    allowed detour, rounded down to 5 minutes."""
+    allowed detour, rounded down to 5 minutes. A deadline after the vehicles stop that day
+    (22:00前到 when they run until 19:05) is met by the last ride that ends by then."""
     direct = dispatch_plans.direct_minutes(session, origin, destination)
     longest = timedelta(minutes=direct * 1.5 + RIDE_SLACK_MINUTES)
-    pickup = to_local(arrive_by - longest)
+    deadline, hours = to_local(arrive_by), demand_hours(session)
+    if hours is not None:
+        deadline = min(deadline, datetime.combine(deadline.date(), hours[1], deadline.tzinfo))
+    pickup = deadline - longest
     return pickup.replace(minute=pickup.minute - pickup.minute % 5, second=0, microsecond=0)
