@@ -20,6 +20,7 @@ from dialogs import small_hours, verify
 from dialogs.context import TurnContext
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
+from dialogs.under_way import from_now as under_way_from_now
 from dialogs.understanding import Parse
 from dialogs.wording import when_text
 
@@ -111,6 +112,9 @@ class Form(abc.ABC):
                 late = to_local(moment).date() < to_local(ctx.now).date()
             else:
                 late = moment < ctx.now - PAST_SLACK
+            under_way = under_way_from_now(value, ctx.now) if late else None  # 今晚 said at 22:40
+            if under_way is not None:
+                value, late = under_way, False
             if late:
                 return Outcome.bad("time_past", when=self.when(ctx, value))
             unsure = small_hours.which_day(ctx.now, state, value)  # 明天 said at 00:30
