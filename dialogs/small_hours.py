@@ -30,14 +30,21 @@ _WORD = re.compile("|".join(_NEXT_DAY))
 def which_day(now: datetime, state: FormState, value: dict[str, Any]) -> Outcome | None:
     """The question to ask for a time said with 明天/后天… between midnight and dawn; None
     to take the time as the NLU read it."""
+    if state.slots.get(ASKED):
+        return None
+    outcome = question(now, value)
+    if outcome is not None:
+        state.slots[ASKED] = value  # kept for the answer: a bare date (11月20日) keeps the clock said
+    return outcome
+
+
+def question(now: datetime, value: dict[str, Any]) -> Outcome | None:
+    """Which date: the coming daytime (today's date) or the day after, as choices."""
     said = value.get("said") or ""
     found = _WORD.search(said)
-    if found is None or to_local(now).hour >= DAWN_HOUR or state.slots.get(ASKED):
-        return None
     later = to_local(datetime.fromisoformat(value["value"]))
-    if later.date() <= to_local(now).date():
+    if found is None or to_local(now).hour >= DAWN_HOUR or later.date() <= to_local(now).date():
         return None
-    state.slots[ASKED] = value  # kept for the answer: a bare date (11月20日) keeps the clock said
     sooner = later - timedelta(days=1)
     tail = "前到" if value.get("arrive") and "到" not in said[found.end() :] else ""
 
@@ -46,6 +53,12 @@ def which_day(now: datetime, state: FormState, value: dict[str, Any]) -> Outcome
 
     options = [(_title(sooner, now), words(sooner)), (_title(later, now), words(later))]
     return Outcome.bad("time_which_day", options=options, word=found.group(0))
+
+
+def unanswered(now: datetime, state: FormState) -> Outcome | None:
+    """The question again while it is not answered (the citizen said something else)."""
+    value = state.slots.get(ASKED)
+    return question(now, value) if isinstance(value, dict) else None
 
 
 def pending(state: FormState) -> dict[str, Any] | None:

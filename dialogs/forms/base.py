@@ -138,6 +138,10 @@ class Form(abc.ABC):
             ctx.choose(ctx.text(slot.ask), self.choices(ctx, state, slot), purpose="slot")
         elif slot.kind == "code":
             verify.ask(ctx, state)
+        elif slot.kind == "time" and (again := small_hours.unanswered(ctx.now, state)) is not None:
+            ctx.choose(
+                ctx.text("time_which_day", **(again.values or {})), again.options or [], purpose="slot"
+            )
         else:
             ctx.say(slot.ask, **self.ask_values(ctx, state, slot))
 

@@ -69,3 +69,15 @@ def test_tomorrow_at_other_hours_is_not_asked(chat_at: ChatAt, now: datetime) ->
     chat.send("lark", "13912345678")
     said = chat.send("lark", "不验证")
     assert "请确认" in said and "明天(11月21日)15:00" in said, said
+
+
+def test_the_question_is_asked_again_when_something_else_is_said(chat_at: ChatAt) -> None:
+    chat = chat_at(at(20, 4, 30))
+    chat.send("owl3", "明早7点从嵩口到县城 1个人")
+    said = chat.send("owl3", "13912345678")
+    assert "“明早”是哪一天" in said, said
+    assert chat.buttons()[:2] == ["11月20日（今天）", "11月21日（明天）"]
+    said = chat.send("owl3", "1")
+    if "验证码" in said:
+        said = chat.send("owl3", "不验证")
+    assert "请确认" in said and "今天(11月20日)0" in said, said
