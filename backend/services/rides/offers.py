@@ -47,11 +47,18 @@ class RideOffers:
 
 
 def ride_offers(
-    session: Session, *, origin: str, destination: str, wished: datetime, arrive_by: bool = False
+    session: Session,
+    *,
+    origin: str,
+    destination: str,
+    wished: datetime,
+    arrive_by: bool = False,
+    now: datetime | None = None,
 ) -> RideOffers:
     """The departures around `wished` (see module doc); no line between the places, or
-    none within `AROUND`, gives no departures and a demand ride where one runs."""
-    around = _around(session, origin, destination, wished)
+    none within `AROUND`, gives no departures and a demand ride where one runs. A bus that
+    has left by `now` is not offered."""
+    around = [d for d in _around(session, origin, destination, wished) if now is None or d.departure >= now]
     if arrive_by:
         chosen = [d for d in around if d.arrival <= wished][-2:]
         near = sorted((d for d in chosen if wished - d.arrival <= NEAR), key=lambda d: wished - d.arrival)
