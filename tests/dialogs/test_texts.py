@@ -67,3 +67,12 @@ def test_spoken_texts_have_nothing_to_look_at(key: str) -> None:
     }
     spoken = render(key, "voice", **{**SAMPLE, **heard})
     assert not re.search(r"[→“”\n]|回复", spoken.replace(SAMPLE["message"], "")), spoken
+
+
+@pytest.mark.parametrize("style", ["rich", "short", "voice"])
+def test_a_refusal_is_a_whole_sentence(style: str) -> None:
+    """The backend's refusal is said before the next question in the same reply: it ends its
+    sentence. Before: "07:50已经过去了，请换一个以后的时间请说要改什么"."""
+    said = render("backend_refused", style, message="12月31日 07:50已经过去了，请换一个以后的时间")  # type: ignore[arg-type]
+    assert said.endswith("请换一个以后的时间。"), said
+    assert render("backend_refused", style, message="座位不够了！").endswith("座位不够了！")  # type: ignore[arg-type]
