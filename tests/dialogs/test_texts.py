@@ -27,6 +27,7 @@ SAMPLE = {
     "answer": "每人免费带随身行李10公斤，超出请到客运站行包房托运或按规定付费。",
     "by": "（10:00前到达）", "clock": "10:00", "arrival": "08:29",
     "km": 450, "start": "06:00", "end": "19:05", "bus": "明天(11月21日)06:39的1路", "word": "明天",
+    "hours": "08:00-18:00",
 }  # fmt: skip
 FIELDS = {name for text in TEXTS.values() for v in (text.rich, text.short, text.voice) if v
           for _, name, _, _ in string.Formatter().parse(v) if name}  # fmt: skip
