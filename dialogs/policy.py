@@ -21,7 +21,7 @@ from typing import Any
 from backend.services.citizens import conversations
 from dialogs import events, filling, follow_up, knowledge, small_hours
 from dialogs.context import TurnContext
-from dialogs.forms import FORMS
+from dialogs.forms import FORMS, transit
 from dialogs.handoff import hand_off, offer_person
 from dialogs.understanding import Entity, Parse
 
@@ -146,6 +146,8 @@ class DialogPolicy:
         tracker = ctx.tracker
         if parse.is_task and SHUTTLE_SIGNUP.search(parse.text):
             parse = replace(parse, intent="student_shuttle")  # 查/取消孩子的班车报名 is about a sign-up
+        if parse.intent == "query_booking" and transit.about_a_line(ctx, parse):
+            parse = replace(parse, intent="query_bus")  # 1路车到哪了 with no booking: the buses
         if parse.intent == "human_agent" and parse.wants_person:
             hand_off(ctx, reason="市民要求转人工")
             return
