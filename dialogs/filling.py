@@ -297,6 +297,11 @@ def _named_slot(form: Form, parse: Parse) -> Slot | None:
     return None
 
 
+def finish(ctx: TurnContext) -> None:
+    """End the active form that said why it cannot go on; a paused form is resumed."""
+    _close(ctx, resume=True)
+
+
 def _close(ctx: TurnContext, *, resume: bool) -> None:
     resumed = ctx.tracker.finish() if resume else None
     if resumed is None:

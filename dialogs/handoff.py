@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from backend.services.agents import handoff_watch
 from backend.services.citizens import conversations
 from dialogs.context import TurnContext
 
@@ -30,7 +31,13 @@ def hand_off(ctx: TurnContext, *, reason: str) -> None:
     tracker.reset()
     ctx.log("handoff", handoff_id=handoff.id, reason=reason, form=form)
     logger.info("conversation %s handed off (%s)", tracker.conversation_id, reason)
-    ctx.say("handoff", action="handoff")
+    closed = handoff_watch.after_hours(ctx.session, handoff, now=ctx.now) if ctx.style != "voice" else None
+    if closed is None:  # the hotline puts the caller through (or keeps them for a ring-back) itself
+        ctx.say("handoff", action="handoff")
+        return
+    ctx.log(handoff_watch.WAIT_NOTICE, handoff_id=handoff.id)  # told now: the watcher stays silent
+    key = "handoff_after_hours_call" if closed.ring_back else "handoff_after_hours"
+    ctx.say(key, action="handoff", hours=closed.hours)
 
 
 def _title(form: str) -> str:

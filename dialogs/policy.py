@@ -19,9 +19,9 @@ from dataclasses import replace
 from typing import Any
 
 from backend.services.citizens import conversations
-from dialogs import events, filling, follow_up, knowledge
+from dialogs import events, filling, follow_up, knowledge, small_hours
 from dialogs.context import TurnContext
-from dialogs.forms import FORMS
+from dialogs.forms import FORMS, transit
 from dialogs.handoff import hand_off, offer_person
 from dialogs.understanding import Entity, Parse
 
@@ -120,7 +120,9 @@ class DialogPolicy:
         option = tracker.choose(text) if tracker.options else None
         purpose = tracker.options_for
         tracker.clear_options()
-        if option is not None:
+        if option is not None and option.value.startswith(small_hours.SAID):
+            text = option.value[len(small_hours.SAID) :]  # the words the option stands for, as if typed
+        elif option is not None:
             return self._option(ctx, option.value, purpose, text)
         plain = Parse.plain(text, intent="inform")
         if plain.wants_abandon and tracker.active is not None:  # with no form, 取消 may mean a booking
@@ -144,6 +146,8 @@ class DialogPolicy:
         tracker = ctx.tracker
         if parse.is_task and SHUTTLE_SIGNUP.search(parse.text):
             parse = replace(parse, intent="student_shuttle")  # 查/取消孩子的班车报名 is about a sign-up
+        if parse.intent == "query_booking" and transit.about_a_line(ctx, parse):
+            parse = replace(parse, intent="query_bus")  # 1路车到哪了 with no booking: the buses
         if parse.intent == "human_agent" and parse.wants_person:
             hand_off(ctx, reason="市民要求转人工")
             return

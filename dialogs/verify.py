@@ -13,6 +13,7 @@ On SMS and the phone the sender's own number is verified already: nothing is ask
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from backend.services.citizens import verification
@@ -54,7 +55,7 @@ def ask(ctx: TurnContext, state: FormState) -> None:
 
 def check(ctx: TurnContext, state: FormState, raw: Any) -> Outcome:
     """The answer to the code question: the code, or a decline."""
-    said = str(raw).strip()
+    said = unicodedata.normalize("NFKC", str(raw)).strip()  # ８４２９２４ typed on a Chinese keyboard
     phone = str(state.slots.get(SENT_FOR) or "")
     if DECLINE.search(said):
         ctx.log("verification_declined")

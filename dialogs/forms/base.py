@@ -16,10 +16,11 @@ from typing import Any, ClassVar
 
 from backend.localtime import to_local
 from dialogs import slots as kinds
-from dialogs import verify
+from dialogs import small_hours, verify
 from dialogs.context import TurnContext
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
+from dialogs.under_way import from_now as under_way_from_now
 from dialogs.understanding import Parse
 from dialogs.wording import when_text
 
@@ -104,15 +105,21 @@ class Form(abc.ABC):
         return Outcome.good(raw)
 
     def check_time(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
-        value = kinds.merge_time(state.slots.get(slot.name), raw)
+        value = kinds.merge_time(state.slots.get(slot.name) or small_hours.pending(state), raw)
         moment = kinds.time_of(value)
         if self.future_times:
             if value["grain"] == "day":
                 late = to_local(moment).date() < to_local(ctx.now).date()
             else:
                 late = moment < ctx.now - PAST_SLACK
+            under_way = under_way_from_now(value, ctx.now) if late else None  # 今晚 said at 22:40
+            if under_way is not None:
+                value, late = under_way, False
             if late:
                 return Outcome.bad("time_past", when=self.when(ctx, value))
+            unsure = small_hours.which_day(ctx.now, state, value)  # 明天 said at 00:30
+            if unsure is not None:
+                return unsure
         return Outcome.good(value)
 
     def choices(self, ctx: TurnContext, state: FormState, slot: Slot) -> list[tuple[str, str]]:
@@ -131,6 +138,10 @@ class Form(abc.ABC):
             ctx.choose(ctx.text(slot.ask), self.choices(ctx, state, slot), purpose="slot")
         elif slot.kind == "code":
             verify.ask(ctx, state)
+        elif slot.kind == "time" and (again := small_hours.unanswered(ctx.now, state)) is not None:
+            ctx.choose(
+                ctx.text("time_which_day", **(again.values or {})), again.options or [], purpose="slot"
+            )
         else:
             ctx.say(slot.ask, **self.ask_values(ctx, state, slot))
 

@@ -65,6 +65,12 @@ class BookingForm(Form):
             super().ask(ctx, state, slot)
             return
         listed = self.bookings(ctx)[:MAX_LISTED]
+        if not listed:  # none to pick from (a wrong number was typed first): the form ends
+            ctx.say("no_bookings")
+            from dialogs import filling  # the runner imports the forms
+
+            filling.finish(ctx)
+            return
         options = [(booking_line(ctx, b), b.id) for b in listed]
         ctx.choose(ctx.text("ask_which_booking", count=len(listed)), options, purpose="slot")
 

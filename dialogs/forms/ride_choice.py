@@ -36,7 +36,12 @@ def plan_ride(ctx: TurnContext, state: FormState) -> dict[str, Any] | None:
     s = state.slots
     wished, arrive = kinds.time_of(s["time"]), bool(s["time"].get("arrive"))
     offers = ride_offers(
-        ctx.session, origin=s["origin"], destination=s["destination"], wished=wished, arrive_by=arrive
+        ctx.session,
+        origin=s["origin"],
+        destination=s["destination"],
+        wished=wished,
+        arrive_by=arrive,
+        now=ctx.now,
     )
     rides = _rides(ctx, state, offers, wished, arrive)
     if not rides:
@@ -171,7 +176,12 @@ def plan_seat_change(ctx: TurnContext, state: FormState, booking: Booking) -> di
         return ride
     wished, arrive = kinds.time_of(s["time"]), bool(s["time"].get("arrive"))
     offers = ride_offers(
-        ctx.session, origin=booking.origin, destination=booking.destination, wished=wished, arrive_by=arrive
+        ctx.session,
+        origin=booking.origin,
+        destination=booking.destination,
+        wished=wished,
+        arrive_by=arrive,
+        now=ctx.now,
     )
     nearest = offers.proposed or min(offers.departures, key=lambda d: abs(d.departure - wished), default=None)
     seats = [_seat(d, count) for d in offers.departures if d is not nearest]

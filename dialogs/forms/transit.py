@@ -17,6 +17,7 @@ from backend.localtime import to_local
 from backend.services.bus import departures as bus
 from backend.services.journeys import plans as journeys
 from backend.services.notices import subscriptions
+from backend.services.rides import bookings as rides
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
 from dialogs.forms.journeys import say_plan
@@ -52,7 +53,10 @@ class QueryBus(Form):
         return True
 
     def needed(self, ctx: TurnContext, state: FormState) -> list[Slot]:
-        wanted = (STOP,) if state.slots.get("_mode") == "arrival" else (ORIGIN, DESTINATION)
+        s = state.slots
+        if s.get("_mode") == "arrival" and "origin" not in s and s.get("destination"):
+            s["origin"] = s.pop("destination")  # 嵩口的车还有多久到 / 我在嵩口: the place said is the stop
+        wanted = (STOP,) if s.get("_mode") == "arrival" else (ORIGIN, DESTINATION)
         return [s for s in wanted if s.name not in state.slots]
 
     def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
@@ -179,6 +183,16 @@ class QueryBus(Form):
             for e in found
         ]  # fmt: skip
         ctx.say("arrivals", place=place, lines=("；" if ctx.style != "rich" else "\n").join(lines))
+
+
+def about_a_line(ctx: TurnContext, parse: Parse) -> bool:
+    """车到哪了 naming a line or a place from someone with no booking to ask about (1路车到哪了,
+    嵩口的车到哪了) is a question about the buses."""
+    if parse.first("booking_id") is not None or not MODES[0][1].search(parse.text):
+        return False
+    if ROUTE.search(parse.text) is None and parse.first("origin", "destination", "place") is None:
+        return False
+    return not rides.list_bookings(ctx.session, citizen_id=ctx.citizen().id, active_only=True, now=ctx.now)
 
 
 def boarding_rules(ctx: TurnContext, pickup_type: int, drop_off_type: int, phone: str | None) -> str:

@@ -32,7 +32,15 @@ TEXTS: dict[str, T] = {
 }
 
 
+def sentence(text: str) -> str:
+    """`text` ending its sentence (。 added unless it ends in punctuation)."""
+    text = text.strip()
+    return text if not text or text[-1] in "。！？!?.…）)" else text + "。"
+
+
 def render(key: str, style: Style, **values: Any) -> str:
     if key == "backend_refused" and plain_refusal(str(values.get("message", ""))) is None:
         key = "refused_plainly"  # a refusal worded for programmers: say what to do instead
+    elif key == "backend_refused":  # a next sentence may follow in the same reply
+        values = {**values, "message": sentence(str(values["message"]))}
     return TEXTS[key].pick(style).format(**values)

@@ -25,4 +25,5 @@ def test_internal_refusals_are_said_plainly(message: str, style: str) -> None:
     ["这班车只剩1个座位，坐不下2人", "没有找到订单“B209901010001”，请核对订单号", "快递单号SF1234567890123查不到"],
 )
 def test_plain_refusals_pass_unchanged(message: str) -> None:
-    assert render("backend_refused", "rich", message=message) == message
+    """The words as they are; the sentence is ended, as another may follow in the reply."""
+    assert render("backend_refused", "rich", message=message) == message + "。"

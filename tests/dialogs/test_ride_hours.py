@@ -6,6 +6,7 @@ answered an internal "上车时间段不对" with nothing booked."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -44,6 +45,8 @@ def test_a_night_ride_is_not_read_back(
     assert f"{clock}没有车" in said and f"{start:%H:%M}到{end:%H:%M}" in said
     assert nearest in said
     said = chat.send("night-owl", "明天早上9点")
+    if "是哪一天" in said:  # 明天 said after midnight: the coming morning is the first choice
+        said = chat.send("night-owl", "1")
     assert "请确认" in said and "09:" in said
     chat.send("night-owl", "1")
     booking = session.query(Booking).order_by(Booking.created_at.desc()).first()
@@ -56,3 +59,29 @@ def test_a_day_ride_is_still_read_back(chat_at: ChatAt) -> None:
     chat.send("day", "13912345678")
     said = chat.send("day", "不验证")
     assert "请确认" in said and "15:00" in said and "村通约车" in said
+
+
+@pytest.mark.parametrize(
+    "ask", ["明天下午从嵩溪去县城 10点前到 1个人", "明天从嵩溪去县城 晚上10点前到 1个人"]
+)
+def test_a_late_deadline_books_the_last_ride_that_meets_it(
+    chat_at: ChatAt, session: Session, ask: str
+) -> None:
+    """10点前到 read as 22:00 is a deadline any ride before the vehicles stop meets: the
+    citizen hears the last pick-up that gets there (and the 22:00 deadline), and that is what
+    is booked. Before, they heard 明天22:00前到没有车可坐, which was not true."""
+    chat = chat_at(at(20, 9))
+    chat.send("late", ask)
+    chat.send("late", "13912345678")
+    said = chat.send("late", "不验证")
+    _, end = demand_hours(session) or (None, None)
+    assert end is not None
+    assert "没有车" not in said and "请确认" in said and "22:00前到达" in said, said
+    clock = re.search(r"明天\(11月21日\)(\d\d:\d\d) 嵩溪镇→清流县城", said)
+    assert clock is not None, said
+    assert clock.group(1) <= f"{end:%H:%M}"
+    said = chat.send("late", "确认")
+    booking = session.query(Booking).order_by(Booking.created_at.desc()).first()
+    assert booking is not None and booking.status != "cancelled", said
+    assert f"{booking.pickup_time.astimezone(SHANGHAI):%H:%M}" == clock.group(1)
+    assert clock.group(1) in said

@@ -26,8 +26,9 @@ SAMPLE = {
     "ids": "B202611200001、B202611200002", "status": "已报名", "direction": "上学、放学都坐",
     "answer": "每人免费带随身行李10公斤，超出请到客运站行包房托运或按规定付费。",
     "by": "（10:00前到达）", "clock": "10:00", "arrival": "08:29",
-    "km": 450, "start": "06:00", "end": "19:05", "bus": "明天(11月21日)06:39的1路",
+    "km": 450, "start": "06:00", "end": "19:05", "bus": "明天(11月21日)06:39的1路", "word": "明天",
     "resolution": "已批评教育司机", "what": "上学", "days": "周一至周五上学日", "departure": "07:35",
+    "hours": "08:00-18:00",
 }  # fmt: skip
 FIELDS = {name for text in TEXTS.values() for v in (text.rich, text.short, text.voice) if v
           for _, name, _, _ in string.Formatter().parse(v) if name}  # fmt: skip
@@ -68,3 +69,12 @@ def test_spoken_texts_have_nothing_to_look_at(key: str) -> None:
     }
     spoken = render(key, "voice", **{**SAMPLE, **heard})
     assert not re.search(r"[→“”\n]|回复", spoken.replace(SAMPLE["message"], "")), spoken
+
+
+@pytest.mark.parametrize("style", ["rich", "short", "voice"])
+def test_a_refusal_is_a_whole_sentence(style: str) -> None:
+    """The backend's refusal is said before the next question in the same reply: it ends its
+    sentence. Before: "07:50已经过去了，请换一个以后的时间请说要改什么"."""
+    said = render("backend_refused", style, message="12月31日 07:50已经过去了，请换一个以后的时间")  # type: ignore[arg-type]
+    assert said.endswith("请换一个以后的时间。"), said
+    assert render("backend_refused", style, message="座位不够了！").endswith("座位不够了！")  # type: ignore[arg-type]

@@ -141,21 +141,47 @@ def _already_told(session: Session, handoff: Handoff) -> bool:
     return any((data or {}).get("handoff_id") == handoff.id for data in session.scalars(stmt))
 
 
+@dataclass(frozen=True)
+class AfterHours:
+    """Agents are not at work: their hours (08:00-18:00) and whether they will ring back."""
+
+    hours: str
+    ring_back: bool
+
+
+def after_hours(session: Session, handoff: Handoff, *, now: datetime) -> AfterHours | None:
+    """For a hand-off opened just now, outside the agents' hours: register the ring-back when
+    the citizen's number is known and return what to tell them; None within the hours. The
+    caller tells the citizen in its answer and records `WAIT_NOTICE` for this hand-off, so
+    the watcher does not tell them again."""
+    current = rules()
+    if working(now, current):
+        return None
+    citizen = session.get(Citizen, handoff.citizen_id) if handoff.citizen_id else None
+    return _after_hours(session, handoff, _phone(handoff, citizen), now=now, current=current)
+
+
+def _after_hours(
+    session: Session, handoff: Handoff, phone: str | None, *, now: datetime, current: WatchRules
+) -> AfterHours:
+    if phone:
+        session.add(
+            CallbackTask(
+                handoff_id=handoff.id, conversation_id=handoff.conversation_id, phone=phone,
+                message="下班时间转人工，请回电", status="open", created_by=SYSTEM, created_at=now,
+            )
+        )  # fmt: skip
+    return AfterHours(hours=f"{current.opens:%H:%M}-{current.closes:%H:%M}", ring_back=bool(phone))
+
+
 def _tell(session: Session, handoff: Handoff, *, now: datetime, open_now: bool, current: WatchRules) -> None:
     citizen = session.get(Citizen, handoff.citizen_id) if handoff.citizen_id else None
     phone = _phone(handoff, citizen)
     if open_now:
         text = WAITING_TEXT
     else:
-        hours = f"{current.opens:%H:%M}-{current.closes:%H:%M}"
-        text = CLOSED_TEXT.format(hours=hours, how="给您回电" if phone else "回复您")
-        if phone:
-            session.add(
-                CallbackTask(
-                    handoff_id=handoff.id, conversation_id=handoff.conversation_id, phone=phone,
-                    message="下班时间转人工，请回电", status="open", created_by=SYSTEM, created_at=now,
-                )
-            )  # fmt: skip
+        closed = _after_hours(session, handoff, phone, now=now, current=current)
+        text = CLOSED_TEXT.format(hours=closed.hours, how="给您回电" if closed.ring_back else "回复您")
     key = f"handoff-wait:{handoff.id}"
     if handoff.channel == "wechat":
         queue_reply(session, channel="wechat", to=handoff.sender, text=text, event_key=key, kind=WAIT_KIND)

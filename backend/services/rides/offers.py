@@ -47,11 +47,18 @@ class RideOffers:
 
 
 def ride_offers(
-    session: Session, *, origin: str, destination: str, wished: datetime, arrive_by: bool = False
+    session: Session,
+    *,
+    origin: str,
+    destination: str,
+    wished: datetime,
+    arrive_by: bool = False,
+    now: datetime | None = None,
 ) -> RideOffers:
     """The departures around `wished` (see module doc); no line between the places, or
-    none within `AROUND`, gives no departures and a demand ride where one runs."""
-    around = _around(session, origin, destination, wished)
+    none within `AROUND`, gives no departures and a demand ride where one runs. A bus that
+    has left by `now` is not offered."""
+    around = [d for d in _around(session, origin, destination, wished) if now is None or d.departure >= now]
     if arrive_by:
         chosen = [d for d in around if d.arrival <= wished][-2:]
         near = sorted((d for d in chosen if wished - d.arrival <= NEAR), key=lambda d: wished - d.arrival)
@@ -119,8 +126,12 @@ def demand_off_hours(session: Session, pickup: datetime) -> bool:
 
 def pickup_for_arrival(session: Session, *, origin: str, destination: str, arrive_by: datetime) -> datetime:
     """The pick-up time of a demand ride that arrives by `arrive_by` even on its longest
-    allowed detour, rounded down to 5 minutes."""
+    allowed detour, rounded down to 5 minutes. A deadline after the vehicles stop that day
+    (22:00前到 when they run until 19:05) is met by the last ride that ends by then."""
     direct = dispatch_plans.direct_minutes(session, origin, destination)
     longest = timedelta(minutes=direct * 1.5 + RIDE_SLACK_MINUTES)
-    pickup = to_local(arrive_by - longest)
+    deadline, hours = to_local(arrive_by), demand_hours(session)
+    if hours is not None:
+        deadline = min(deadline, datetime.combine(deadline.date(), hours[1], deadline.tzinfo))
+    pickup = deadline - longest
     return pickup.replace(minute=pickup.minute - pickup.minute % 5, second=0, microsecond=0)

@@ -80,3 +80,11 @@ def test_without_a_choice_only_a_bus_within_30_minutes_is_taken(session: Session
         passengers=1, now=NOW,
     )  # fmt: skip
     assert far.kind == "demand" and far.pickup_time == at(8, 30)  # not the 09:34 bus an hour later
+
+
+def test_a_bus_that_has_left_is_not_offered(session: Session) -> None:
+    """Asked at 09:30 for 现在, the 07:39 has left: only buses still to come are offered."""
+    offers = ride_offers(session, origin="嵩口镇", destination="清流县城", wished=at(9, 30), now=at(9, 30))
+    assert clocks(offers) == ["09:34"]
+    late = ride_offers(session, origin="嵩口镇", destination="清流县城", wished=at(9, 40), now=at(9, 40))
+    assert "07:39" not in clocks(late) and "09:34" not in clocks(late)
