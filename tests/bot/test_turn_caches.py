@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Executable
 
 from backend.models import FareAttribute, FareRule, StopTime
 from backend.services.bus import network_cache
@@ -52,18 +53,20 @@ def clock(moment: datetime) -> str:
     return moment.strftime("%H:%M")
 
 
+def commit(sessions: sessionmaker[Session], statement: Executable) -> None:
+    """A change committed by another session (another process, for the turns)."""
+    with sessions() as writer:
+        writer.execute(statement)
+        writer.commit()
+
+
 async def test_a_changed_departure_time_is_in_the_next_answer(
     processor: Processor, sessions: sessionmaker[Session]
 ) -> None:
     before = first_departure(sessions)
     assert clock(before.departure) in await ask(processor, "cache-time-1")
-    with sessions() as writer:
-        writer.execute(
-            update(StopTime)
-            .where(StopTime.trip_id == before.trip_id)
-            .values(departure_s=StopTime.departure_s + 420, arrival_s=StopTime.arrival_s + 420)
-        )
-        writer.commit()
+    later = {"departure_s": StopTime.departure_s + 420, "arrival_s": StopTime.arrival_s + 420}
+    commit(sessions, update(StopTime).where(StopTime.trip_id == before.trip_id).values(later))
     moved = before.departure + timedelta(minutes=7)
     answer = await ask(processor, "cache-time-2")
     assert clock(moved) in answer and clock(before.departure) not in answer
@@ -74,13 +77,8 @@ async def test_a_stop_that_no_longer_boards_drops_its_trips_from_the_next_answer
 ) -> None:
     before = first_departure(sessions)
     assert clock(before.departure) in await ask(processor, "cache-legs-1")
-    with sessions() as writer:
-        writer.execute(
-            update(StopTime)
-            .where(StopTime.trip_id == before.trip_id, StopTime.stop_id == before.board_stop_id)
-            .values(pickup_type=1)
-        )
-        writer.commit()
+    board = (StopTime.trip_id == before.trip_id) & (StopTime.stop_id == before.board_stop_id)
+    commit(sessions, update(StopTime).where(board).values(pickup_type=1))
     assert first_departure(sessions).trip_id != before.trip_id
     assert clock(before.departure) not in await ask(processor, "cache-legs-2")
 
