@@ -42,6 +42,11 @@ def conversations(turns: int) -> list[tuple[str, str, str]]:
     return out[:turns]
 
 
+def single_messages(text: str, turns: int) -> list[tuple[str, str, str]]:
+    """The one-at-a-time measurement of benchmarks/load.py: one message, each from a new sender."""
+    return [("single", f"prof-{RUN}-single-{n}", text) for n in range(turns)]
+
+
 async def drive(app: object, script: list[tuple[str, str, str]], statements: Counter[str] | None) -> float:
     import httpx
 
@@ -78,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cprofile", action="store_true", help="only the plain run (for a sampling profiler)")
     parser.add_argument("--trace", action="store_true", help="print each turn's SQL (use few --turns)")
     parser.add_argument("--dump", default="", help="also write the raw profile to this file")
+    parser.add_argument("--message", default="", help="every turn is this one message from a new sender")
     args = parser.parse_args(argv)
     TRACE[0] = args.trace
     os.environ.update(
@@ -96,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     bot.processor.anyio.to_thread.run_sync = inline  # type: ignore[attr-defined]
     del anyio
     app = create_app(load_settings())
-    script = conversations(args.turns)
+    script = conversations(args.turns) if not args.message else single_messages(args.message, args.turns)
     warm = conversations(60)
     warm = [(k, s.replace("prof-", "warm-"), t) for k, s, t in warm]
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from backend.localtime import local_now
 from backend.services.citizens import conversations
+from backend.services.citizens.turn_opening import read_opening
 from backend.services.notices import delivery_records
 from bot.state.base import LockTimeout, StateStore, StoreUnavailable, TurnStart
 from channels.messages import Button, Media, Message, Reply, TryLater
@@ -136,13 +137,12 @@ class Processor:
             return Parse.from_nlu(text, self.nlu.parse(text, now=now, expected_slot=expected_slot))
 
         with self.unit_of_work() as session:
-            if key is not None:
-                earlier = delivery_records.answer_for(session, key=key)
-                if earlier is not None:
-                    logger.info("duplicate delivery %s: answer recorded in the database", key)
-                    return [decode(item) for item in earlier], False
+            opening = read_opening(session, key=key, conversation_id=tracker.conversation_id)
+            if opening.answer is not None:
+                logger.info("duplicate delivery %s: answer recorded in the database", key)
+                return [decode(item) for item in opening.answer], False
             ctx = TurnContext(session=session, now=now, tracker=tracker)
-            quiet = self.policy.quiet(ctx, event=message.event)
+            quiet = self.policy.quiet(ctx, event=message.event, opening=opening)
             parse = None
             if not quiet:
                 location = (message.location.lat, message.location.lon) if message.location else None

@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from backend.services.citizens import conversations
+from backend.services.citizens.turn_opening import Opening
 from dialogs import events, filling, follow_up, knowledge, small_hours
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS, transit
@@ -57,11 +58,16 @@ class DialogPolicy:
             return False
         return FORMS[state.name].slot(state.requested).kind == "text"
 
-    def quiet(self, ctx: TurnContext, *, event: str | None = None) -> bool:
+    def quiet(self, ctx: TurnContext, *, event: str | None = None, opening: Opening | None = None) -> bool:
         """True while a person handles this conversation; notices when it was handed back.
         On the phone a hand-off ends with its call: the agent call's end (`handoff_done`)
-        closes it, and a new call (`call_start`) is answered by the bot whatever happened."""
-        active = conversations.active_handoff_id(ctx.session, conversation_id=ctx.tracker.conversation_id)
+        closes it, and a new call (`call_start`) is answered by the bot whatever happened.
+        `opening`: the turn's first read, which has read the active hand-off already."""
+        active = (
+            opening.handoff_id
+            if opening is not None
+            else conversations.active_handoff_id(ctx.session, conversation_id=ctx.tracker.conversation_id)
+        )
         if active is not None and ctx.channel == "voice" and event in HANDOFF_ENDING_EVENTS:
             end = conversations.close_handoff if event == "handoff_done" else conversations.return_handoff
             end(ctx.session, handoff_id=active, agent="hotline", note="通话结束", now=ctx.now)

@@ -11,10 +11,12 @@ uses it for slots.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Number
 
 import numpy as np
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils.extmath import softmax
 from threadpoolctl import threadpool_limits
 
 Features = dict[str, float]
@@ -50,8 +52,12 @@ class LinearTokenTagger:
         self._model = LogisticRegression(C=c, max_iter=max_iter, random_state=seed)
         self.labels: list[str] = []
 
+    def __getstate__(self) -> dict[str, object]:
+        return {key: value for key, value in self.__dict__.items() if key != "_fitted"}
+
     def fit(self, features: Sequence[Features], labels: Sequence[str]) -> None:
         """Train on independent positions (one feature dict and one label each)."""
+        self.__dict__.pop("_fitted", None)
         distinct = sorted(set(labels))
         if len(distinct) <= 1:  # nothing to learn: logistic regression needs two classes
             self.labels = distinct
@@ -71,8 +77,42 @@ class LinearTokenTagger:
             return []
         if len(self.labels) <= 1:
             return [{label: 1.0 for label in self.labels} for _ in features]
-        probs = self._model.predict_proba(self._vectorizer.transform(features))
+        probs = self._probabilities(features) if len(self.labels) > 2 else None
+        if probs is None:
+            probs = self._model.predict_proba(self._vectorizer.transform(features))
         return [dict(zip(self.labels, map(float, row), strict=True)) for row in probs]
+
+    def _probabilities(self, features: Sequence[Features]) -> np.ndarray | None:
+        """`predict_proba(transform(features))` of a multinomial model, computed step by step
+        as sklearn does it (the same sorted sparse rows, product and softmax: bit-identical)
+        without its input checks, which cost more than the arithmetic on a parse's few
+        positions. None for what only sklearn's own path handles (iterable values)."""
+        fitted = self.__dict__.get("_fitted")
+        if fitted is None:
+            vectorizer = self._vectorizer
+            fitted = self.__dict__["_fitted"] = (
+                vectorizer.vocabulary_, vectorizer.separator, vectorizer.dtype,
+                self._model.coef_.T, self._model.intercept_,
+            )  # fmt: skip
+        vocabulary, separator, dtype, coef_t, intercept = fitted
+        scores = np.empty((len(features), len(intercept)), dtype=np.float64)
+        for n, feats in enumerate(features):
+            row: dict[int, float] = {}
+            for name, value in feats.items():
+                if isinstance(value, str):
+                    name, value = f"{name}{separator}{value}", 1
+                elif not (isinstance(value, Number) or value is None):
+                    return None
+                index = vocabulary.get(name)
+                if index is not None:
+                    if index in row:  # two spellings of one column: sklearn sums them
+                        return None
+                    row[index] = dtype(value)
+            total = np.zeros(len(intercept), dtype=np.float64)
+            for index in sorted(row):  # scipy's sparse product: column by column, in order
+                total += row[index] * coef_t[index]
+            scores[n] = total + intercept
+        return softmax(scores, copy=False)  # type: ignore[no-any-return]
 
     def tag(self, sequence: Sequence[Features]) -> list[str]:
         """The most likely BIO tag sequence that never opens with an orphan `I-` tag."""

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -139,7 +140,11 @@ class _Journey:
         self.zone = network_zone(session)
         self.data = network_data(session)
         self.stops: dict[str, Stop] = {s.stop_id: s for s in (*o_stops, *d_stops)}
-        self.legs = self._legs({s.stop_id for s in o_stops}, {s.stop_id for s in d_stops})
+        origin_ids = frozenset(s.stop_id for s in o_stops)
+        destination_ids = frozenset(s.stop_id for s in d_stops)
+        self.legs = self.data.remember(
+            ("legs", origin_ids, destination_ids), lambda: self._legs(origin_ids, destination_ids)
+        )
         if not self.legs:
             o_lines, d_lines = (
                 routes_at(session, [s.stop_id for s in o_stops]),
@@ -154,7 +159,7 @@ class _Journey:
         self.fares = FareTable.of(self.data, {leg.trip.route_id for leg in self.legs})
         self.phones = self.data.phones
 
-    def _legs(self, origin_ids: set[str], destination_ids: set[str]) -> list[_Leg]:
+    def _legs(self, origin_ids: frozenset[str], destination_ids: frozenset[str]) -> tuple[_Leg, ...]:
         calls: dict[str, list[StopCall]] = defaultdict(list)
         for stop_id in origin_ids | destination_ids:
             for call in self.data.calls_at.get(stop_id, ()):
@@ -179,7 +184,9 @@ class _Journey:
                     pairs[trip_id] = (board, alight)
                     break
         trips = self.data.trips
-        return [_Leg(trips[trip_id], *pair, self.data.shifts[trip_id]) for trip_id, pair in pairs.items()]
+        return tuple(
+            _Leg(trips[trip_id], *pair, self.data.shifts[trip_id]) for trip_id, pair in pairs.items()
+        )
 
     def on(self, day: date, after: datetime | None = None) -> list[_Hit]:
         running = running_services(self.session, day)
@@ -201,7 +208,8 @@ class _Journey:
             leg, leaves, shift = hit.leg, hit.leaves, hit.shift
             arrives = at_seconds(hit.day, leg.alight.arrival_s + shift.offset, self.zone)
             board, alight = self.stops[leg.board.stop_id], self.stops[leg.alight.stop_id]
-            quote = self.fares.quote(leg.trip.route_id, board.zone_id, alight.zone_id)
+            fare_key = (leg.trip.route_id, board.zone_id, alight.zone_id)
+            quote = self.data.remember(("fare", *fare_key), partial(self.fares.quote, *fare_key))
             result.append(
                 Departure(
                     route_id=leg.trip.route_id,

@@ -51,6 +51,7 @@ WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED_MODELS)
 _VERSION_KEY = "cuntong.network_version"
 _WROTE_KEY = "cuntong.network_written"
 
+READ_VERSION = select(CacheVersion.version).where(CacheVersion.name == FAMILY)  # built once: read every turn
 _lock = threading.Lock()
 _copies: dict[str, tuple[int, Any]] = {}
 
@@ -78,9 +79,16 @@ def current_version(session: Session) -> int:
     """The counter as this transaction sees it (read once per transaction)."""
     version = session.info.get(_VERSION_KEY)
     if version is None:
-        found = session.connection().execute(select(CacheVersion.version).where(CacheVersion.name == FAMILY))
+        found = session.connection().execute(READ_VERSION)
         version = session.info[_VERSION_KEY] = int(found.scalar() or 0)
     return int(version)
+
+
+def note_version(session: Session, version: int | None) -> None:
+    """The counter as this transaction read it with something else (citizens/turn_opening:
+    READ_VERSION as a subquery), so `current_version` need not read it again."""
+    if _VERSION_KEY not in session.info and not session.info.get(_WROTE_KEY):
+        session.info[_VERSION_KEY] = int(version or 0)
 
 
 def changed(session: Session) -> None:

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, make_transient_to_detached
@@ -29,7 +29,9 @@ from backend.services.bus import network_cache
 if TYPE_CHECKING:
     from backend.services.bus.runs import Shift
 
-MEMO_PLACES = 4096
+MEMO_ENTRIES = 4096
+_MISSING = object()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,19 +74,24 @@ class NetworkData:
     shifts: dict[str, tuple[Shift, ...]]
     fare_rows: tuple[FareRow, ...]
     phones: dict[str, str | None]
-    _covered: dict[tuple[object, ...], list[Stop]] = field(default_factory=dict)
+    _memo: dict[tuple[object, ...], object] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def covered(self, key: tuple[object, ...], compute: Callable[[], Iterable[Stop]]) -> list[Stop]:
         """`compute()` remembered under `key` (a place as covered_stops sees it)."""
-        found = self._covered.get(key)
-        if found is None:
-            found = list(compute())
+        return list(self.remember(("covered", *key), lambda: tuple(compute())))
+
+    def remember(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """`compute()` remembered under `key` for this network version: for answers that
+        depend on nothing but this data and the key (kept immutable by the caller)."""
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
             with self._lock:
-                if len(self._covered) >= MEMO_PLACES:
-                    self._covered.clear()
-                self._covered[key] = found
-        return list(found)
+                if len(self._memo) >= MEMO_ENTRIES:
+                    self._memo.clear()
+                self._memo[key] = found
+        return found  # type: ignore[return-value]
 
 
 def network_data(session: Session) -> NetworkData:

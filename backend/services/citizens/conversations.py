@@ -129,7 +129,7 @@ def active_handoff(session: Session, *, conversation_id: str) -> Handoff | None:
     return session.scalars(stmt).first()
 
 
-_ACTIVE_ID = (
+ACTIVE_ID = (  # with "cid" (citizens/turn_opening reads it with more)
     select(Handoff.id)
     .where(Handoff.conversation_id == bindparam("cid"), Handoff.status.in_(ACTIVE_HANDOFF_STATUSES))
     .order_by(Handoff.id.desc())
@@ -142,7 +142,7 @@ def active_handoff_id(session: Session, *, conversation_id: str) -> int | None:
     session's connection (every turn asks)."""
     if session.new or session.dirty or session.deleted:
         session.flush()
-    found = session.connection().execute(_ACTIVE_ID, {"cid": conversation_id}).scalar()
+    found = session.connection().execute(ACTIVE_ID, {"cid": conversation_id}).scalar()
     return None if found is None else int(found)
 
 

@@ -58,6 +58,16 @@ def put_if_absent(
 
 
 _READ = select(DeliveryRecord.value, DeliveryRecord.expires_at).where(DeliveryRecord.key == bindparam("key"))
+ANSWER_PARTS = tuple(
+    select(column).where(DeliveryRecord.key == bindparam("key")).scalar_subquery()
+    for column in (DeliveryRecord.value, DeliveryRecord.expires_at)
+)
+"""_READ's two columns as subqueries, "key" being answer_key(key) (citizens/turn_opening reads them with more)."""
+
+
+def answer_key(key: str) -> str:
+    """The record's key of the answer to inbound message `key`."""
+    return (ANSWER_PREFIX + key)[:MAX_KEY_CHARS]
 
 
 def answer_for(session: Session, *, key: str, now: datetime | None = None) -> list[dict[str, Any]] | None:
@@ -65,10 +75,17 @@ def answer_for(session: Session, *, key: str, now: datetime | None = None) -> li
     session's connection: every turn with a message id asks, before it writes anything)."""
     if session.new or session.dirty or session.deleted:
         session.flush()
-    row = session.connection().execute(_READ, {"key": (ANSWER_PREFIX + key)[:MAX_KEY_CHARS]}).first()
-    if row is None or row.expires_at <= (now or utcnow()):
+    row = session.connection().execute(_READ, {"key": answer_key(key)}).first()
+    return None if row is None else live_answer(row.value, row.expires_at, now)
+
+
+def live_answer(
+    value: str | None, expires_at: datetime | None, now: datetime | None = None
+) -> list[dict[str, Any]] | None:
+    """A recorded answer as read, unless absent or expired."""
+    if value is None or expires_at is None or expires_at <= (now or utcnow()):
         return None
-    return list(json.loads(row.value))
+    return list(json.loads(value))
 
 
 def record_answer(
@@ -83,7 +100,7 @@ def record_answer(
         put_if_absent(session, key=ANSWER_PREFIX + key, value=value, ttl_seconds=ttl_seconds, now=now)
         return
     now = now or utcnow()
-    params = {"key": (ANSWER_PREFIX + key)[:MAX_KEY_CHARS], "value": value, "expires": now + timedelta(seconds=ttl_seconds)}
+    params = {"key": answer_key(key), "value": value, "expires": now + timedelta(seconds=ttl_seconds)}
     session.connection().execute(upsert, {**params, "now": now})
 
 

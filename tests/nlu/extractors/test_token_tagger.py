@@ -49,3 +49,31 @@ def test_untrained_or_empty_training_gives_no_labels() -> None:
     tagger.fit([], [])
     assert tagger.predict_proba([{"a": 1.0}]) == [{}]
     assert tagger.tag([{"a": 1.0}, {"b": 1.0}]) == ["O", "O"]
+
+
+def test_a_parse_gets_exactly_what_sklearn_computes() -> None:
+    """The fast path for a parse's few positions (no sklearn input checks) gives the very
+    same floats as predict_proba(transform(...)), unknown features and string values included;
+    iterable values fall back to sklearn's own path."""
+    rng = np.random.default_rng(7)
+    words = [f"w{i}" for i in range(40)]
+    features = [
+        {
+            "bias": 1.0,
+            **{f"w={words[j]}": 1.0 for j in rng.choice(40, 6, replace=False)},
+            "kind": str(rng.choice(["a", "b"])),
+        }
+        for _ in range(120)
+    ]
+    labels = [["origin", "destination", "place"][int(rng.integers(3))] for _ in features]
+    tagger = LinearTokenTagger()
+    tagger.fit(features, labels)
+    asked = [*features[:30], {"w=never-seen": 1.0, "kind": "c"}, {}]
+    fast = tagger._probabilities(asked)  # noqa: SLF001
+    assert fast is not None
+    assert np.array_equal(fast, tagger._model.predict_proba(tagger._vectorizer.transform(asked)))  # noqa: SLF001
+    assert tagger.predict_proba(asked) == [
+        dict(zip(tagger.labels, map(float, row), strict=True)) for row in fast
+    ]
+    assert tagger._probabilities([{"kind": ["a", "b"]}]) is None  # noqa: SLF001
+    assert len(tagger.predict_proba([{"kind": ["a", "b"]}])) == 1
