@@ -8,7 +8,6 @@ roll back everything on an error so nothing half-written stays.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -29,44 +27,15 @@ class DatabaseUnavailable(Exception):
     """The database named by DATABASE_URL cannot be reached or opened."""
 
 
-PING_IDLE_SECONDS = 1.0
-"""A pooled connection that has sat unused this long is tested before it is handed out."""
-
-
-def make_engine(url: str, *, ping_idle_seconds: float = PING_IDLE_SECONDS) -> Engine:
-    kwargs: dict[str, Any] = {}
+def make_engine(url: str) -> Engine:
+    kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-    _ping_when_idle(engine, ping_idle_seconds)
     return engine
-
-
-def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
-    """SQLAlchemy's pool_pre_ping, for connections idle `idle_seconds` or more: one that
-    fails the test is replaced before anyone gets it (a restarted server, a dropped idle
-    connection). A connection handed back moments ago is not tested again, which saves
-    a round trip on every turn of a busy process; a server restart within that moment
-    costs the turn that meets the dead connection (the pool then renews it)."""
-
-    @event.listens_for(engine, "checkin")
-    def _checked_in(_dbapi_conn: Any, record: Any) -> None:
-        record.info["checked_in"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
-        last = record.info.get("checked_in")
-        if last is not None and time.monotonic() - last < idle_seconds:
-            return
-        try:
-            engine.dialect.do_ping(dbapi_conn)
-        except Exception as exc:
-            if engine.dialect.is_disconnect(exc, dbapi_conn, None):
-                raise DisconnectionError(str(exc)) from exc  # the pool opens a new connection
-            raise
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
