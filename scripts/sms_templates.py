@@ -34,7 +34,8 @@ from dialogs.texts import TEXTS
 LEADS = frozenset({"ok", "changed", "kept", "resume", "abandoned", "out_of_scope", "handoff_back", "media_received",
                    "nearest_place", "backend_refused"})  # fmt: skip
 PIECES = frozenset({"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver",
-                    "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_other", "journey_book_option",
+                    "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person",
+                    "parcel_hours", "parcel_code", "parcel_dest", "journey_other", "journey_book_option",
                     "recorded_story", "trip_line", "seat_line", "arrive_note", "complaint_reply", "shuttle_leg"})  # fmt: skip
 DEFAULT_LIMIT = 35
 # free text or a list at the end of a text: longer than 35 characters, it is continued in
@@ -74,6 +75,14 @@ PIECE_VARIABLES: dict[str, dict[str, str | None]] = {
     "line": {"": "trip_line", "__seat": "seat_line"},  # a booking; seat_line: a seat on a bus
     "by": {"": None, "__by": "arrive_note"},  # （18:00前到）
     "reply": {"": "complaint_reply", "__no_reply": None},  # 答复：${resolution}
+    "hours": {"": "parcel_hours", "__no_hours": None},  # a parcel waiting at its service point
+    "pickup": {
+        "": "parcel_code",
+        "__sent": "parcel_code_sent",
+        "__in_person": "parcel_code_in_person",
+        "__no_code": None,
+    },
+    "dest": {"": "parcel_dest", "__no_dest": None},  # a parcel on its way
 }
 SEAT_LINES = frozenset({"ride_booked_seat", "ride_confirm_seat", "change_confirm_seat", "booking_changed_seat"})
 TRIP_LINES = frozenset({"ride_booked_demand", "charter_booked"})
