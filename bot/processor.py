@@ -141,7 +141,8 @@ class Processor:
             if opening.answer is not None:
                 logger.info("duplicate delivery %s: answer recorded in the database", key)
                 return [decode(item) for item in opening.answer], False
-            ctx = TurnContext(session=session, now=now, tracker=tracker)
+            provider = message.metadata.get("provider")  # domestic SMS: how to opt back in there
+            ctx = TurnContext(session=session, now=now, tracker=tracker, provider=provider)
             quiet = self.policy.quiet(ctx, event=message.event, opening=opening)
             parse = None
             if not quiet:

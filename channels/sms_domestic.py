@@ -15,7 +15,7 @@ time, text), so a callback delivered twice is answered once. The answer is not i
 HTTP response (providers ignore it): each reply block goes to the outbox as an `answer`,
 and the worker sends it with its registered template through the provider the reply came
 in on (`answer_provider`; SMS_PROVIDER's when only that one is configured). 退订 / TD /
-STOP … are the `opt_out` event, START / YES / UNSTOP `opt_in` (`sms_keywords`).
+STOP … are the `opt_out` event, 恢复 / 恢复通知 / START / YES / UNSTOP `opt_in` (`sms_keywords`).
 
 Receipts are parsed here (`aliyun_receipts`, `tencent_receipts`); bot/routes/sms_reports.py
 records them on the outbound rows.
@@ -139,7 +139,7 @@ def _message(provider: str, phone: str, text: str, key: str, *, sent_at: str, ex
         text=text,
         received_at=datetime.now(UTC),
         message_id=f"{provider}:{key}",
-        event=keyword_event(text),
+        event=keyword_event(text, domestic=True),
         metadata={"provider": provider, "sent_at": sent_at, **{k: v for k, v in extra.items() if v}},
     )
 

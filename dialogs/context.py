@@ -30,6 +30,7 @@ class TurnContext:
     _citizen: Citizen | None = field(default=None, repr=False)
     _prefix: str = field(default="", repr=False)
     fallback: bool = False  # the turn went nowhere (not understood): channels may count it
+    provider: str | None = None  # the domestic SMS provider the message came through (aliyun, tencent)
 
     @property
     def channel(self) -> str:

@@ -100,7 +100,7 @@ class DialogPolicy:
         if ctx.channel == "sms" and event in ("opt_out", "opt_in"):
             changed = events.sms_opt_in(ctx, opting_out=event == "opt_out")
             if event == "opt_out":
-                ctx.say("opted_out")
+                ctx.say("opted_out_domestic" if ctx.provider else "opted_out")  # how to opt back in there
                 return None
             if changed:  # START / YES / UNSTOP from someone who was opted out
                 ctx.say("opted_in")

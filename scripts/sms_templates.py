@@ -34,7 +34,11 @@ from dialogs.texts import TEXTS
 LEADS = frozenset({"ok", "changed", "kept", "resume", "abandoned", "out_of_scope", "handoff_back", "media_received",
                    "nearest_place", "backend_refused"})  # fmt: skip
 PIECES = frozenset({"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver",
-                    "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_other", "journey_book_option",
+                    "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person",
+                    "parcel_hours", "parcel_code", "parcel_dest",
+                    "journey_sms_leg", "journey_sms_change", "journey_head", "journey_head_direct",
+                    "journey_first_leg", "journey_next_leg", "journey_change", "journey_walk", "journey_tail",
+                    "journey_fare_unknown", "journey_other", "journey_book_option",
                     "recorded_story", "trip_line", "seat_line", "arrive_note", "complaint_reply", "shuttle_leg"})  # fmt: skip
 DEFAULT_LIMIT = 35
 # free text or a list at the end of a text: longer than 35 characters, it is continued in
@@ -74,6 +78,14 @@ PIECE_VARIABLES: dict[str, dict[str, str | None]] = {
     "line": {"": "trip_line", "__seat": "seat_line"},  # a booking; seat_line: a seat on a bus
     "by": {"": None, "__by": "arrive_note"},  # （18:00前到）
     "reply": {"": "complaint_reply", "__no_reply": None},  # 答复：${resolution}
+    "hours": {"": "parcel_hours", "__no_hours": None},  # a parcel waiting at its service point
+    "pickup": {
+        "": "parcel_code",
+        "__sent": "parcel_code_sent",
+        "__in_person": "parcel_code_in_person",
+        "__no_code": None,
+    },
+    "dest": {"": "parcel_dest", "__no_dest": None},  # a parcel on its way
 }
 SEAT_LINES = frozenset({"ride_booked_seat", "ride_confirm_seat", "change_confirm_seat", "booking_changed_seat"})
 TRIP_LINES = frozenset({"ride_booked_demand", "charter_booked"})
@@ -152,6 +164,42 @@ def blocks(key: str, number: int) -> list[dict[str, object]]:
     return found
 
 
+# a journey by SMS (dialogs/forms/journeys.py): its legs in typed values, a template per number
+# of legs (MAX_RIDES), fare known or not, in each text that says it (`plan`); an SMS offers one
+JOURNEY_TEXTS = {"journey_plan": "{plan}。" + "{offer}", "journey_confirm": None, "journey_booked": None}
+JOURNEY_LEGS = 3
+JOURNEY_LIMITS = {"dep": 20, "arr": 5, "wait": 3, "route": 10, "fare": 10, "people": 5}
+
+
+def journeys(number: int) -> list[dict[str, object]]:
+    """The journey answers: `<text>_<legs>` (and `__fare_unknown`), every leg numbered."""
+    found = []
+    for key, container in JOURNEY_TEXTS.items():
+        outer = (container or _short(key)).replace("{offer}", _short("journey_offer"))
+        for legs, fare in itertools.product(range(1, JOURNEY_LEGS + 1), (True, False)):
+            content = re.sub(r"\{(\w+)\}", r"${\1}", outer.replace("{plan}", _journey(legs, fare=fare)))
+            names = re.findall(r"\$\{(\w+)\}", content)
+            found.append({
+                "name": f"{key}_{legs}" + ("" if fare else "__fare_unknown"), "kind": "dialog", "lead": True,
+                "content": content,
+                "params": {name: JOURNEY_LIMITS.get(re.sub(r"_\d$", "", name), DEFAULT_LIMIT) for name in names},
+                "codes": codes(number + len(found)),
+            })  # fmt: skip
+    return found
+
+
+def _journey(legs: int, *, fare: bool) -> str:
+    """A journey of `legs` legs in SMS wording, its legs' variables numbered (dep_1, wait_2 …)."""
+    head = _short("journey_head_direct")
+    if legs > 1:
+        head = _short("journey_head").replace("{changes}", str(legs - 1))
+    pieces = [
+        _short("journey_sms_leg" if n == 1 else "journey_sms_change").replace("}", f"_{n}}}")
+        for n in range(1, legs + 1)
+    ]
+    return head + "，".join([*pieces, _short("journey_tail" if fare else "journey_fare_unknown")])
+
+
 def option_blocks(number: int) -> list[dict[str, object]]:
     """The numbered choices in one SMS: 回复1 … to 回复N …, with or without 回复0 …, N ≤ OPTIONS."""
     found = []
@@ -169,7 +217,7 @@ def option_blocks(number: int) -> list[dict[str, object]]:
 def extras(number: int) -> list[dict[str, object]]:
     """The templates besides one per text: piece variants, list blocks, choices blocks."""
     found = [variant for key in TEXTS if key not in PIECES for variant in variants(key, 0)]
-    found += [block for key in LISTS for block in blocks(key, 0)] + option_blocks(0)
+    found += [block for key in LISTS for block in blocks(key, 0)] + journeys(0) + option_blocks(0)
     for offset, template in enumerate(found):
         template["codes"] = codes(number + offset)
     return found

@@ -44,17 +44,10 @@ def journey_text(ctx: TurnContext, journey: Journey, passengers: int = 1) -> str
     changes = len(journey.legs) - 1
     head_key = "journey_head" if changes else "journey_head_direct"
     parts = [ctx.text(head_key, trip=trip_text(journey.origin, journey.destination, style), changes=changes)]
-    for number, leg in enumerate(journey.legs):
-        values: dict[str, Any] = {
-            "n": "①②③"[number],
-            "dep": when_text(leg.departure, ctx.now, style)
-            if number == 0
-            else clock_text(leg.departure, style),
-            "arr": clock_text(leg.arrival, style),
-            "route": leg.route,
-            "board": leg.board_stop,
-            "alight": leg.alight_stop,
-        }
+    if style == "short":  # typed values in fixed words, a template per number of legs (SMS)
+        return _sms_journey_text(ctx, journey, parts[0], passengers)
+    for number in range(len(journey.legs)):
+        values = _leg_values(ctx, journey, number)
         if number:
             change = journey.changes[number - 1]
             walk = (
@@ -74,6 +67,28 @@ def journey_text(ctx: TurnContext, journey: Journey, passengers: int = 1) -> str
     joiner = JOINERS[style]
     text = parts[0] + joiner.join(p for p in parts[1:] if p)
     return text + ("\n" if style == "rich" else "，" if style == "short" else "。") + tail
+
+
+def _sms_journey_text(ctx: TurnContext, journey: Journey, head: str, passengers: int) -> str:
+    legs = [ctx.text("journey_sms_leg", **_leg_values(ctx, journey, 0))]
+    for number in range(1, len(journey.legs)):
+        wait = journey.changes[number - 1].wait_minutes
+        legs.append(ctx.text("journey_sms_change", wait=wait, **_leg_values(ctx, journey, number)))
+    fare = fare_text(ctx, journey, passengers)
+    tail = ctx.text("journey_tail", fare=fare) if journey.fare is not None else fare
+    return head + "，".join([*legs, tail])
+
+
+def _leg_values(ctx: TurnContext, journey: Journey, number: int) -> dict[str, Any]:
+    leg, style = journey.legs[number], ctx.style
+    return {
+        "n": "①②③"[number],
+        "dep": when_text(leg.departure, ctx.now, style) if number == 0 else clock_text(leg.departure, style),
+        "arr": clock_text(leg.arrival, style),
+        "route": leg.route,
+        "board": leg.board_stop,
+        "alight": leg.alight_stop,
+    }
 
 
 def journey_card(journey: Journey) -> dict[str, Any]:

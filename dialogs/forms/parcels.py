@@ -23,6 +23,7 @@ from backend.services.places import gazetteer as places
 from dialogs import verify
 from dialogs.context import TurnContext
 from dialogs.forms.base import Form
+from dialogs.forms.parcel_sms import sms_status
 from dialogs.forms.rides import PHONE, TIME
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
@@ -105,14 +106,14 @@ class TrackParcel(Form):
         else:
             found = parcels.parcels_for_phone(ctx.session, phone=key["phone"])[:SHOWN]
         mine = ctx.verified_mobile()
-        lines = [f"{p.carrier}{p.tracking_no}：{self._status(ctx, p, mine)}" for p in found]
-        joiner = "\n" if ctx.style == "rich" else "；"
         ctx.log("parcel_tracked", tracking_nos=[p.tracking_no for p in found])
-        ctx.say(
-            "parcel_status",
-            lines=joiner.join(lines),
-            card={"type": "parcels", "parcels": [_card(p, parcels.is_recipient(p, mine)) for p in found]},
-        )
+        card = {"type": "parcels", "parcels": [_card(p, parcels.is_recipient(p, mine)) for p in found]}
+        if ctx.style == "short":  # one SMS of typed values per parcel (a template each)
+            for number, parcel in enumerate(found):
+                ctx.say_text(sms_status(ctx, parcel, mine), card=None if number else card)
+            return
+        lines = [f"{p.carrier}{p.tracking_no}：{self._status(ctx, p, mine)}" for p in found]
+        ctx.say("parcel_status", lines=("\n" if ctx.style == "rich" else "；").join(lines), card=card)
 
     def _status(self, ctx: TurnContext, parcel: Parcel, mine: str | None) -> str:
         """The status; the pickup code only for the recipient, anyone else hears where it went."""

@@ -53,6 +53,9 @@ BUSES_TEXTS: dict[str, T] = {
     "journey_next_leg": T(
         "{n} {dep} 在{board}坐{route}，{arr} 到{alight}", "换{dep}的{route}，{arr}到{alight}", "换乘{dep}的{route}，{arr}到{alight}"
     ),
+    # by SMS a leg is short typed values (route, board stop, times, alight stop), the change the wait
+    "journey_sms_leg": T("{dep}在{board}乘{route}，{arr}到{alight}"),
+    "journey_sms_change": T("等{wait}分钟，{dep}在{board}乘{route}，{arr}到{alight}"),
     "journey_tail": T("全程约{duration}，车费共{fare}。", "车费共{fare}", "全程大约{duration}，车费一共{fare}。"),
     "journey_fare_unknown": T("部分路段上车买票", "部分上车买票"),
     "journey_other": T("{dep}出发（{arr}到）", "{dep}", "{dep}出发"),

@@ -77,6 +77,11 @@ CONVERSATION_TEXTS: dict[str, T] = {
         "已退订短信通知。如需恢复请回复START。",
         "您已退订短信通知。",
     ),
+    "opted_out_domestic": T(  # through Aliyun / Tencent (channels/sms_keywords.py)
+        "您已退订短信通知，不会再收到我们的通知短信。如需恢复，请回复“恢复通知”。",
+        "已退订短信通知。如需恢复请回复“恢复通知”。",
+        "您已退订短信通知。",
+    ),
     "opted_in": T("您已恢复接收短信通知。", "已恢复短信通知。"),
     "recorded_story": T("（电话录音留言，见录音）"),
     "media_received": T("图片收到了。", "图片已收到。", "收到。"),

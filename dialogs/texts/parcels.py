@@ -30,6 +30,17 @@ PARCELS_TEXTS: dict[str, T] = {
         "查询次数太多，请一小时后再试。",
     ),
     "parcel_status": T("{lines}", "快递查询：{lines}", "{lines}"),
+    # by SMS a parcel is one SMS of short typed values (dialogs/forms/parcel_sms.py), one per state
+    "parcel_sms_waiting": T("快递查询：{carrier}单号{number}已到{point}{hours}{pickup}"),
+    "parcel_hours": T("，营业时间{hours}"),
+    "parcel_code": T("，取件码{pickup_code}"),
+    "parcel_sms_picked_up": T("快递查询：{carrier}单号{number}已于{when}在{point}取件"),
+    "parcel_sms_picked_up_undated": T("快递查询：{carrier}单号{number}已在{point}取件"),
+    "parcel_sms_returned": T("快递查询：{carrier}单号{number}已于{when}退回寄件人"),
+    "parcel_sms_returned_undated": T("快递查询：{carrier}单号{number}已退回寄件人"),
+    "parcel_sms_moving": T("快递查询：{carrier}单号{number}运输中，{when}在{location}{dest}"),
+    "parcel_sms_no_news": T("快递查询：{carrier}单号{number}运输中，暂时没有物流信息{dest}"),
+    "parcel_dest": T("，将送到{point}"),
     "ask_pickup_place": T("在哪里上门取件？请说村或乡镇名。", "在哪里取件？", "请问在哪里上门取件？"),
     "ask_send_to": T("寄到哪里？比如“福州市”。", "寄到哪里？", "请问寄到哪里？"),
     "ask_pickup_time": T(

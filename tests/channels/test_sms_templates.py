@@ -39,7 +39,10 @@ SPOKEN_ONLY = {"recorded_story"}  # only ever said on the hotline
 # ${reply}, likewise), a shuttle timetable leg (shuttle_leg, a line of ${text}), never said alone
 PIECES = {"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver", "rule_alight_phone",
           "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person", "journey_other", "journey_book_option",
-          "trip_line", "seat_line", "arrive_note", "complaint_reply", "shuttle_leg"}  # fmt: skip
+          "trip_line", "seat_line", "arrive_note", "complaint_reply", "shuttle_leg", "parcel_hours", "parcel_code",
+          "parcel_dest", "journey_sms_leg", "journey_sms_change",
+          "journey_head", "journey_head_direct", "journey_first_leg", "journey_next_leg", "journey_change", "journey_walk",
+          "journey_tail", "journey_fare_unknown"}  # fmt: skip
 
 
 @pytest.fixture

@@ -107,7 +107,7 @@ def latest_status_text(parcel: Parcel, *, with_code: bool = True) -> str:
     the pickup code when it is waiting."""
     point = parcel.service_point
     last = parcel.events[-1] if parcel.events else None
-    when = _short_time(last.at) if last else ""
+    when = short_time(last.at) if last else ""
     if parcel.status == "at_service_point":
         text = f"已到达{point.name if point else '服务站'}"
         text += f"，取件码 {parcel.pickup_code}" if with_code else ""
@@ -278,6 +278,6 @@ def _new_pickup_code(session: Session, point: ServicePoint) -> str:
             return code
 
 
-def _short_time(moment: datetime) -> str:
+def short_time(moment: datetime) -> str:
     local = to_local(moment)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
