@@ -37,7 +37,7 @@ def hand_off(ctx: TurnContext, *, reason: str) -> None:
         return
     ctx.log(handoff_watch.WAIT_NOTICE, handoff_id=handoff.id)  # told now: the watcher stays silent
     key = "handoff_after_hours_call" if closed.ring_back else "handoff_after_hours"
-    ctx.say(key, action="handoff", hours=closed.hours)
+    ctx.say(key, action="handoff", desk_hours=closed.hours)
 
 
 def _title(form: str) -> str:
