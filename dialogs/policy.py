@@ -111,6 +111,12 @@ class DialogPolicy:
         if event and not text.strip():
             events.channel_event(ctx, event)
             return None
+        if not text.strip():  # an empty REST post: as 你好, the menu or the question under way
+            if ctx.tracker.active is None:
+                events.show_menu(ctx, "greet")
+            else:
+                filling.ask_current(ctx)
+            return Parse.plain(text, intent="greet")
         return self._text(ctx, text, parse_with)
 
     def _text(self, ctx: TurnContext, text: str, parse_with: Parser) -> Parse:
