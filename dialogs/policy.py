@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from backend.services.citizens import conversations
-from dialogs import events, filling, follow_up, knowledge, small_hours
+from dialogs import events, filling, follow_up, knowledge, pickup_code, small_hours
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS, transit
 from dialogs.handoff import hand_off, offer_person
@@ -197,6 +197,8 @@ class DialogPolicy:
 
     def _no_form(self, ctx: TurnContext, parse: Parse) -> None:
         tracker = ctx.tracker
+        if pickup_code.answer(ctx, parse):  # 取件码是多少: only the recipient's phone gets it
+            return
         if parse.is_task:
             if knowledge.before_task(ctx, parse):
                 return
