@@ -20,7 +20,7 @@ from typing import Any
 
 from backend.services.citizens import conversations
 from backend.services.citizens.turn_opening import Opening
-from dialogs import events, filling, follow_up, knowledge, small_hours
+from dialogs import events, filling, follow_up, knowledge, pickup_code, small_hours
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS, transit
 from dialogs.handoff import hand_off, offer_person
@@ -117,6 +117,12 @@ class DialogPolicy:
         if event and not text.strip():
             events.channel_event(ctx, event)
             return None
+        if not text.strip():  # an empty REST post: as 你好, the menu or the question under way
+            if ctx.tracker.active is None:
+                events.show_menu(ctx, "greet")
+            else:
+                filling.ask_current(ctx)
+            return Parse.plain(text, intent="greet")
         return self._text(ctx, text, parse_with)
 
     def _text(self, ctx: TurnContext, text: str, parse_with: Parser) -> Parse:
@@ -197,6 +203,8 @@ class DialogPolicy:
 
     def _no_form(self, ctx: TurnContext, parse: Parse) -> None:
         tracker = ctx.tracker
+        if pickup_code.answer(ctx, parse):  # 取件码是多少: only the recipient's phone gets it
+            return
         if parse.is_task:
             if knowledge.before_task(ctx, parse):
                 return

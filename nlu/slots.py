@@ -26,7 +26,9 @@ _FILLERS = re.compile(
 _COUNT = re.compile(r"(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]{1,3}|俩|仨)\s*(?P<unit>个人|个|人|位)?")
 _BARE_COUNT = re.compile(r"^(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,3}|俩|仨)(?:个人|个|人|位)?$")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{2,30}[A-Za-z0-9]")
-_RIGHT_NOW = re.compile(r"(?<![到至])(?:现在|马上|立刻|立马|立即)(?![不几是在])")
+_RIGHT_NOW = re.compile(
+    r"(?<![到至了])(?:现在|马上|立刻|立马|立即|过?一会儿?|待会儿?|等会儿?)(?![不几是在再])"
+)  # 待会儿 / 一会儿: the next ride from now, as 现在 (等一下 is "hold on", not a time)
 _GO_WORDS = re.compile(r"就走|要走|出发|就要|要车|走|吧|了|的")
 BOOKING_INTENTS = frozenset({"book_ride", "book_charter"})
 BARE_RESIDUE = 1
@@ -66,7 +68,7 @@ def bare_count(text: str, *, allow_digits: bool) -> Entity | None:
 
 
 def right_now(text: str, now: datetime, *, bare: bool) -> Entity | None:
-    """A `time` entity at `now` for 现在 / 马上 / 立刻 said as when to go: the whole reply
+    """A `time` entity at `now` for 现在 / 马上 / 立刻 / 待会儿 / 一会儿 said as when to go: the whole reply
     (现在, 马上走, 嗯 现在吧) when `bare`, else anywhere but 到现在 / 现在不… / 现在几点 / 现在在哪."""
     match = _RIGHT_NOW.search(text)
     if match is None:
@@ -76,7 +78,9 @@ def right_now(text: str, now: datetime, *, bare: bool) -> Entity | None:
         if rest:
             return None
     moment = now.replace(second=0, microsecond=0)
-    return Entity("time", moment.isoformat(), match.start(), match.end(), "RightNow", 0.9, {"grain": "minute"})
+    return Entity(
+        "time", moment.isoformat(), match.start(), match.end(), "RightNow", 0.9, {"grain": "minute"}
+    )
 
 
 def _as_slot(ent: Entity, slot: str) -> Entity:

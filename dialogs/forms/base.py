@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from backend.localtime import to_local
+from dialogs import just_passed, small_hours, verify
 from dialogs import slots as kinds
-from dialogs import small_hours, verify
 from dialogs.context import TurnContext
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
@@ -117,6 +117,10 @@ class Form(abc.ABC):
                 value, late = under_way, False
             if late:
                 return Outcome.bad("time_past", when=self.when(ctx, value))
+            if (morning := just_passed.morning_clock(value, ctx.now)) is not None:  # 8点 at 08:03
+                gone = {**value, "value": morning.isoformat()}
+                clock = just_passed.tonight(morning, ctx.style)
+                return Outcome.bad("time_just_passed", when=self.when(ctx, gone), clock=clock)
             unsure = small_hours.which_day(ctx.now, state, value)  # 明天 said at 00:30
             if unsure is not None:
                 return unsure

@@ -164,7 +164,7 @@ class Complaint(Form):
         )
         ctx.log("complaint_opened", ticket_id=ticket.id, category=ticket.category)
         ctx.say(
-            "complaint_opened",
+            "complaint_opened" if ticket.contact_phone else "complaint_opened_no_phone",
             id=ticket.id,
             first=date_text(ticket.first_response_due),
             due=date_text(ticket.resolution_due),

@@ -34,6 +34,7 @@ MODES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 ROUTE = re.compile(r"(\d{1,2})\s*路|\b(L\d{2})\b", re.I)
 SHOWN = 3
+CLOCK_AFTER_MINUTES = 60  # a bus further away than this is told by its clock
 STOP = Slot("origin", "place", "ask_stop", ("place", "origin"), words=("站",))
 
 
@@ -146,7 +147,9 @@ class QueryBus(Form):
         """No direct bus: a plan with changes, else what the direct search said (only up to 10月31日 …)."""
         s = state.slots
         try:
-            plan = journeys.plan_journeys(ctx.session, origin=s["origin"], destination=s["destination"], after=after)
+            plan = journeys.plan_journeys(
+                ctx.session, origin=s["origin"], destination=s["destination"], after=after
+            )
         except NotFound:
             raise direct from None
         say_plan(ctx, plan)
@@ -176,13 +179,25 @@ class QueryBus(Form):
             else:
                 ctx.say("no_arrivals", place=place)
             return
-        lines = [
-            ctx.text("arrival_line", route=e.route, minutes=e.minutes_away, stop=e.stop,
-                     source="实时" if e.source == "realtime" else "按时刻表",
-                     rule=boarding_rules(ctx, e.pickup_type, 0, None))
-            for e in found
-        ]  # fmt: skip
+        lines = [_arrival_line(ctx, e) for e in found]
         ctx.say("arrivals", place=place, lines=("；" if ctx.style != "rich" else "\n").join(lines))
+
+
+def _arrival_line(ctx: TurnContext, estimate: Any) -> str:
+    """约12分钟后到嵩口镇; a bus more than an hour away by its clock, with the day when it is
+    not today's (1路明天(11月21日)06:39到嵩口镇), not as 约454分钟后."""
+    said = {
+        "route": estimate.route,
+        "stop": estimate.stop,
+        "source": "实时" if estimate.source == "realtime" else "按时刻表",
+        "rule": boarding_rules(ctx, estimate.pickup_type, 0, None),
+    }
+    if estimate.minutes_away <= CLOCK_AFTER_MINUTES:
+        return ctx.text("arrival_line", minutes=estimate.minutes_away, **said)
+    local, today = to_local(estimate.expected), to_local(ctx.now).date()
+    day = "" if local.date() == today else day_text(local.date(), today, ctx.style)
+    about = "" if estimate.exact else ctx.text("about")
+    return ctx.text("arrival_line_at", when=day + about + clock_text(local, ctx.style), **said)
 
 
 def about_a_line(ctx: TurnContext, parse: Parse) -> bool:

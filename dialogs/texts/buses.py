@@ -31,6 +31,11 @@ BUSES_TEXTS: dict[str, T] = {
         "{route}约{minutes}分钟到{rule}",
         "{route}大约{minutes}分钟后到{rule}",
     ),
+    "arrival_line_at": T(
+        "{route} {when}到{stop}（{source}）{rule}",
+        "{route}班车{when}到{rule}",
+        "{route}班车{when}到{rule}",
+    ),
     "arrivals": T("{place}：\n{lines}", "{place}到站：{lines}", "{place}，{lines}。"),
     "ask_alert_kind": T("要订哪种提醒？", "订哪种提醒？", "请问要到站提醒，还是停运通知？"),
     "ask_alert_place": T("在哪个站提醒您？", "在哪站提醒？", "请问在哪个站提醒您？"),
