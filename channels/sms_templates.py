@@ -141,6 +141,7 @@ class TemplateRegistry:
         duplicated = sorted({n for n in names if names.count(n) > 1})
         if duplicated:
             raise TemplateError(f"短信模板重名：{', '.join(duplicated)}")
+        _check_codes_unique(templates)
         if AGENT_REPLY not in names:
             raise TemplateError(f"短信模板缺少 {AGENT_REPLY}（客服回复）")
         by_name = {t.name: t for t in templates}
@@ -251,6 +252,22 @@ class TemplateRegistry:
 
 def is_code(template: SmsTemplate, name: str) -> bool:
     return template.kind == CODE_KIND and name == CODE_VARIABLE
+
+
+def _check_codes_unique(templates: list[SmsTemplate]) -> None:
+    """One approved template per code: two texts sharing a code would send one of them with
+    the other's approved wording."""
+    for provider in PROVIDERS:
+        seen: dict[str, str] = {}
+        for template in templates:
+            code = template.codes.get(provider)
+            if code is None:
+                continue
+            if code in seen:
+                raise TemplateError(
+                    f"短信模板 {seen[code]} 和 {template.name} 用了同一个 {provider} 模板编号 {code}（每个模板要有自己的编号）"
+                )
+            seen[code] = template.name
 
 
 def _body(text: str) -> str:

@@ -266,6 +266,8 @@ def test_no_template_in_the_registry_carries_free_text() -> None:
         ("templates: [{name: agent_reply, kind: x, content: '客服：${c}', params: {c: 5}},"
          " {name: agent_reply, kind: x, content: '客服：${c}', params: {c: 5}}]", "重名"),
         ("templates: [{name: a, kind: x, content: '你好${n}', params: {n: 5}}]", "agent_reply"),
+        ("templates: [{name: agent_reply, kind: x, content: '客服：${c}', params: {c: 5}, codes: {aliyun: SMS_1}},"
+         " {name: b, kind: x, content: '您好${n}', params: {n: 5}, codes: {aliyun: SMS_1}}]", "同一个 aliyun 模板编号 SMS_1"),
         ("templates: [", "无法读取"),
     ],
 )  # fmt: skip
