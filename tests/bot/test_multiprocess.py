@@ -10,7 +10,7 @@ import os
 import re
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,7 +34,23 @@ pytestmark = pytest.mark.skipif(
 PHONE = "13900007788"
 OPERATOR_PHONES = ("13900007701", "13900007702")
 TOKEN = "multiprocess-operator-token"
-BOOKING = ("我要订车", "嵩口", "县城", "明天早上八点", "俩", PHONE, "不验证", "1")  # typed number: a contact
+
+
+def _tomorrow() -> date:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
+
+
+# the services run on the real clock: a date, not 明天 (asked back between 00:00 and 05:00)
+BOOKING = (
+    "我要订车",
+    "嵩口",
+    "县城",
+    f"{_tomorrow().month}月{_tomorrow().day}日早上八点",
+    "俩",
+    PHONE,
+    "不验证",
+    "1",
+)  # typed number: a contact
 WORKER_STARTED = re.compile(r"outbound worker started")
 DRAIN_TIMEOUT_SECONDS = 90.0
 
@@ -50,7 +66,7 @@ def say(port: int, sender: str, text_: str, message_id: str) -> str:
 
 
 def operator_booking(port: int, mobile: str) -> None:
-    tomorrow = datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
+    tomorrow = _tomorrow()
     answer = httpx.post(
         f"http://127.0.0.1:{port}/api/bookings",
         json={"mobile": mobile, "origin": "嵩口", "destination": "县城", "passengers": 1,
