@@ -11,8 +11,10 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -20,12 +22,16 @@ sys.path.insert(0, str(ROOT))
 from tests.utils.service_process import CuntongProcess  # noqa: E402
 
 WARM_UP_ROUNDS = 3
+# the service runs on the real clock: tomorrow by its date, since 明天 said between 00:00 and
+# 05:00 China time is asked back (and the conversations would go another way at night)
+_TOMORROW = datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=1)
+TOMORROW = f"{_TOMORROW.month}月{_TOMORROW.day}日"
 
 # Conversations the load test's senders go through, one line per turn ({phone} is filled
 # in per sender). Bus questions are the most common message, so they come twice.
 CONVERSATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("bus", ("嵩口到县城的班车几点有", "县城去嵩口末班车几点", "从县城到嵩口车费多少钱")),
-    ("booking", ("我要订车", "嵩口", "县城", "明天早上八点", "俩", "{phone}", "不验证", "1")),
+    ("booking", ("我要订车", "嵩口", "县城", f"{TOMORROW}早上八点", "俩", "{phone}", "不验证", "1")),
     ("parcel", ("我的快递到哪了", "JT4678203589049")),
     ("greeting", ("你好", "谢谢")),
     ("complaint", ("我要投诉", "司机态度很差，还骂人", "昨天下午", "闽G12345", "{phone}", "1")),
@@ -35,7 +41,7 @@ CONVERSATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # One message of each kind, measured one at a time, each from a new sender.
 KINDS: dict[str, str] = {
     "bus question": "嵩口到县城的班车几点有",
-    "first booking turn": "我要订车，明天上午9点半从灵地去县城，3个人",
+    "first booking turn": f"我要订车，{TOMORROW}上午9点半从灵地去县城，3个人",
     "parcel tracking": "帮我查一下快递SF4616192052758",
     "complaint opening": "我要投诉",
     "greeting": "你好",
