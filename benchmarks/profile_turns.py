@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--sql", action="store_true", help="count SQL statements per turn kind")
-    parser.add_argument("--filter", default="", help="only functions whose file matches (e.g. /work/)")
+    parser.add_argument("--filter", default="", help="only functions whose file matches (e.g. backend/)")
     parser.add_argument("--no-cprofile", action="store_true", help="only the plain run (for a sampling profiler)")
     parser.add_argument("--trace", action="store_true", help="print each turn's SQL (use few --turns)")
     parser.add_argument("--dump", default="", help="also write the raw profile to this file")

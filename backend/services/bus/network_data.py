@@ -105,21 +105,25 @@ def _database_key(session: Session) -> str:
     return f"{id(engine)}:{engine.url}"
 
 
+# a stop time as the timetable and the run sheets read it (the fields of StopCall / RunCall, in order)
+STOP_CALL_COLUMNS = (
+    StopTime.trip_id,
+    StopTime.stop_sequence,
+    StopTime.stop_id,
+    StopTime.arrival_s,
+    StopTime.departure_s,
+    StopTime.pickup_type,
+    StopTime.drop_off_type,
+)
+
+
 def read_network(session: Session) -> NetworkData:
     from backend.services.bus.runs import TIMED, run_shifts  # runs imports network, which imports this module
 
     calls_of: dict[str, list[StopCall]] = defaultdict(list)
     calls_at: dict[str, list[StopCall]] = defaultdict(list)
     rows = session.execute(
-        select(
-            StopTime.trip_id,
-            StopTime.stop_sequence,
-            StopTime.stop_id,
-            StopTime.arrival_s,
-            StopTime.departure_s,
-            StopTime.pickup_type,
-            StopTime.drop_off_type,
-        ).order_by(StopTime.trip_id, StopTime.stop_sequence)
+        select(*STOP_CALL_COLUMNS).order_by(StopTime.trip_id, StopTime.stop_sequence)
     )
     for row in rows:
         call = StopCall(*row)

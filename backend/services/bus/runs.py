@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from backend.models import Frequency, StopTime, Trip
 from backend.services.bus.network import running_services
+from backend.services.bus.network_data import STOP_CALL_COLUMNS
 
 NO_BOARDING = 1  # pickup_type / drop_off_type: 0 regular, 1 none, 2 phone agency, 3 ask the driver
 
@@ -120,15 +121,7 @@ def trip_runs(
         return
     calls: dict[str, list[RunCall]] = defaultdict(list)
     rows = session.execute(
-        select(
-            StopTime.trip_id,
-            StopTime.stop_sequence,
-            StopTime.stop_id,
-            StopTime.arrival_s,
-            StopTime.departure_s,
-            StopTime.pickup_type,
-            StopTime.drop_off_type,
-        )
+        select(*STOP_CALL_COLUMNS)
         .where(StopTime.trip_id.in_(list(trips)))
         .order_by(StopTime.trip_id, StopTime.stop_sequence)
     )
