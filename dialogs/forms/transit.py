@@ -48,10 +48,7 @@ class QueryBus(Form):
 
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
         state.slots["_mode"] = next((mode for mode, words in MODES if words.search(parse.text)), "departures")
-        route = ROUTE.search(parse.text)
-        if route:
-            state.slots["_route"] = route_name(route)
-        return True
+        return named_line(ctx, state, parse)
 
     def needed(self, ctx: TurnContext, state: FormState) -> list[Slot]:
         s = state.slots
@@ -69,6 +66,7 @@ class QueryBus(Form):
     def submit(self, ctx: TurnContext, state: FormState) -> None:
         mode = state.slots.get("_mode")
         try:
+            self._line_stops(ctx, state)
             if mode == "arrival":
                 self._arrival(ctx, state)
             elif mode == "first_last":
@@ -80,6 +78,18 @@ class QueryBus(Form):
         except NotFound as exc:
             ctx.say("backend_refused", message=exc.message)
 
+    def _line_stops(self, ctx: TurnContext, state: FormState) -> None:
+        """A line said that does not stop at a place asked about (3路 at 嵩口镇) is said so, with
+        the lines that do; the answer is then about those, each named, never silently."""
+        route, s = state.slots.get("_route"), state.slots
+        places = [s["origin"]] if s.get("_mode") == "arrival" else [s["origin"], s["destination"]]
+        for place in places if route else []:
+            serving = bus.lines_serving(ctx.session, place)
+            if route not in {r.label for r in serving}:
+                ctx.say("line_not_here", route=route, place=place, lines=bus.labels(serving))
+                del s["_route"]
+                return
+
     def _departures(self, ctx: TurnContext, state: FormState) -> None:
         s = state.slots
         after = self.moment(state, "time")
@@ -87,8 +97,9 @@ class QueryBus(Form):
             after = ctx.now
         try:
             found = bus.next_departures(
-                ctx.session, origin=s["origin"], destination=s["destination"], after=after, limit=SHOWN
-            )
+                ctx.session, origin=s["origin"], destination=s["destination"], after=after, limit=SHOWN,
+                route=s.get("_route"),
+            )  # fmt: skip
         except NotFound as exc:
             if not {"origin", "destination"} <= set(exc.details):
                 raise
@@ -132,7 +143,7 @@ class QueryBus(Form):
         s = state.slots
         day = to_local(self.moment(state, "time") or ctx.now).date()
         first, last = bus.first_last_bus(
-            ctx.session, origin=s["origin"], destination=s["destination"], day=day
+            ctx.session, origin=s["origin"], destination=s["destination"], day=day, route=s.get("_route")
         )
         ctx.say(
             "first_last",
@@ -157,7 +168,9 @@ class QueryBus(Form):
     def _fare(self, ctx: TurnContext, state: FormState) -> None:
         s = state.slots
         try:
-            price, currency = bus.fare_quote(ctx.session, origin=s["origin"], destination=s["destination"])
+            price, currency = bus.fare_quote(
+                ctx.session, origin=s["origin"], destination=s["destination"], route=s.get("_route")
+            )
         except NotFound as exc:
             if not {"origin", "destination"} <= set(exc.details):
                 raise
@@ -205,7 +218,7 @@ def about_a_line(ctx: TurnContext, parse: Parse) -> bool:
     嵩口的车到哪了) is a question about the buses."""
     if parse.first("booking_id") is not None or not MODES[0][1].search(parse.text):
         return False
-    if ROUTE.search(parse.text) is None and parse.first("origin", "destination", "place") is None:
+    if said_line(ctx, parse.text) is None and parse.first("origin", "destination", "place") is None:
         return False
     return not rides.list_bookings(ctx.session, citizen_id=ctx.citizen().id, active_only=True, now=ctx.now)
 
@@ -224,6 +237,29 @@ def boarding_rules(ctx: TurnContext, pickup_type: int, drop_off_type: int, phone
 
 def route_name(match: re.Match[str]) -> str:
     return f"{match.group(1)}路" if match.group(1) else match.group(2).upper()
+
+
+def said_line(ctx: TurnContext, text: str) -> str | None:
+    """The line a message names: N路 / L0N (known or not), or a line's own name (清三线)."""
+    route = ROUTE.search(text)
+    if route:
+        return route_name(route)
+    named = bus.route_named_in(ctx.session, text)
+    return named.label if named else None
+
+
+def named_line(ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+    """Keep the line the message names as `_route` (by its label); a line the network does
+    not have (25路) is answered with the lines there are, and the form ends."""
+    said = said_line(ctx, parse.text)
+    if said is None:
+        return True
+    try:
+        state.slots["_route"] = bus.find_route(ctx.session, said).label
+    except NotFound as exc:
+        ctx.say("backend_refused", message=exc.message)
+        return False
+    return True
 
 
 KIND = Slot("kind", "choice", "ask_alert_kind")
@@ -245,10 +281,7 @@ class SubscribeAlert(Form):
         kind = next((k for k, words in ALERT_KIND_WORDS if words.search(parse.text)), None)
         if kind:
             state.slots["kind"] = kind
-        route = ROUTE.search(parse.text)
-        if route:
-            state.slots["_route"] = route_name(route)
-        return True
+        return named_line(ctx, state, parse)
 
     def choices(self, ctx: TurnContext, state: FormState, slot: Slot) -> list[tuple[str, str]]:
         return [("到站提醒", "arrival"), ("停运通知", "disruption")]

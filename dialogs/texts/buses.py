@@ -25,6 +25,11 @@ BUSES_TEXTS: dict[str, T] = {
         "{trip} {day}首班车{first}，末班车{last}（{route}）。", "{trip}，{day}首班{first}，末班{last}。"
     ),
     "fare": T("{trip} 车费{fare}。", "{trip}车费{fare}。", "{trip}，车费{fare}。"),
+    "line_not_here": T(
+        "{route}不经过{place}。经过{place}的是：{lines}。",
+        "{route}不经过{place}，经过的有{lines}。",
+        "{route}不经过{place}。经过{place}的是{lines}。",
+    ),
     "no_arrivals": T("{place}接下来一段时间没有班车经过。", "{place}近期无班车。"),
     "arrival_line": T(
         "{route}约{minutes}分钟后到{stop}（{source}）{rule}",

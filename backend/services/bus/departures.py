@@ -37,11 +37,13 @@ from backend.services.bus.network import (
     FareTable,
     at_seconds,
     check_aware,
+    find_route,
     labels,
     lines_serving,
     network_zone,
     outside_calendar,
     place_stops,
+    route_named_in,
     routes_at,
     running_services,
 )
@@ -67,7 +69,9 @@ __all__ = [
     "estimate_arrival",
     "fare",
     "fare_quote",
+    "find_route",
     "first_last_bus",
+    "labels",
     "line_summaries",
     "line_timetable",
     "lines_serving",
@@ -75,6 +79,7 @@ __all__ = [
     "normalize_plate",
     "outside_calendar",
     "record_position",
+    "route_named_in",
 ]
 
 MAX_LIMIT = 50
@@ -128,7 +133,7 @@ class _Journey:
     """The trips between two places, and how to turn them into departures (from the
     process's copy of the network: no SQL once the places are resolved)."""
 
-    def __init__(self, session: Session, origin: str, destination: str) -> None:
+    def __init__(self, session: Session, origin: str, destination: str, route: str | None = None) -> None:
         self.session = session
         o_place, o_stops = place_stops(session, origin)
         d_place, d_stops = place_stops(session, destination)
@@ -156,6 +161,13 @@ class _Journey:
                 origin=o_place.name,
                 destination=d_place.name,
             )
+        if route is not None:  # only the buses of the line asked about
+            line = find_route(session, route)
+            self.legs = tuple(leg for leg in self.legs if leg.trip.route_id == line.route_id)
+            if not self.legs:
+                raise NotFound(
+                    f"{line.label}没有从{o_place.name}到{d_place.name}的班车。", route=line.label
+                )
         self.fares = FareTable.of(self.data, {leg.trip.route_id for leg in self.legs})
         self.phones = self.data.phones
 
@@ -249,15 +261,22 @@ class _Journey:
 
 
 def next_departures(
-    session: Session, *, origin: str, destination: str, after: datetime | None = None, limit: int = 5
+    session: Session,
+    *,
+    origin: str,
+    destination: str,
+    after: datetime | None = None,
+    limit: int = 5,
+    route: str | None = None,
 ) -> list[Departure]:
     """The next `limit` departures from `origin` to `destination` at or after `after`
-    (default now): today's remaining ones, topped up with the first departures of the
-    following service days (up to a week ahead) when today has fewer than `limit` left.
+    (default now), of one line when `route` is given: today's remaining ones, topped up with
+    the first departures of the following service days (up to a week ahead) when today has
+    fewer than `limit` left.
     """
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit 应在 1 到 {MAX_LIMIT} 之间。")
-    journey = _Journey(session, origin, destination)
+    journey = _Journey(session, origin, destination, route)
     moment = check_aware(after if after is not None else local_now(), zone=journey.zone)
     today = moment.date()
     found = journey.on(today - timedelta(days=1), moment) + journey.on(today, moment)
@@ -277,12 +296,13 @@ def next_departures(
 
 
 def first_last_bus(
-    session: Session, *, origin: str, destination: str, day: date | None = None
+    session: Session, *, origin: str, destination: str, day: date | None = None, route: str | None = None
 ) -> tuple[Departure, Departure]:
-    """The first and the last departure of a service day (default today)."""
+    """The first and the last departure of a service day (default today), of one line when
+    `route` is given."""
     if day is not None and (not isinstance(day, date) or isinstance(day, datetime)):
         raise InvalidInput("日期格式不对，请给出一天，例如 2026-11-21。")
-    journey = _Journey(session, origin, destination)
+    journey = _Journey(session, origin, destination, route)
     service_day = day if day is not None else local_now().astimezone(journey.zone).date()
     found = journey.departures(journey.on(service_day))
     if not found:
@@ -301,9 +321,12 @@ def fare(session: Session, *, origin: str, destination: str) -> Decimal:
     return fare_quote(session, origin=origin, destination=destination)[0]
 
 
-def fare_quote(session: Session, *, origin: str, destination: str) -> tuple[Decimal, str]:
-    """(fare, currency as the feed gives it) of a direct ride, the cheapest line first."""
-    journey = _Journey(session, origin, destination)
+def fare_quote(
+    session: Session, *, origin: str, destination: str, route: str | None = None
+) -> tuple[Decimal, str]:
+    """(fare, currency as the feed gives it) of a direct ride, the cheapest line first (or
+    of the line `route`)."""
+    journey = _Journey(session, origin, destination, route)
     quotes = {
         journey.fares.quote(
             leg.trip.route_id,

@@ -125,6 +125,18 @@ def find_route(session: Session, route: str) -> Route:
     raise NotFound(f"没有“{text}”这条线路。现有线路：{labels(routes)}。", route=text)
 
 
+def route_named_in(session: Session, text: str) -> Route | None:
+    """The line a message names by its label (清三线, 12路), the longest label first so 12路
+    is not read as 2路; None when it names none."""
+    routes = sorted(session.scalars(select(Route)), key=lambda r: -len(r.label))
+    for route in routes:
+        label = route.label
+        at = text.find(label)
+        if at >= 0 and not (label[:1].isdigit() and at > 0 and text[at - 1].isdigit()):
+            return route
+    return None
+
+
 def check_aware(moment: datetime, what: str = "时间", zone: ZoneInfo | None = None) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise InvalidInput(f"{what}需要带时区，例如 2026-11-20T09:00:00+08:00。")
