@@ -20,7 +20,7 @@ from typing import Any
 
 from backend.services.citizens import conversations
 from backend.services.citizens.turn_opening import Opening
-from dialogs import events, filling, follow_up, knowledge, pickup_code, small_hours
+from dialogs import events, filling, follow_up, knowledge, pickup_code, small_hours, stop_notices
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS, transit
 from dialogs.handoff import hand_off, offer_person
@@ -146,6 +146,8 @@ class DialogPolicy:
         if plain.wants_person:
             hand_off(ctx, reason="市民要求转人工")
             return plain
+        if stop_notices.heard(ctx, text):  # 退订 / TD off SMS: asked back, never a cancellation
+            return plain
         if self.free_text_expected(ctx) and not plain.replaces:  # 不是昨天，是前天 corrects another slot
             filling.answer(ctx, plain)
             return plain
@@ -251,6 +253,8 @@ class DialogPolicy:
             carried = Parse(text=text, intent=name, confidence=1.0, entities=_entities(carry))
             tracker.carry = []
             filling.begin(ctx, name, carried)
+        elif value == stop_notices.VALUE:
+            stop_notices.stop(ctx)
         elif tracker.active is None:
             events.show_menu(ctx)
         elif purpose == "confirm":

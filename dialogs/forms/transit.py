@@ -266,9 +266,9 @@ KIND = Slot("kind", "choice", "ask_alert_kind")
 ALERT_PLACE = Slot(
     "place", "place", "ask_alert_place", ("place", "origin", "destination"), words=("站", "地方")
 )
-ALERT_KIND_WORDS = (
-    ("disruption", re.compile(r"停运|停班|停开|停驶|不开|通知|封路")),
+ALERT_KIND_WORDS = (  # arrival first: 车到了通知我 is an arrival alert, though it says 通知
     ("arrival", re.compile(r"到站|快到|到了叫|到了告诉|到了通知|进站")),
+    ("disruption", re.compile(r"停运|停班|停开|停驶|不开|通知|封路")),
 )
 
 
