@@ -59,6 +59,18 @@ class TrackParcel(Form):
                 state.slots["parcel"] = {"phone": mobile}
         return True
 
+    def ask(self, ctx: TurnContext, state: FormState, slot: Slot) -> None:
+        """Only look-ups that will be answered are offered: a number (or its tail) finds
+        parcels only for its verified owner, so a verified sender (who has none waiting, or
+        they would have been shown) is asked for the tracking number, anyone else for the
+        tracking number or their own full number, to be proven."""
+        if slot.name != PARCEL.name:
+            super().ask(ctx, state, slot)
+        elif mine := ctx.verified_mobile():
+            ctx.say("ask_parcel_verified", tail=mine[-4:])
+        else:
+            ctx.say("ask_parcel")
+
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
         if slot.kind == "code":
             return super().check(ctx, state, slot, raw)

@@ -55,13 +55,13 @@ def test_a_knowledge_answer_as_a_canned_reply(page: Page, live: LiveServer, staf
     expect(hit).to_be_visible()
     hit.get_by_role("button", name="插入").click()
     box = page.get_by_label("回复群众")
-    expect(box).to_have_value("说“查快递”并告诉我快递单号或手机尾号，我可以把取件码再发给您；也可以带身份证到服务站，报收件手机号取件。")
+    expect(box).to_have_value("取件码只短信发到收件人的手机上。说“查快递”并告诉我快递单号，我把取件码重新发到收件人手机（同一个快递一小时最多重发一次）；您是收件人的话，发您的11位手机号，验证后就能看到取件码。也可以带身份证到服务站，报收件手机号取件。")
     box.press("End")
     box.type("您的尾号是6601。")
     box.press("Control+Enter")
     expect(page.locator(".flash")).to_contain_text("已通过短信发出")
     sent = live.gateway.wait_for("+8613905986601", "您的尾号是6601")
-    assert sent["Body"].startswith("说“查快递”")
+    assert sent["Body"].startswith("取件码只短信发到")
 
     # a REST citizen without a mobile: told before typing, and the flash is a warning
     rest_id = citizen_texts_rest(live, "web-kb-1")
