@@ -117,10 +117,9 @@ class Form(abc.ABC):
                 value, late = under_way, False
             if late:
                 return Outcome.bad("time_past", when=self.when(ctx, value))
-            if (morning := just_passed.morning_clock(value, ctx.now)) is not None:  # 8点 at 08:03
-                gone = {**value, "value": morning.isoformat()}
-                clock = just_passed.tonight(morning, ctx.style)
-                return Outcome.bad("time_just_passed", when=self.when(ctx, gone), clock=clock)
+            passed = just_passed.check(ctx.now, state, value, ctx.style, lambda v: self.when(ctx, v))
+            if passed is not None:  # 8点 at 08:03
+                return passed
             unsure = small_hours.which_day(ctx.now, state, value)  # 明天 said at 00:30
             if unsure is not None:
                 return unsure

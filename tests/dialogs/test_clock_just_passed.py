@@ -43,3 +43,28 @@ def test_other_clocks_are_kept(chat_at: ChatAt, now: datetime, clock: str, read_
     chat.send("kept", "13912345678")
     reply = chat.send("kept", "不验证")
     assert read_back in reply and "刚刚过去" not in reply, reply
+
+
+@pytest.mark.parametrize("again", ["8点", "8点的车", "就8点"])
+def test_the_clock_said_again_is_tomorrow_morning(chat_at: ChatAt, again: str) -> None:
+    """Before, 8点 said again at 08:20 got the same 刚刚过去了 answer, and then the hand-off offer."""
+    chat = chat_at(at(8, 20))
+    chat.send("again", "从嵩口去县城 一个人")
+    first = chat.send("again", "8点的车")
+    assert "刚刚过去" in first and chat.buttons() == ["今晚20:00", "明天早上08:00"], first
+    reply = chat.send("again", again)
+    assert "刚刚过去" not in reply and "没弄明白" not in reply, reply
+    chat.send("again", "13912345678")
+    reply = chat.send("again", "不验证")
+    assert "请确认：明天(11月21日)07:39 1路" in reply, reply  # the bus nearest tomorrow's 08:00
+
+
+@pytest.mark.parametrize(("choice", "read_back"), [("1", "今天(11月20日)20:00"), ("2", "请确认：明天(11月21日)07:39 1路")])
+def test_a_numbered_choice(chat_at: ChatAt, choice: str, read_back: str) -> None:
+    chat = chat_at(at(8, 20))
+    chat.send("choice", "8点从嵩口去县城 一个人")
+    reply = chat.send("choice", choice)
+    assert "刚刚过去" not in reply, reply
+    chat.send("choice", "13912345678")
+    reply = chat.send("choice", "不验证")
+    assert read_back in reply, reply
