@@ -30,6 +30,12 @@ _RIGHT_NOW = re.compile(
     r"(?<![到至了])(?:现在|马上|立刻|立马|立即|过?一会儿?|待会儿?|等会儿?)(?![不几是在再])"
 )  # 待会儿 / 一会儿: the next ride from now, as 现在 (等一下 is "hold on", not a time)
 _GO_WORDS = re.compile(r"就走|要走|出发|就要|要车|走|吧|了|的")
+# a place whose own words give it the other role keeps it: 去县医院 answering 从哪里出发 is where
+# to go, 从嵩口 answering 去哪里 is where from (the dialog then asks again for the slot asked)
+_MARKED_FOR = {
+    "origin": re.compile(r"(?:去|到|回|往|至|上)$"),
+    "destination": re.compile(r"(?:从|由|打)$"),
+}
 BOOKING_INTENTS = frozenset({"book_ride", "book_charter"})
 BARE_RESIDUE = 1
 """A reply whose words outside entities and fillers are at most this long is bare."""
@@ -101,7 +107,10 @@ def relabel(
     elif slot in PLACE_SLOTS:
         places = [i for i, e in enumerate(out) if e.entity in PLACE_SLOTS]
         if len(places) == 1 and (bare or out[places[0]].entity == "place"):
-            out[places[0]] = _as_slot(out[places[0]], slot)
+            place = out[places[0]]
+            other = _MARKED_FOR.get(slot)
+            if place.entity == "place" or other is None or not other.search(text[: place.start].rstrip()):
+                out[places[0]] = _as_slot(place, slot)
     elif slot == "passengers" and not any(e.entity == "passengers" for e in out):
         count = bare_count(text, allow_digits=True)
         if count is not None:
