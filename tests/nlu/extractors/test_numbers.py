@@ -96,6 +96,8 @@ def extractor() -> PassengerExtractor:
         ("两个大人带一个孩子", 3, "两个大人带一个孩子"),
         ("我们两个人带个孩子", 3, "两个人带个孩子"),
         ("４个人", 4, "４个人"),
+        ("明早8点半 松口 县人民医院 俩", 2, "俩"),  # a word of its own at the end of a booking sentence
+        ("嵩口去县城，仨。", 3, "仨"),
     ],
 )
 def test_passengers(extractor: PassengerExtractor, text: str, value: int, span: str) -> None:
@@ -140,6 +142,8 @@ def test_bringing_someone_counts_the_speaker(
         "老人",
         "三位数",
         "闽G12345",
+        "哥俩好",
+        "俩口子吵架了",
         "",
     ],
 )
