@@ -63,6 +63,10 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         state.awaiting = "correction"
         ctx.say("ask_change")
         return
+    if parse.holds:  # 等一下 / 我找找: no answer yet, and no failure either
+        ctx.prefix("hold")
+        ask_current(ctx)
+        return
     requested = form.slot(state.requested) if state.requested and state.awaiting is None else None
     parse, taken_back = parse.after_negation()  # 不去县城了，改去县医院: only what follows counts
     parse, replaced = _replacing_role(ctx, form, state, parse, taken_back)

@@ -30,6 +30,11 @@ SKIP = re.compile(
     r"(没有|没|无|不知道|不清楚|不记得|记不清|忘了|跳过|不用|不需要|不留|不方便|"
     r"都行|都可以|随便|随时|无所谓|什么时候都行|尽快)(了|的|吧)?"
 )
+# 等一下 / 我找找 / 让我想想: the citizen needs a moment (等会儿 is not here: it is a time, soon)
+HOLD = re.compile(
+    r"(你|先|那|请)*(等等|等一下|等一等|等下|稍等|稍等一下|我?找找|我?找一下|我?看看|我?看一下|我?想想|让我想想|"
+    r"我?问问|我?问一下|我?查查)(啊|哈|吧|哦|呀|我)*"
+)
 CORRECTION = re.compile(r"^(不对|不是|错了|说错了|搞错了|改一下|改成|改为|换成)")
 # 不去县城了，改去县医院 / 不寄福州了，寄到三明 / 不是8点，是9点: a value taken back and another given
 NEGATED = re.compile(r"(不是|不去|不到|不寄|不在|不从|不坐|不要|别去)")
@@ -128,6 +133,10 @@ class Parse:
     @property
     def skips(self) -> bool:
         return bool(SKIP.fullmatch(self.bare)) or (self.intent == "deny" and not self.entities)
+
+    @property
+    def holds(self) -> bool:
+        return bool(HOLD.fullmatch(self.bare)) and not self.entities
 
     @property
     def corrects(self) -> bool:
