@@ -1,0 +1,52 @@
+"""This round's new answers by SMS are made of registered templates (a domestic provider
+sends nothing else): a line that does not stop at a place, 不想收短信了, 等一下, a verified
+sender with no parcels, and the just-passed clock with its numbered choices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.runtime import Runtime
+from channels.buttons import text_blocks
+from channels.messages import Message
+from channels.sms_templates import TemplateRegistry
+from tests.conftest import SHANGHAI
+from tests.utils.conversation import make_processor, make_store
+
+REGISTRY = TemplateRegistry.load()
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+async def conversation(runtime: Runtime, texts: list[str], now: datetime) -> list[str]:
+    store, _ = make_store("memory")
+    processor = make_processor(runtime, store, now=now)
+    blocks: list[str] = []
+    for text in texts:
+        message = Message(channel="sms", sender="13905982222", text=text, received_at=datetime.now(UTC))
+        blocks = text_blocks(await processor.handle(message))
+    await store.close()
+    return blocks
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("texts", "hour", "says"),
+    [
+        (["嵩口的3路还有多久到"], 9, "3路不经过嵩口镇"),
+        (["我不想收短信了"], 9, "回复TD退订通知短信"),
+        (["明天9点嵩口去县城2个人", "等一下"], 9, "好，不急。"),
+        (["查快递"], 9, "尾号2222没有查到快递"),
+        (["从嵩口去县城 一个人", "8点"], 8, "还是明早"),
+    ],
+)
+async def test_new_answers_are_templates(runtime: Runtime, texts: list[str], hour: int, says: str) -> None:
+    blocks = await conversation(runtime, texts, datetime(2026, 11, 20, hour, 10, tzinfo=SHANGHAI))
+    assert any(says in block for block in blocks), blocks
+    for block in blocks:
+        assert REGISTRY.compose(block) is not None, block
