@@ -190,7 +190,7 @@ def abandon(ctx: TurnContext) -> None:
     state = ctx.tracker.active
     assert state is not None
     ctx.log("form_abandoned", form=state.name)
-    ctx.prefix("abandoned", form=FORMS[state.name].title)
+    FORMS[state.name].say_abandoned(ctx, state)
     _close(ctx, resume=True)
 
 

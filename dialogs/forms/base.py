@@ -156,6 +156,14 @@ class Form(abc.ABC):
         """True when leaving this form means "keep things as they are" (a cancellation not made)."""
         return self.deny_abandons
 
+    def say_abandoned(self, ctx: TurnContext, state: FormState) -> None:
+        """What leaving the form half-way says: nothing was saved, or for a form about an
+        existing booking, that the booking stands as it was."""
+        if self.keeps_on_abandon(state):
+            ctx.prefix("kept")
+        else:
+            ctx.prefix("abandoned", form=self.title)
+
     def needs_confirmation(self, state: FormState) -> bool:
         return self.confirm
 

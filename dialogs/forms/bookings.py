@@ -170,6 +170,14 @@ class ChangeBooking(BookingForm):
     def more_options(self, ctx: TurnContext, state: FormState) -> list[tuple[str, str]]:
         return ride_choice.other_options(ctx, state)
 
+    def say_abandoned(self, ctx: TurnContext, state: FormState) -> None:
+        """"算了不去了" while changing: the booking stands; saying how to cancel it is honest,
+        guessing that it should be cancelled is not."""
+        if "booking" in state.slots:
+            ctx.prefix("change_kept", id=state.slots["booking"])
+        else:
+            super().say_abandoned(ctx, state)
+
     def pickup(self, ctx: TurnContext, state: FormState, booking: Booking) -> datetime | None:
         """The new pick-up of a ride that is not a seat: the time said, or for "10点前到" the
         pick-up that arrives by then."""
