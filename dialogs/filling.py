@@ -23,11 +23,12 @@ from dialogs.forms.base import Form
 from dialogs.handoff import offer_person
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
-from dialogs.understanding import Entity, Parse
+from dialogs.understanding import REFUSED_ANSWER_SWITCH, SWITCH_CONFIDENCE, Entity, Parse
 
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 2
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 PICK = "pick:"  # an option value that picks one of the form's `more_options` at the read-back
 
 
@@ -72,6 +73,12 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     parse = _roles_named(form, parse)
     before = {name: value for name, value in state.slots.items() if value is not None}
     changed, problem = absorb(ctx, form, state, parse, requested=requested)
+    if problem is not None and not changed and _off_topic(parse):
+        fail(ctx, form, state, "out_of_scope")  # 查违章 while asked for a parcel number
+        return
+    if problem is not None and not changed and _another_task(form, parse):
+        begin(ctx, parse.intent, parse)  # 快递箱子都压坏了 while asked for a parcel number: a complaint
+        return
     if problem is not None:
         _report(ctx, form, state, *problem)
         return
@@ -88,7 +95,23 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     if parse.corrects and state.awaiting is None and state.last_filled:
         _ask_again(ctx, form, state, form.slot(state.last_filled[-1]))
         return
-    fail(ctx, form, state)
+    fail(ctx, form, state, "out_of_scope" if _off_topic(parse) else "not_understood")
+
+
+def _off_topic(parse: Parse) -> bool:
+    """Something the service does not do, said clearly and naming nothing a form could use:
+    "这件事办不了" and the question again, not "这不像快递单号". The NLU's out_of_scope also
+    takes noise (啊啊啊, asdf) and wrong answers (123456789, 验证码是12345): those stay "没听明白"."""
+    if parse.intent != "out_of_scope" or parse.confidence < SWITCH_CONFIDENCE or parse.entities:
+        return False
+    text = parse.bare
+    return not any(ch.isdigit() for ch in text) and len(set(_HAN.findall(text))) >= 2
+
+
+def _another_task(form: Form, parse: Parse) -> bool:
+    """A message the asked question refuses that reads as another task, if less surely than a
+    switch needs: that task, rather than "this is not a parcel number"."""
+    return parse.is_task and parse.intent != form.name and parse.confidence >= REFUSED_ANSWER_SWITCH
 
 
 def absorb(
