@@ -185,6 +185,10 @@ class DialogPolicy:
                 return
             filling.begin(ctx, parse.intent, parse)
             return
+        if parse.intent == state.name and FORMS[state.name].restarts_with(state, parse):
+            tracker.active = None
+            filling.begin(ctx, parse.intent, parse, slots=state.slots)
+            return
         if parse.intent in ("greet", "thanks", state.name) and not parse.entities:
             ctx.prefix("ok")
             filling.ask_current(ctx)

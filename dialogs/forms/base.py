@@ -156,6 +156,11 @@ class Form(abc.ABC):
         """True when leaving this form means "keep things as they are" (a cancellation not made)."""
         return self.deny_abandons
 
+    def restarts_with(self, state: FormState, parse: Parse) -> bool:
+        """True when a message of this form's own intent asks something else of it (车费多少钱
+        while 还有多久到 waits for the stop): the form starts again, keeping what was said."""
+        return False
+
     def say_abandoned(self, ctx: TurnContext, state: FormState) -> None:
         """What leaving the form half-way says: nothing was saved, or for a form about an
         existing booking, that the booking stands as it was."""
