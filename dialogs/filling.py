@@ -40,6 +40,7 @@ def begin(ctx: TurnContext, name: str, parse: Parse, *, slots: dict[str, Any] | 
     if not form.start(ctx, state, parse):
         _close(ctx, resume=True)
         return
+    form.take_volunteered(ctx, state, parse)
     changed, problem = absorb(ctx, form, state, parse, requested=None)
     if problem is not None:
         _report(ctx, form, state, *problem)
@@ -72,7 +73,9 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     requested = replaced or requested
     parse = _roles_named(form, parse)
     before = {name: value for name, value in state.slots.items() if value is not None}
+    volunteered = form.take_volunteered(ctx, state, parse)
     changed, problem = absorb(ctx, form, state, parse, requested=requested)
+    changed = [*volunteered, *(name for name in changed if name not in volunteered)]
     if problem is not None and not changed and _off_topic(parse):
         fail(ctx, form, state, "out_of_scope")  # 查违章 while asked for a parcel number
         return
