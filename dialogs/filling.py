@@ -212,6 +212,13 @@ def submit(ctx: TurnContext, form: Form, state: FormState) -> None:
     _close(ctx, resume=True)
 
 
+def unfinished(state: FormState) -> bool:
+    """A form that would store something and has been told something: leaving it loses that."""
+    form = FORMS[state.name]
+    told = any(value is not None and not name.startswith("_") for name, value in state.slots.items())
+    return told and form.needs_confirmation(state) and not form.keeps_on_abandon(state)
+
+
 def abandon(ctx: TurnContext) -> None:
     state = ctx.tracker.active
     assert state is not None

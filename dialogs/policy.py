@@ -171,6 +171,11 @@ class DialogPolicy:
             self._no_form(ctx, parse)
             return
         if parse.intent == "goodbye":
+            if filling.unfinished(state) and not state.slots.get("_bye"):
+                state.slots["_bye"] = True  # 就这些 at a read-back: asked once, never dropped silently
+                ctx.prefix("unfinished", form=FORMS[state.name].title)
+                filling.ask_current(ctx)
+                return
             filling.abandon(ctx)
             say_goodbye(ctx)
             tracker.reset()
