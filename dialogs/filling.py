@@ -337,6 +337,9 @@ def finish(ctx: TurnContext) -> None:
 
 def _close(ctx: TurnContext, *, resume: bool) -> None:
     resumed = ctx.tracker.finish() if resume else None
+    while resumed is not None and not FORMS[resumed.name].worth_resuming(resumed):
+        ctx.log("form_abandoned", form=resumed.name)
+        resumed = ctx.tracker.finish()
     if resumed is None:
         ctx.flush_prefix()
         return

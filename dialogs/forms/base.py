@@ -156,6 +156,10 @@ class Form(abc.ABC):
         """True when leaving this form means "keep things as they are" (a cancellation not made)."""
         return self.deny_abandons
 
+    def worth_resuming(self, state: FormState) -> bool:
+        """Whether a paused form is taken up again when the task that interrupted it ends."""
+        return True
+
     def take_volunteered(self, ctx: TurnContext, state: FormState, parse: Parse) -> list[str]:
         """Fill slots from what was said in passing that no entity carries (寄一箱茶叶到福州 names
         the goods while the pick-up place is asked); the names of the slots filled."""

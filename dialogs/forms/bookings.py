@@ -45,6 +45,11 @@ class BookingForm(Form):
     slots: ClassVar[tuple[Slot, ...]] = (BOOKING,)
     active_only: ClassVar[bool] = True
 
+    def worth_resuming(self, state: FormState) -> bool:
+        """取消B…(not found), then a new charter: resuming "取消预约" would offer to cancel the
+        charter just made. Resumed only once a booking was chosen."""
+        return "booking" in state.slots
+
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
         if parse.first("booking_id") is not None:
             return True
