@@ -260,8 +260,9 @@ def _report(ctx: TurnContext, form: Form, state: FormState, slot: Slot, outcome:
     text = ctx.text(outcome.problem or "not_understood", **(outcome.values or {}))
     if was_asked and slot.kind != "code":  # a mistyped code has tries of its own
         state.failures += 1
-    if outcome.options:
-        ctx.choose(text, outcome.options, purpose="slot")
+    options = outcome.options or (form.choices(ctx, state, slot) if slot.kind == "choice" else None)
+    if options:  # 请选一个编号 comes with the numbers again (an SMS user has no buttons to scroll to)
+        ctx.choose(text, options, purpose="slot")
     else:
         ctx.say_text(text)
     if state.failures >= MAX_FAILURES:
