@@ -33,3 +33,16 @@ def test_a_fare_question_while_the_stop_is_asked_is_answered(chat_at: ChatAt) ->
     assert "哪个站" in chat.send("switch-mode", "3路还有多久到")
     reply = chat.send("switch-mode", "从嵩口到县城车费多少钱")
     assert TRIP in reply and "元" in reply and "哪个站" not in reply
+
+
+def test_places_and_time_said_before_the_task_are_all_kept(chat_at: ChatAt) -> None:
+    chat = chat_at(NOW)
+    assert "订车" in chat.send("carry", "嵩口")
+    assert "订车" in chat.send("carry", "明天下午")
+    assert "从哪里出发" in chat.send("carry", "2")  # 查班车: 嵩口 (where to) is kept with 明天下午
+    assert "清流县城→嵩口镇" in chat.send("carry", "县城")
+
+
+def test_going_home_is_a_trip_not_out_of_scope(chat_at: ChatAt) -> None:
+    reply = chat_at(NOW).send("home", "我要回家")
+    assert "办不了" not in reply and ("从哪里出发" in reply or "去哪里" in reply)
