@@ -114,7 +114,7 @@ def plan(
         return PlannerResult(Plan({}, problem.job_ids()), time.perf_counter() - began, started_from, True)
     model, manager, routing, time_dim, pairs = _setup(problem, book, travel, config)
     # a full day of up to COMPARE_MAX_JOBS starts from the cheaper of greedy insertion and
-    # OR-Tools' own insertion (see `Search._starts`); larger days and re-plans from
+    # OR-Tools' own insertion (see `Search._cheaper_start`); larger days and re-plans from
     # the current plan start warm (OR-Tools' insertion takes seconds on the pilot's 1,000)
     compare = cold is None and initial_given is None and len(model.jobs) <= COMPARE_MAX_JOBS
     helper = None
@@ -175,7 +175,7 @@ def _helper_search(
     problem: Problem,
     travel: TravelTimes,
     config: DispatchConfig,
-    routes: Routes,
+    routes: Routes | None,
     seed: int,
     until_wall: float,
 ) -> tuple[Routes, int] | None:

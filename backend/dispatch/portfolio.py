@@ -41,7 +41,12 @@ def enabled() -> bool:
     cpus = os.cpu_count() or 1
     if cpus < 2 or os.environ.get("DISPATCH_PORTFOLIO", "1") == "0":
         return False
-    return os.environ.get("DISPATCH_PORTFOLIO") == "1" or os.getloadavg()[0] < cpus + LOAD_MARGIN
+    if os.environ.get("DISPATCH_PORTFOLIO") == "1":
+        return True
+    try:
+        return os.getloadavg()[0] < cpus + LOAD_MARGIN
+    except OSError:  # no load average on this system
+        return True
 
 
 def _get_pool() -> ProcessPoolExecutor:

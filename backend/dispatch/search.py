@@ -3,9 +3,9 @@
 A full day (no current plan, up to 150 jobs) whose start serves everyone is improved by
 iterated descent (`Search.iterate`): descend to a local optimum, then again and again from
 the best plan with 8 % of its jobs (related ones) taken out. Cordeau a4-40 to a8-96 (8
-instances), alternating runs on a loaded machine: mean gap 4.6-4.9 % at 3 s against
-5.9-6.9 % for the guided local search below, and 2.6 % against 4.0 % at 30 s on a5-60,
-a6-72, a7-84, a8-96. When a core is free a helper process runs the same in parallel
+instances), alternating runs at load 4-5.7 on 2 cores: mean gap 4.6-4.9 % at 3 s against
+5.9-6.9 % for the guided local search below; a5-60, a6-72, a7-84, a8-96 at 30 s: 2.0 %
+against 4.0 %. When a core is free a helper process runs the same in parallel
 (`portfolio`). Everything else (re-plans from the current plan, larger days, a start that
 leaves jobs out) goes as follows.
 
@@ -44,7 +44,11 @@ OWN_FIRST = routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_COST_INSERTIO
 RESTART_SHARE = 0.15  # jobs taken out of the best plan before each further run
 DESCENT_SHARE = 0.08  # jobs taken out of the best plan before each descent in `iterate`
 HELPER_FIRST = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-REPAIR_OPERATORS_OFF = (  # slow neighbourhoods: many short descents cannot afford them
+# slow neighbourhoods: many short descents cannot afford them. NB OR-Tools builds its
+# operators when the model is closed, so switching them in a later solve's parameters (as
+# `repair` does) changes nothing: on Cordeau a6-72 and a8-96 a descent with use_relocate_pair
+# off per solve ended where the default did, off at closing it did not.
+REPAIR_OPERATORS_OFF = (
     "use_global_cheapest_insertion_path_lns",
     "use_local_cheapest_insertion_path_lns",
     "use_relocate_path_global_cheapest_insertion_insert_unperformed",
