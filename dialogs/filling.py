@@ -23,11 +23,12 @@ from dialogs.forms.base import Form
 from dialogs.handoff import offer_person
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
-from dialogs.understanding import Entity, Parse
+from dialogs.understanding import REFUSED_ANSWER_SWITCH, SWITCH_CONFIDENCE, Entity, Parse
 
 logger = logging.getLogger(__name__)
 
 MAX_FAILURES = 2
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 PICK = "pick:"  # an option value that picks one of the form's `more_options` at the read-back
 
 
@@ -39,6 +40,7 @@ def begin(ctx: TurnContext, name: str, parse: Parse, *, slots: dict[str, Any] | 
     if not form.start(ctx, state, parse):
         _close(ctx, resume=True)
         return
+    form.take_volunteered(ctx, state, parse)
     changed, problem = absorb(ctx, form, state, parse, requested=None)
     if problem is not None:
         _report(ctx, form, state, *problem)
@@ -75,7 +77,15 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     requested = replaced or requested
     parse = _roles_named(form, parse)
     before = {name: value for name, value in state.slots.items() if value is not None}
+    volunteered = form.take_volunteered(ctx, state, parse)
     changed, problem = absorb(ctx, form, state, parse, requested=requested)
+    changed = [*volunteered, *(name for name in changed if name not in volunteered)]
+    if problem is not None and not changed and _off_topic(parse):
+        fail(ctx, form, state, "out_of_scope")  # 查违章 while asked for a parcel number
+        return
+    if problem is not None and not changed and _another_task(form, parse):
+        begin(ctx, parse.intent, parse)  # 快递箱子都压坏了 while asked for a parcel number: a complaint
+        return
     if problem is not None:
         _report(ctx, form, state, *problem)
         return
@@ -92,7 +102,23 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     if parse.corrects and state.awaiting is None and state.last_filled:
         _ask_again(ctx, form, state, form.slot(state.last_filled[-1]))
         return
-    fail(ctx, form, state)
+    fail(ctx, form, state, "out_of_scope" if _off_topic(parse) else "not_understood")
+
+
+def _off_topic(parse: Parse) -> bool:
+    """Something the service does not do, said clearly and naming nothing a form could use:
+    "这件事办不了" and the question again, not "这不像快递单号". The NLU's out_of_scope also
+    takes noise (啊啊啊, asdf) and wrong answers (123456789, 验证码是12345): those stay "没听明白"."""
+    if parse.intent != "out_of_scope" or parse.confidence < SWITCH_CONFIDENCE or parse.entities:
+        return False
+    text = parse.bare
+    return not any(ch.isdigit() for ch in text) and len(set(_HAN.findall(text))) >= 2
+
+
+def _another_task(form: Form, parse: Parse) -> bool:
+    """A message the asked question refuses that reads as another task, if less surely than a
+    switch needs: that task, rather than "this is not a parcel number"."""
+    return parse.is_task and parse.intent != form.name and parse.confidence >= REFUSED_ANSWER_SWITCH
 
 
 def absorb(
@@ -190,11 +216,18 @@ def submit(ctx: TurnContext, form: Form, state: FormState) -> None:
     _close(ctx, resume=True)
 
 
+def unfinished(state: FormState) -> bool:
+    """A form that would store something and has been told something: leaving it loses that."""
+    form = FORMS[state.name]
+    told = any(value is not None and not name.startswith("_") for name, value in state.slots.items())
+    return told and form.needs_confirmation(state) and not form.keeps_on_abandon(state)
+
+
 def abandon(ctx: TurnContext) -> None:
     state = ctx.tracker.active
     assert state is not None
     ctx.log("form_abandoned", form=state.name)
-    ctx.prefix("abandoned", form=FORMS[state.name].title)
+    FORMS[state.name].say_abandoned(ctx, state)
     _close(ctx, resume=True)
 
 
@@ -231,8 +264,9 @@ def _report(ctx: TurnContext, form: Form, state: FormState, slot: Slot, outcome:
     text = ctx.text(outcome.problem or "not_understood", **(outcome.values or {}))
     if was_asked and slot.kind != "code":  # a mistyped code has tries of its own
         state.failures += 1
-    if outcome.options:
-        ctx.choose(text, outcome.options, purpose="slot")
+    options = outcome.options or (form.choices(ctx, state, slot) if slot.kind == "choice" else None)
+    if options:  # 请选一个编号 comes with the numbers again (an SMS user has no buttons to scroll to)
+        ctx.choose(text, options, purpose="slot")
     else:
         ctx.say_text(text)
     if state.failures >= MAX_FAILURES:
@@ -308,6 +342,9 @@ def finish(ctx: TurnContext) -> None:
 
 def _close(ctx: TurnContext, *, resume: bool) -> None:
     resumed = ctx.tracker.finish() if resume else None
+    while resumed is not None and not FORMS[resumed.name].worth_resuming(resumed):
+        ctx.log("form_abandoned", form=resumed.name)
+        resumed = ctx.tracker.finish()
     if resumed is None:
         ctx.flush_prefix()
         return

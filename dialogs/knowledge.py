@@ -42,6 +42,8 @@ def before_task(ctx: TurnContext, parse: Parse) -> bool:
     names = {e.entity for e in parse.entities}
     if names & TASK_ENTITIES or {"origin", "destination"} <= names:
         return False
+    if parse.intent == "query_bus" and ctx.tracker.last_trip:
+        return False  # 最后一班几点 right after a bus answer: about that trip
     return _answer(ctx, parse.text)
 
 

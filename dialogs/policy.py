@@ -173,6 +173,11 @@ class DialogPolicy:
             self._no_form(ctx, parse)
             return
         if parse.intent == "goodbye":
+            if filling.unfinished(state) and not state.slots.get("_bye"):
+                state.slots["_bye"] = True  # 就这些 at a read-back: asked once, never dropped silently
+                ctx.prefix("unfinished", form=FORMS[state.name].title)
+                filling.ask_current(ctx)
+                return
             filling.abandon(ctx)
             say_goodbye(ctx)
             tracker.reset()
@@ -186,6 +191,10 @@ class DialogPolicy:
                 filling.begin(ctx, parse.intent, parse, slots=state.slots)
                 return
             filling.begin(ctx, parse.intent, parse)
+            return
+        if parse.intent == state.name and FORMS[state.name].restarts_with(state, parse):
+            tracker.active = None
+            filling.begin(ctx, parse.intent, parse, slots=state.slots)
             return
         if parse.intent in ("greet", "thanks", state.name) and not parse.entities:
             ctx.prefix("ok")
@@ -225,7 +234,8 @@ class DialogPolicy:
         elif parse.intent == "inform" and parse.all("origin", "destination", "place") and parse.all(*BOOKING_ONLY):
             filling.begin(ctx, "book_ride", parse)  # 今晚8点从县城回嵩口 1个人 手机…: only a booking needs these
         elif parse.intent == "inform" and parse.all("origin", "destination", "place", "time"):
-            tracker.carry = [_entity_dict(e) for e in parse.entities]
+            said = [_entity_dict(e) for e in parse.entities]  # 嵩口, then 明天下午: both are kept
+            tracker.carry = [*(e for e in tracker.carry if e["entity"] not in {s["entity"] for s in said}), *said]
             options = [("订车", "form:book_ride"), ("查班车", "form:query_bus")]
             ctx.choose(ctx.text("what_for_places"), options, purpose="menu")
         elif knowledge.fallback(ctx, parse):

@@ -55,6 +55,7 @@ class Tracker:
     handoff_id: int | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
     turns: int = 0
+    last_trip: dict[str, str] | None = None  # the places of the last bus answer (最后一班几点 follows it)
 
     @classmethod
     def new(cls, *, conversation_id: str, channel: str, sender: str) -> Tracker:

@@ -16,6 +16,7 @@ TASK_INTENTS = (
     "complaint", "suggestion", "query_complaint",
 )  # fmt: skip
 SWITCH_CONFIDENCE = 0.6  # leaving a form half-way needs a clearer signal than starting one
+REFUSED_ANSWER_SWITCH = 0.45  # when the asked question refused the message as its answer
 
 _PUNCT = re.compile(r"[\s,，。.!！?？~～、…]+")
 _ABANDON_WORD = (

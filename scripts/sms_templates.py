@@ -31,7 +31,7 @@ import yaml
 from channels.sms_templates import DEFAULT_PATH, OPTIONS_PREFIX
 from dialogs.texts import TEXTS
 
-LEADS = frozenset({"ok", "hold", "changed", "kept", "resume", "abandoned", "out_of_scope", "handoff_back", "media_received",
+LEADS = frozenset({"ok", "hold", "changed", "kept", "change_kept", "unfinished", "resume", "abandoned", "out_of_scope", "handoff_back", "media_received",
                    "nearest_place", "backend_refused"})  # fmt: skip
 PIECES = frozenset({"departure_line", "arrival_line", "about", "rule_board_phone", "rule_board_driver",
                     "rule_alight_phone", "rule_alight_driver", "parcel_code_sent", "parcel_code_in_person",

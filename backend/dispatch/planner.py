@@ -26,11 +26,12 @@ from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp
 
+from backend.dispatch import portfolio
 from backend.dispatch.config import DispatchConfig
 from backend.dispatch.insertion import extend_plan, greedy_plan
 from backend.dispatch.model import DAY_MINUTES, DROPOFF, PICKUP, Plan, Problem, Run, Stop, VehicleSpec
 from backend.dispatch.schedule import JobBook, Visit, timetable
-from backend.dispatch.search import Search
+from backend.dispatch.search import Routes, Search
 from backend.dispatch.travel import TravelTimes
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ KG_SCALE = 10  # capacities in 0.1 kg
 M3_SCALE = 1000  # and in litres
 COMPARE_MAX_JOBS = 150  # see `plan`: up to how many jobs OR-Tools' own start is tried too
 TICKS = 100  # the solver's time unit: 1/100 minute, so fractional travel times are kept
+HELPER_MIN_S, HELPER_MIN_JOBS = 2.0, 20  # a full day this long and large is searched on 2 cores
+Pair = tuple[int, int]
 
 
 def _up(minutes: float) -> int:
@@ -99,6 +102,9 @@ def plan(
 ) -> PlannerResult:
     """Plan the whole problem; `initial` is the current plan to start from and stay near."""
     began = time.perf_counter()
+    limit = config.search_seconds(len(problem.job_ids())) if time_limit_s is None else time_limit_s
+    if initial is None and cold is None and _two_cores(len(problem.job_ids()), limit):
+        portfolio.warm()  # the helper process starts while the greedy plan is built
     book, initial_given = JobBook(problem, travel, config), initial
     if initial is None:
         initial, started_from = greedy_plan(problem, travel, config), "greedy"
@@ -106,25 +112,15 @@ def plan(
         initial, started_from = extend_plan(problem, initial, travel, config), "current plan"
     if not problem.vehicles or not problem.job_ids():
         return PlannerResult(Plan({}, problem.job_ids()), time.perf_counter() - began, started_from, True)
-    model = _layout(problem, book)
-    manager = pywrapcp.RoutingIndexManager(
-        len(model.places),
-        len(model.vehicles),
-        [model.depots.index(v.depot) for v in model.vehicles],
-        [model.depots.index(v.depot) for v in model.vehicles],
-    )
-    routing = pywrapcp.RoutingModel(manager)
-    time_dim = _build(routing, manager, model, book, travel, config)
-    limit = config.search_seconds(len(model.jobs)) if time_limit_s is None else time_limit_s
-    pairs = [
-        (manager.NodeToIndex(model.pickup_node(k)), manager.NodeToIndex(model.pickup_node(k) + 1))
-        for k in range(len(model.jobs))
-    ]
+    model, manager, routing, time_dim, pairs = _setup(problem, book, travel, config)
     # a full day of up to COMPARE_MAX_JOBS starts from the cheaper of greedy insertion and
     # OR-Tools' own insertion (see `Search._cheaper_start`); larger days and re-plans from
     # the current plan start warm (OR-Tools' insertion takes seconds on the pilot's 1,000)
     compare = cold is None and initial_given is None and len(model.jobs) <= COMPARE_MAX_JOBS
-    search = Search(routing, pairs, _unrelated(model, book), began + max(limit, 0.2))
+    helper = None
+    if compare and _two_cores(len(model.jobs), limit):
+        helper = portfolio.Helper(_helper_search, problem, travel, config)
+    search = Search(routing, pairs, _unrelated(model, book), began + max(limit, 0.2), helper=helper)
     solution = search.run(None if cold else _routes(manager, model, initial), compare=compare)
     if search.cold:
         logger.info("the solver's own start replaced the %s (cheaper, or it did not fit)", started_from)
@@ -135,14 +131,60 @@ def plan(
         return PlannerResult(initial, seconds, started_from, False)
     result = _extract(routing, manager, model, book, solution, time_dim)
     logger.info(
-        "planned %d jobs on %d vehicles in %.2fs (from %s), %d unserved",
+        "planned %d jobs on %d vehicles in %.2fs (from %s), %d unserved, %d runs won by the helper",
         len(model.jobs),
         len(result.runs),
         seconds,
         started_from,
         len(result.unserved),
+        search.helper_wins,
     )
     return PlannerResult(result, time.perf_counter() - began, started_from, True)
+
+
+def _two_cores(jobs: int, seconds: float) -> bool:
+    """Whether a full day is searched in two processes (`portfolio`): large and long
+    enough that the helper's start-up and model copy are worth it."""
+    return HELPER_MIN_JOBS <= jobs <= COMPARE_MAX_JOBS and seconds >= HELPER_MIN_S and portfolio.enabled()
+
+
+def _setup(
+    problem: Problem, book: JobBook, travel: TravelTimes, config: DispatchConfig
+) -> tuple[
+    _Model, pywrapcp.RoutingIndexManager, pywrapcp.RoutingModel, pywrapcp.RoutingDimension, list[Pair]
+]:
+    """The routing model of the problem and each job's (pick-up, drop-off) routing indices;
+    built the same way every time, so routes found in the helper process fit it."""
+    model = _layout(problem, book)
+    manager = pywrapcp.RoutingIndexManager(
+        len(model.places),
+        len(model.vehicles),
+        [model.depots.index(v.depot) for v in model.vehicles],
+        [model.depots.index(v.depot) for v in model.vehicles],
+    )
+    routing = pywrapcp.RoutingModel(manager)
+    time_dim = _build(routing, manager, model, book, travel, config)
+    pairs = [
+        (manager.NodeToIndex(model.pickup_node(k)), manager.NodeToIndex(model.pickup_node(k) + 1))
+        for k in range(len(model.jobs))
+    ]
+    return model, manager, routing, time_dim, pairs
+
+
+def _helper_search(
+    problem: Problem,
+    travel: TravelTimes,
+    config: DispatchConfig,
+    routes: Routes | None,
+    seed: int,
+    until_wall: float,
+) -> tuple[Routes, int] | None:
+    """Run in the helper process (`portfolio`): the same model, `Search.helper_side` from
+    `routes` until the wall-clock time `until_wall`."""
+    book = JobBook(problem, travel, config)
+    model, _, routing, _, pairs = _setup(problem, book, travel, config)
+    deadline = time.perf_counter() + (until_wall - time.time())
+    return Search(routing, pairs, _unrelated(model, book), deadline, seed=seed).helper_side(routes)
 
 
 def _build(

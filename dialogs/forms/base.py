@@ -155,6 +155,28 @@ class Form(abc.ABC):
         """True when leaving this form means "keep things as they are" (a cancellation not made)."""
         return self.deny_abandons
 
+    def worth_resuming(self, state: FormState) -> bool:
+        """Whether a paused form is taken up again when the task that interrupted it ends."""
+        return True
+
+    def take_volunteered(self, ctx: TurnContext, state: FormState, parse: Parse) -> list[str]:
+        """Fill slots from what was said in passing that no entity carries (寄一箱茶叶到福州 names
+        the goods while the pick-up place is asked); the names of the slots filled."""
+        return []
+
+    def restarts_with(self, state: FormState, parse: Parse) -> bool:
+        """True when a message of this form's own intent asks something else of it (车费多少钱
+        while 还有多久到 waits for the stop): the form starts again, keeping what was said."""
+        return False
+
+    def say_abandoned(self, ctx: TurnContext, state: FormState) -> None:
+        """What leaving the form half-way says: nothing was saved, or for a form about an
+        existing booking, that the booking stands as it was."""
+        if self.keeps_on_abandon(state):
+            ctx.prefix("kept")
+        else:
+            ctx.prefix("abandoned", form=self.title)
+
     def needs_confirmation(self, state: FormState) -> bool:
         return self.confirm
 

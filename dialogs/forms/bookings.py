@@ -45,6 +45,11 @@ class BookingForm(Form):
     slots: ClassVar[tuple[Slot, ...]] = (BOOKING,)
     active_only: ClassVar[bool] = True
 
+    def worth_resuming(self, state: FormState) -> bool:
+        """取消B…(not found), then a new charter: resuming "取消预约" would offer to cancel the
+        charter just made. Resumed only once a booking was chosen."""
+        return "booking" in state.slots
+
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
         if parse.first("booking_id") is not None:
             return True
@@ -169,6 +174,14 @@ class ChangeBooking(BookingForm):
 
     def more_options(self, ctx: TurnContext, state: FormState) -> list[tuple[str, str]]:
         return ride_choice.other_options(ctx, state)
+
+    def say_abandoned(self, ctx: TurnContext, state: FormState) -> None:
+        """"算了不去了" while changing: the booking stands; saying how to cancel it is honest,
+        guessing that it should be cancelled is not."""
+        if "booking" in state.slots:
+            ctx.prefix("change_kept", id=state.slots["booking"])
+        else:
+            super().say_abandoned(ctx, state)
 
     def pickup(self, ctx: TurnContext, state: FormState, booking: Booking) -> datetime | None:
         """The new pick-up of a ride that is not a seat: the time said, or for "10点前到" the

@@ -156,6 +156,8 @@ SEND_TO = Slot("destination", "address", "ask_send_to", ("destination",), words=
 PICKUP_TIME = Slot(TIME.name, "time", "ask_pickup_time", TIME.entities, optional=True, words=TIME.words)
 GOODS = Slot("goods", "text", "ask_goods", words=("东西", "物品", "货"))
 WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*(公斤|千克|kg|斤)", re.I)
+GOODS_SAID = re.compile(r"寄(?P<goods>[^到去往给，,。！？!?\s]{1,20}?)(?:到|去|往|给)")
+NOT_GOODS = re.compile(r"^(?:[一个两点]*(?:个|份|件)?(?:快递|包裹|东西|件)?)$")
 
 
 class SendParcel(Form):
@@ -164,6 +166,17 @@ class SendParcel(Form):
     slots = (PICKUP, SEND_TO, PICKUP_TIME, GOODS, PHONE, CODE)
     place_order = ("origin",)
     contact_slot = "phone"
+
+    def take_volunteered(self, ctx: TurnContext, state: FormState, parse: Parse) -> list[str]:
+        """寄一箱茶叶到福州: the goods between 寄 and 到, unless only 快递 / 东西 was said."""
+        said = GOODS_SAID.search(parse.text)
+        if state.slots.get("goods") or said is None or NOT_GOODS.match(said.group("goods")):
+            return []
+        outcome = self.check(ctx, state, GOODS, said.group("goods"))
+        if not outcome.ok:
+            return []
+        state.slots["goods"] = outcome.value
+        return ["goods"]
 
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
         if slot.kind == "address":

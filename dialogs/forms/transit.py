@@ -38,6 +38,14 @@ CLOCK_AFTER_MINUTES = 60  # a bus further away than this is told by its clock
 STOP = Slot("origin", "place", "ask_stop", ("place", "origin"), words=("站",))
 
 
+PLACE_WORDS = ("place", "origin", "destination")
+
+
+def mode_of(text: str) -> str | None:
+    """What a bus question asks for, by its words; None for plain departures."""
+    return next((mode for mode, words in MODES if words.search(text)), None)
+
+
 class QueryBus(Form):
     name = "query_bus"
     title = "查班车"
@@ -47,8 +55,16 @@ class QueryBus(Form):
     future_times = False
 
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
-        state.slots["_mode"] = next((mode for mode, words in MODES if words.search(parse.text)), "departures")
+        state.slots["_mode"] = mode_of(parse.text) or "departures"
+        last = ctx.tracker.last_trip
+        if last and not state.slots.keys() & {"origin", "destination"} and not parse.all(*PLACE_WORDS):
+            state.slots.update(last)  # 最后一班几点 / 车费多少钱 right after 嵩口到县城几点有车
         return named_line(ctx, state, parse)
+
+    def restarts_with(self, state: FormState, parse: Parse) -> bool:
+        """车费多少钱 while asked which stop for 还有多久到: another question about the same trip."""
+        mode = mode_of(parse.text)
+        return mode is not None and mode != state.slots.get("_mode")
 
     def needed(self, ctx: TurnContext, state: FormState) -> list[Slot]:
         s = state.slots
@@ -77,6 +93,9 @@ class QueryBus(Form):
                 self._departures(ctx, state)
         except NotFound as exc:
             ctx.say("backend_refused", message=exc.message)
+            return
+        if mode != "arrival":
+            ctx.tracker.last_trip = {"origin": state.slots["origin"], "destination": state.slots["destination"]}
 
     def _line_stops(self, ctx: TurnContext, state: FormState) -> None:
         """A line said that does not stop at a place asked about (3路 at 嵩口镇) is said so, with

@@ -117,7 +117,10 @@ def plan_day(
     _now_minute(day, now)
     config, travel = _config(), _travel(session)
     current = load_day(session, day=day, config=config, travel=travel, lock=True)
-    result = plan_problem(current.problem, travel, config, initial=current.plan, time_limit_s=time_limit_s)
+    # a day with no runs yet (its bookings all requested) is planned afresh: the whole-day
+    # search (iterated descent, on two cores when free) rather than a re-plan of nothing
+    initial = current.plan if current.plan.runs else None
+    result = plan_problem(current.problem, travel, config, initial=initial, time_limit_s=time_limit_s)
     problems = validate(current.problem, result.plan, travel, config)
     if problems:
         logger.error("plan for %s failed validation: %s", day, problems[:5])
