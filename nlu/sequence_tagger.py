@@ -9,15 +9,24 @@ the model learns how far to trust it on unseen text rather than memorising it.
 
 Training uses crfsuite's averaged perceptron (`ap`): on CAIS it scored as well as L-BFGS
 at a quarter of the time. Labels are BIO; decoding is the CRF's Viterbi.
+
+With `members > 1` the tagger is an ensemble: one CRF per random fold split of the lexicon
+(the split alone moves CAIS valid F1 by more than a point), trained two at a time, whose
+per-character marginals are averaged and decoded by a BIO-constrained Viterbi. The features
+of a message are computed once: at tagging time every member sees the whole lexicon.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+import pycrfsuite
 import sklearn_crfsuite
 
 from nlu.tokenizers.base import Tokenizer
@@ -59,6 +68,16 @@ def build_lexicon(sentences: Sequence[TaggedText]) -> dict[str, set[str]]:
     return dict(lexicon)
 
 
+_TRAINING: tuple[CrfSlotTagger, Sequence[TaggedText]] | None = None
+"""The tagger and sentences a forked training worker reads (inherited, not pickled)."""
+
+
+def _train_forked(seed: int) -> sklearn_crfsuite.CRF:
+    assert _TRAINING is not None
+    tagger, sentences = _TRAINING
+    return tagger.train_member(sentences, seed)
+
+
 @dataclass
 class CrfSlotTagger:
     """Train with `fit`, tag with `tag`; picklable."""
@@ -66,11 +85,31 @@ class CrfSlotTagger:
     tokenizer: Tokenizer
     epochs: int = 40
     seed: int = 42
+    members: int = 1
+    """CRFs in the ensemble, each on its own lexicon fold split (seed, seed + 1, ...)."""
     lexicon: dict[str, set[str]] = field(default_factory=dict)
     _crf: sklearn_crfsuite.CRF | None = None
+    _others: tuple[sklearn_crfsuite.CRF, ...] = ()
 
     def fit(self, sentences: Sequence[TaggedText]) -> None:
-        rng = random.Random(self.seed)
+        seeds = [self.seed + k for k in range(max(1, self.members))]
+        workers = min(len(seeds), os.cpu_count() or 1, 2)
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _TRAINING
+            _TRAINING = (self, sentences)
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    crfs = pool.map(_train_forked, seeds, chunksize=1)
+            finally:
+                _TRAINING = None
+        else:
+            crfs = [self.train_member(sentences, seed) for seed in seeds]
+        self._crf, self._others = crfs[0], tuple(crfs[1:])
+        self.lexicon = build_lexicon(sentences)
+
+    def train_member(self, sentences: Sequence[TaggedText], seed: int) -> sklearn_crfsuite.CRF:
+        """One CRF, each sentence featurised with the lexicon of the other folds of `seed`'s split."""
+        rng = random.Random(seed)
         folds = [i % LEXICON_FOLDS for i in range(len(sentences))]
         rng.shuffle(folds)
         fold_lexicons = [
@@ -79,9 +118,9 @@ class CrfSlotTagger:
         x = [
             self.features(s.text, s.intent, fold_lexicons[f]) for s, f in zip(sentences, folds, strict=True)
         ]
-        self._crf = self.new_crf()
-        self._crf.fit(x, [s.tags for s in sentences])
-        self.lexicon = build_lexicon(sentences)
+        crf = self.new_crf()
+        crf.fit(x, [s.tags for s in sentences])
+        return crf
 
     def new_crf(self) -> sklearn_crfsuite.CRF:
         """The untrained CRF `fit` trains (a subclass may choose other training settings)."""
@@ -92,7 +131,22 @@ class CrfSlotTagger:
             raise RuntimeError("the slot tagger is not trained")
         if not text:
             return []
-        return list(self._crf.predict_single(self.features(text, intent, self.lexicon)))
+        feats = self.features(text, intent, self.lexicon)
+        others = getattr(self, "_others", ())
+        if not others:
+            return list(self._crf.predict_single(feats))
+        labels = list(self._crf.classes_)
+        column = {label: j for j, label in enumerate(labels)}
+        items = pycrfsuite.ItemSequence(feats)  # converted once for all members
+        total = np.zeros((len(text), len(labels)))
+        for crf in (self._crf, *others):
+            tagger = crf.tagger_
+            tagger.set(items)
+            for label in tagger.labels():
+                j = column[label]
+                for i in range(len(text)):
+                    total[i, j] += tagger.marginal(label, i)
+        return bio_viterbi(np.log(total / (1 + len(others)) + 1e-9), labels)
 
     def features(self, text: str, intent: str, lexicon: dict[str, set[str]]) -> list[Features]:
         n = len(text)
@@ -148,3 +202,23 @@ def _lexicon_marks(text: str, lexicon: dict[str, set[str]]) -> list[Features]:
                     pos = "B" if k == i else "E" if k == j - 1 else "I"
                     marks[k][f"lex={pos}-{kind}"] = 1.0
     return marks
+
+
+def bio_viterbi(log_probs: np.ndarray, labels: Sequence[str]) -> list[str]:
+    """The most probable BIO sequence under per-character log probabilities, where I-x may
+    only follow B-x or I-x (nothing else constrains the path)."""
+    inside = [label[2:] if label.startswith("I-") else None for label in labels]
+    blocked = np.array(
+        [[kind is not None and (a == "O" or a[2:] != kind) for kind in inside] for a in labels]
+    )
+    transition = np.where(blocked, -np.inf, 0.0)
+    score = log_probs[0] + np.where([kind is not None for kind in inside], -np.inf, 0.0)
+    back = []
+    for row in log_probs[1:]:
+        candidates = score[:, None] + transition
+        back.append(candidates.argmax(axis=0))
+        score = candidates.max(axis=0) + row
+    path = [int(score.argmax())]
+    for pointers in reversed(back):
+        path.append(int(pointers[path[-1]]))
+    return [labels[i] for i in reversed(path)]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from nlu.sequence_tagger import CrfSlotTagger, TaggedText, bio_values
+from nlu.sequence_tagger import CrfSlotTagger, TaggedText, bio_values, bio_viterbi
 from nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 
 
@@ -55,3 +56,23 @@ def test_bio_values_reads_spans() -> None:
         ("city", "三明"),
         ("song", "青花瓷"),
     ]
+
+
+def test_an_ensemble_of_lexicon_splits_tags_as_one_model() -> None:
+    model = CrfSlotTagger(JiebaTokenizer([]), epochs=20, members=3)
+    model.fit(_training())
+    assert len(model._others) == 2  # noqa: SLF001 (three CRFs, one per fold split)
+    assert bio_values("播放一首稻香", model.tag("播放一首稻香", "play")) == [("song", "稻香")]
+    assert bio_values("查一下厦门的天气", model.tag("查一下厦门的天气", "weather")) == [("city", "厦门")]
+    assert model.tag("") == []
+
+
+def test_bio_viterbi_never_starts_a_span_with_inside() -> None:
+    labels = ["O", "B-song", "I-song", "B-city", "I-city"]
+    probs = np.array(
+        [
+            [0.1, 0.3, 0.6, 0.0, 0.0],  # I-song is likeliest, but nothing opened a song
+            [0.1, 0.1, 0.3, 0.1, 0.4],  # I-city cannot follow a song
+        ]
+    )
+    assert bio_viterbi(np.log(probs + 1e-9), labels) == ["B-song", "I-song"]
