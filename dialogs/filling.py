@@ -17,6 +17,7 @@ from typing import Any
 
 from backend.errors import BackendError
 from dialogs import slots as kinds
+from dialogs import verify
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
 from dialogs.forms.base import Form
@@ -64,6 +65,10 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     if state.awaiting == "confirm" and parse.intent == "deny" and not parse.entities:
         state.awaiting = "correction"
         ctx.say("ask_change")
+        return
+    if state.requested != "code" and verify.DECLINE.fullmatch(parse.bare.rstrip("了啊吧呢哦")):
+        ctx.prefix("ok")  # 不验证 before any code was sent: nothing to decline, nothing taken back
+        ask_current(ctx)
         return
     if parse.holds:  # 等一下 / 我找找: no answer yet, and no failure either
         ctx.prefix("hold")
