@@ -104,6 +104,10 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     if named is not None and (parse.corrects or state.awaiting is not None):
         _ask_again(ctx, form, state, named)
         return
+    if parse.cannot_say and state.awaiting is None and state.requested:
+        ctx.prefix("ok")  # 不知道 / 不方便 for a question that needs an answer: asked again, nothing dropped
+        ask_current(ctx)
+        return
     if parse.corrects and state.awaiting is None and state.last_filled:
         _ask_again(ctx, form, state, form.slot(state.last_filled[-1]))
         return

@@ -37,6 +37,7 @@ HOLD = re.compile(
     r"我?问问|我?问一下|我?查查)(啊|哈|吧|哦|呀|我)*"
 )
 CORRECTION = re.compile(r"^(不对|不是|错了|说错了|搞错了|改一下|改成|改为|换成)")
+CANNOT_SAY = re.compile(r"^(不知道|不晓得|不清楚|不方便|不记得|记不清|记不得|忘了|不想说|不愿意说|不告诉)")
 # 不去县城了，改去县医院 / 不寄福州了，寄到三明 / 不是8点，是9点: a value taken back and another given
 NEGATED = re.compile(r"(不是|不去|不到|不寄|不在|不从|不坐|不要|别去)")
 REPLACING = re.compile(r"(不是|不去|不到|不寄|不在|不从|不坐|不要|别去).{1,12}?[了吧]?[，,。;；\s]*(改|换|是|要|去|到|寄|在|从)")
@@ -142,6 +143,11 @@ class Parse:
     @property
     def corrects(self) -> bool:
         return bool(CORRECTION.match(self.bare)) or self.intent == "deny" or self.replaces
+
+    @property
+    def cannot_say(self) -> bool:
+        """不知道 / 不方便 / 不记得了: about the question asked, not a correction of the last answer."""
+        return bool(CANNOT_SAY.match(self.bare)) and not self.entities
 
     @property
     def replaces(self) -> bool:
