@@ -235,7 +235,8 @@ class DialogPolicy:
             filling.begin(ctx, "book_ride", parse)  # 今晚8点从县城回嵩口 1个人 手机…: only a booking needs these
         elif parse.intent == "inform" and parse.all("origin", "destination", "place", "time"):
             said = [_entity_dict(e) for e in parse.entities]  # 嵩口, then 明天下午: both are kept
-            tracker.carry = [*(e for e in tracker.carry if e["entity"] not in {s["entity"] for s in said}), *said]
+            named = {e["entity"] for e in said}
+            tracker.carry = [*(e for e in tracker.carry if e["entity"] not in named), *said]
             options = [("订车", "form:book_ride"), ("查班车", "form:query_bus")]
             ctx.choose(ctx.text("what_for_places"), options, purpose="menu")
         elif knowledge.fallback(ctx, parse):

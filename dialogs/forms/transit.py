@@ -22,7 +22,7 @@ from dialogs.context import TurnContext
 from dialogs.forms.base import Form
 from dialogs.forms.journeys import say_plan
 from dialogs.forms.rides import DESTINATION, ORIGIN, TIME
-from dialogs.slots import Outcome, Slot
+from dialogs.slots import PLACE_ENTITIES, Outcome, Slot
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
 from dialogs.wording import clock_text, day_text, price_text, trip_text
@@ -36,9 +36,6 @@ ROUTE = re.compile(r"(\d{1,2})\s*路|\b(L\d{2})\b", re.I)
 SHOWN = 3
 CLOCK_AFTER_MINUTES = 60  # a bus further away than this is told by its clock
 STOP = Slot("origin", "place", "ask_stop", ("place", "origin"), words=("站",))
-
-
-PLACE_WORDS = ("place", "origin", "destination")
 
 
 def mode_of(text: str) -> str | None:
@@ -57,7 +54,7 @@ class QueryBus(Form):
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
         state.slots["_mode"] = mode_of(parse.text) or "departures"
         last = ctx.tracker.last_trip
-        if last and not state.slots.keys() & {"origin", "destination"} and not parse.all(*PLACE_WORDS):
+        if last and not state.slots.keys() & {"origin", "destination"} and not parse.all(*PLACE_ENTITIES):
             state.slots.update(last)  # 最后一班几点 / 车费多少钱 right after 嵩口到县城几点有车
         return named_line(ctx, state, parse)
 
