@@ -58,6 +58,17 @@ def when_text(moment: datetime, now: datetime, style: Style, *, grain: str = "mi
     return day + clock_text(local, style)
 
 
+PERIODS = ((5, "凌晨"), (8, "早上"), (9, "上午"), (12, "中午"), (13, "下午"), (18, "傍晚"), (19, "晚上"), (21, "夜里"), (23, "半夜"))
+"""Where each part of the day starts (hour): 昨天下午 is said, and read back, as a period."""
+
+
+def period_text(moment: datetime, now: datetime, style: Style) -> str:
+    """昨天(12月4日)下午: a time said as a part of the day, without the clock it was given."""
+    local = to_local(moment)
+    word = next((name for start, name in reversed(PERIODS) if local.hour >= start), "凌晨")
+    return day_text(local.date(), to_local(now).date(), style) + word
+
+
 def trip_text(origin: str, destination: str, style: Style) -> str:
     if style == "voice":
         return f"从{origin}到{destination}"

@@ -26,7 +26,7 @@ from dialogs.slots import Outcome, Slot, check_plate
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
 from dialogs.verify import CODE
-from dialogs.wording import date_text
+from dialogs.wording import date_text, period_text
 
 DESCRIPTION = Slot("description", "text", "ask_description", words=("内容", "经过", "情况"))
 CATEGORY = Slot("category", "choice", "ask_category", words=("类别", "类型"))
@@ -130,8 +130,10 @@ class Complaint(Form):
         story = s["description"]
         story = story if len(story) <= SUMMARY_CHARS else story[:SUMMARY_CHARS] + "…"
         extra = []
-        if s.get("time"):
-            extra.append(self.when(ctx, s["time"]))
+        if s.get("time"):  # 昨天下午 read back as said, not as the 15:00 it stands for
+            hour = s["time"].get("grain") == "hour"
+            moment = kinds.time_of(s["time"])
+            extra.append(period_text(moment, ctx.now, ctx.style) if hour else self.when(ctx, s["time"]))
         if s.get("ref"):
             extra.append(next(iter(s["ref"].values())))
         return ctx.text(

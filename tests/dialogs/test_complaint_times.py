@@ -61,3 +61,13 @@ def test_a_future_day_gets_a_plain_question(chat_at: ChatAt, hour: int) -> None:
     assert "还没到" in reply and "什么时候发生" in reply
     reply = chat.send(sender, "昨天下午")
     assert "车牌" in reply
+
+
+@pytest.mark.parametrize(("said", "read"), [("昨天下午", "昨天(11月19日)下午"), ("今天早上", "今天(11月20日)早上")])
+def test_a_part_of_the_day_is_read_back_as_said(chat_at: ChatAt, said: str, read: str) -> None:
+    chat = chat_at(datetime(2026, 11, 20, 21, 0, tzinfo=SHANGHAI))
+    sender = f"period-{said}"
+    chat.send(sender, f"我要投诉，{said}坐车司机态度很差")
+    chat.send(sender, "没有")
+    reply = chat.send(sender, "不留")
+    assert read in reply and ":00" not in reply, reply
