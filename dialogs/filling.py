@@ -85,7 +85,7 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     volunteered = form.take_volunteered(ctx, state, parse)
     changed, problem = absorb(ctx, form, state, parse, requested=requested)
     changed = [*volunteered, *(name for name in changed if name not in volunteered)]
-    if problem is not None and not changed and _off_topic(parse):
+    if problem is not None and not changed and _off_topic(parse) and not _place_named(problem[0], parse):
         fail(ctx, form, state, "out_of_scope")  # 查违章 while asked for a parcel number
         return
     if problem is not None and not changed and _another_task(form, parse):
@@ -96,8 +96,9 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         return
     if changed:
         state.failures = 0
-        if state.awaiting in ("confirm", "correction") or any(name in before for name in changed):
-            ctx.prefix("changed")
+        asked = state.requested if state.awaiting is None and not (taken_back or replaced) else None
+        if state.awaiting in ("confirm", "correction") or any(n in before and n != asked for n in changed):
+            ctx.prefix("changed")  # not for the clock that completes 明天 when 几点 was asked
         proceed(ctx, form, state)
         return
     named = _named_slot(form, parse)
@@ -122,6 +123,12 @@ def _off_topic(parse: Parse) -> bool:
         return False
     text = parse.bare
     return not any(ch.isdigit() for ch in text) and len(set(_HAN.findall(text))) >= 2
+
+
+def _place_named(slot: Slot, parse: Parse) -> bool:
+    """下洋村 / 大丰镇 answering a place question names a place, even one the gazetteer lacks:
+    "没找到这个地方", not "这件事办不了"."""
+    return slot.kind in kinds.PLACE_KINDS and parse.bare.endswith(PLACE_SUFFIXES)
 
 
 def _another_task(form: Form, parse: Parse) -> bool:
@@ -325,6 +332,7 @@ def _replacing_role(
     return parse.relabel(given[0], slot.entities[0]), None
 
 
+PLACE_SUFFIXES = ("村", "镇", "乡", "组", "屯", "寨", "街", "路", "站", "社区")
 TAKEN_BACK = re.compile(r"(不是|不去|不到|不寄|不在|不从|不坐|不要|别去)([^，,。；;了吧\s]{1,10})")
 
 

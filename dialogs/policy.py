@@ -235,6 +235,7 @@ class DialogPolicy:
             filling.begin(ctx, "book_ride", parse)  # 今晚8点从县城回嵩口 1个人 手机…: only a booking needs these
         elif parse.intent == "inform" and parse.all("origin", "destination", "place", "time"):
             said = [_entity_dict(e) for e in parse.entities]  # 嵩口, then 明天下午: both are kept
+            _from_then_to(tracker.carry, said)
             named = {e["entity"] for e in said}
             tracker.carry = [*(e for e in tracker.carry if e["entity"] not in named), *said]
             options = [("订车", "form:book_ride"), ("查班车", "form:query_bus")]
@@ -295,6 +296,15 @@ class DialogPolicy:
             ctx.flush_prefix()
         else:
             filling.abandon(ctx)
+
+
+def _from_then_to(held: list[dict[str, Any]], said: list[dict[str, Any]]) -> None:
+    """嵩口, then 县城, each alone: from the first to the second (the second used to replace the first)."""
+    before = [e for e in held if e["entity"] in ("place", "origin", "destination")]
+    now = [e for e in said if e["entity"] in ("place", "origin", "destination")]
+    if len(before) == 1 == len(now) and before[0]["entity"] == now[0]["entity"] == "place":
+        if before[0]["value"] != now[0]["value"]:
+            before[0]["entity"], now[0]["entity"] = "origin", "destination"
 
 
 def _entity_dict(entity: Entity) -> dict[str, Any]:

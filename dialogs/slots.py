@@ -49,6 +49,7 @@ _PHONE = re.compile(r"1[3-9]\d{9}")
 # said right after a time, it makes the time an arrival deadline: 10点前到, 8点要到县医院, 9点之前赶到
 ARRIVE_AFTER = re.compile(r"^\s*(钟)?(之前|以前|前)(要|得|能|就)?(赶)?到|^\s*(钟)?(要|得|必须|需要)(赶)?到")
 ARRIVE_BEFORE = re.compile(r"(赶在|要在|得在|必须在)\s*$")
+CLOSE_GUESS = 0.7
 _TRACKING = re.compile(r"[A-Za-z]{0,4}\d{8,20}[A-Za-z]{0,2}")
 
 
@@ -155,14 +156,19 @@ def arrives_by(text: str, entity: Entity) -> bool:
     return bool(ARRIVE_AFTER.search(after)) or (bool(ARRIVE_BEFORE.search(before)) and "到" in after[:6])
 
 
-def check_place(session: Any, raw: Any) -> Outcome:
+def check_place(session: Any, raw: Any, *, keep_detail: bool = False, village: str | None = None) -> Outcome:
+    """The gazetteer's name for a place said. `keep_detail`: a village the gazetteer lacks,
+    said after its township (嵩口镇上坪村), stays in the value, and `village` (a name the
+    gazetteer did not know, said before) is added to a township given for it."""
     name = str(raw or "").strip()
     if not name:
         return Outcome.bad("place_unknown", name=name)
     try:
-        return Outcome.good(places.resolve_place(session, name).name)
+        place, detail = places.resolve_address(session, name)
     except UnknownPlace as exc:
         guesses = exc.guesses[:4]
+        if places.VILLAGE_DETAIL.fullmatch(name) and not _close_guess(session, name):
+            return Outcome.bad("place_village_where", name=name)  # 上坪村: a village not listed
         if len(guesses) == 1:
             return Outcome.bad(
                 "place_guess_one", options=[("是", guesses[0]), ("不是", "")], name=name, guess=guesses[0]
@@ -172,6 +178,25 @@ def check_place(session: Any, raw: Any) -> Outcome:
         return Outcome.bad("place_unknown", name=name)
     except BackendError:
         return Outcome.bad("place_unknown", name=name)
+    if not keep_detail:
+        return Outcome.good(place.name)
+    if not detail and village and place.kind == "township":
+        detail = village  # 上坪村 first, then 嵩口镇 for "which township is it in"
+    return Outcome.good(place.name + detail)
+
+
+def listed_place(session: Any, value: str) -> str:
+    """The gazetteer's place of a kept value (溪源村3组 -> 溪源村): a bus stops there, not at the group."""
+    try:
+        return places.resolve_place(session, value).name
+    except BackendError:
+        return value
+
+
+def _close_guess(session: Any, name: str) -> bool:
+    """A listed place sounds like `name` (溪原村 -> 溪源村, 黄坑村 -> 黄石坑村), not just shares a 村."""
+    best = places.search_places(session, name, limit=1)
+    return bool(best) and best[0][1] >= CLOSE_GUESS
 
 
 def merge_time(previous: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:

@@ -57,6 +57,16 @@ class Booking(Base):
     vehicle: Mapped[Vehicle | None] = relationship(lazy="joined")
     driver: Mapped[Driver | None] = relationship(lazy="joined")
 
+    @property
+    def origin_label(self) -> str:
+        """Where the rider is picked up as they said it: the gazetteer place and any village
+        the gazetteer lacks (嵩口镇上坪村; `origin` alone is 嵩口镇, what dispatch plans with)."""
+        return self.origin + str((self.details or {}).get("origin_detail") or "")
+
+    @property
+    def destination_label(self) -> str:
+        return self.destination + str((self.details or {}).get("destination_detail") or "")
+
 
 class StudentShuttleSignup(Base):
     """学生定制班车: a guardian signs a pupil up for the school run."""

@@ -116,8 +116,8 @@ def booking_out(b: Booking) -> BookingOut:
     return BookingOut(
         id=b.id,
         status=b.status,
-        origin=b.origin,
-        destination=b.destination,
+        origin=b.origin_label,
+        destination=b.destination_label,
         time=_iso(b.pickup_time),
         arrive_by=_iso(b.arrive_by) if b.arrive_by else None,
         passengers=b.passengers,

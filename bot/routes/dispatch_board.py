@@ -107,7 +107,7 @@ def _plan_out(session: SessionDep, day: date, seconds: float | None = None) -> P
         runs=[sheet_out(s) for s in board.runs],
         waiting=[
             WaitingOut(
-                id=b.id, origin=b.origin, destination=b.destination, time=to_local(b.pickup_time).isoformat(),
+                id=b.id, origin=b.origin_label, destination=b.destination_label, time=to_local(b.pickup_time).isoformat(),
                 passengers=b.passengers,
             )
             for b in board.waiting

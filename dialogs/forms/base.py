@@ -36,6 +36,7 @@ class Form(abc.ABC):
     max_count: ClassVar[int] = 9
     future_times: ClassVar[bool] = True
     contact_slot: ClassVar[str | None] = None  # a phone slot asked last, only when no mobile is on record
+    keeps_place_detail: ClassVar[bool] = False  # 嵩口镇上坪村 stays whole: a door-to-door pick-up
     deny_abandons: ClassVar[bool] = False  # 2 at the read-back means "don't", not "change something"
 
     def slot(self, name: str) -> Slot:
@@ -74,7 +75,12 @@ class Form(abc.ABC):
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
         """Validate one candidate value by its kind; forms add their own rules."""
         if slot.kind == "place":
-            outcome = kinds.check_place(ctx.session, raw)
+            unlisted = f"_village_{slot.name}"  # a village the gazetteer lacks, said before its township
+            outcome = kinds.check_place(
+                ctx.session, raw, keep_detail=self.keeps_place_detail, village=state.slots.pop(unlisted, None)
+            )
+            if outcome.problem == "place_village_where" and outcome.values:
+                state.slots[unlisted] = outcome.values["name"]
             if outcome.ok:
                 other = {"origin": "destination", "destination": "origin"}.get(slot.name)
                 if other and state.slots.get(other) == outcome.value:

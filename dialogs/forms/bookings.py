@@ -168,7 +168,7 @@ class ChangeBooking(BookingForm):
             "change_confirm",
             id=booking.id,
             when=when_text(moment, ctx.now, ctx.style),
-            trip=trip_text(booking.origin, booking.destination, ctx.style),
+            trip=trip_text(booking.origin_label, booking.destination_label, ctx.style),
             people=people_text(count, ctx.style),
         )
 

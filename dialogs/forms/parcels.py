@@ -166,6 +166,7 @@ class SendParcel(Form):
     slots = (PICKUP, SEND_TO, PICKUP_TIME, GOODS, PHONE, CODE)
     place_order = ("origin",)
     contact_slot = "phone"
+    keeps_place_detail = True
 
     def take_volunteered(self, ctx: TurnContext, state: FormState, parse: Parse) -> list[str]:
         """寄一箱茶叶到福州: the goods between 寄 and 到, unless only 快递 / 东西 was said."""
@@ -182,7 +183,8 @@ class SendParcel(Form):
         if slot.kind == "address":
             name = str(raw).strip()
             try:
-                name = places.resolve_place(ctx.session, name).name
+                place, detail = places.resolve_address(ctx.session, name)
+                name = place.name + detail  # 嵩口镇上坪村: the village too, for the courier
             except UnknownPlace:
                 pass  # outside the county: kept as written (福州市鼓楼区 …)
             if not 2 <= len(name) <= 100:

@@ -136,8 +136,8 @@ def read_back(ctx: TurnContext, state: FormState) -> str:
     by = ctx.text("arrive_note", clock=clock_text(to_local(deadline), ctx.style)) if deadline else ""
     if ride["kind"] == "seat":
         line = seat_line(
-            ctx, when=moment, route=ride["route"], origin=s["origin"], destination=s["destination"],
-            people=s["passengers"], board=ride["board"],
+            ctx, when=moment, route=ride["route"], origin=kinds.listed_place(ctx.session, s["origin"]),
+            destination=kinds.listed_place(ctx.session, s["destination"]), people=s["passengers"], board=ride["board"],
         )  # fmt: skip
         arrival = clock_text(to_local(datetime.fromisoformat(ride["arrival"])), ctx.style)
         return ctx.text("ride_confirm_seat", line=line, arrival=arrival, fare=fare_text(ride["fare"]), by=by)

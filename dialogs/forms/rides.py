@@ -51,6 +51,9 @@ class RideForm(Form):
         if slot.name == "time" and value and value["grain"] == "day":
             ctx.say("ask_clock", day=self.when(ctx, value))
             return
+        if slot.name == "origin" and state.slots.get("destination"):  # 嵩口 said alone, then 订车: to 嵩口
+            ctx.say("ask_origin_to", destination=state.slots["destination"])
+            return
         super().ask(ctx, state, slot)
 
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
@@ -115,6 +118,7 @@ class BookRide(RideForm):
     """The read-back names the real bus or the demand ride (`ride_choice`); 确认 books it."""
 
     name = "book_ride"
+    keeps_place_detail = True
     title = "订车"
 
     def refusal(self, ctx: TurnContext, state: FormState) -> tuple[Slot, Outcome] | None:
@@ -154,6 +158,7 @@ class BookRide(RideForm):
 
 class BookCharter(RideForm):
     name = "book_charter"
+    keeps_place_detail = True
     title = "包车"
     confirm_key = "charter_confirm"
     too_many_key = "charter_too_many"
@@ -171,8 +176,8 @@ def booking_card(booking: Booking) -> dict[str, Any]:
         "id": booking.id,
         "status": booking.status,
         "kind": booking.kind,
-        "origin": booking.origin,
-        "destination": booking.destination,
+        "origin": booking.origin_label,
+        "destination": booking.destination_label,
         "time": booking.pickup_time.isoformat(),
         "arrive_by": booking.arrive_by.isoformat() if booking.arrive_by else None,
         "passengers": booking.passengers,
@@ -190,8 +195,8 @@ def booking_line(ctx: TurnContext, booking: Booking) -> str:
         )  # fmt: skip
     return ctx.text(
         "trip_line", when=when_text(booking.pickup_time, ctx.now, ctx.style),
-        trip=trip_text(booking.origin, booking.destination, ctx.style), people=people_text(booking.passengers, ctx.style),
-        origin=booking.origin, destination=booking.destination, count=booking.passengers,
+        trip=trip_text(booking.origin_label, booking.destination_label, ctx.style), people=people_text(booking.passengers, ctx.style),
+        origin=booking.origin_label, destination=booking.destination_label, count=booking.passengers,
     )  # fmt: skip
 
 
@@ -214,7 +219,7 @@ def say_dispatched(ctx: TurnContext, booking: Booking, key: str) -> bool:
         return False
     ctx.say(
         key, card=booking_card(booking), id=booking.id, line=booking_line(ctx, booking),
-        when=when_text(booking.planned_pickup, ctx.now, ctx.style), origin=booking.origin,
+        when=when_text(booking.planned_pickup, ctx.now, ctx.style), origin=booking.origin_label,
         plate=booking.vehicle.plate, driver=f"{booking.driver.name} {booking.driver.phone}",
     )  # fmt: skip
     return True

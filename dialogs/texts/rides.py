@@ -7,6 +7,9 @@ from dialogs.texts.base import T
 RIDES_TEXTS: dict[str, T] = {
     # -- rides -----------------------------------------------------------------------------
     "ask_origin": T("请问从哪里出发？", "从哪里出发？", "请问从哪里出发？"),
+    "ask_origin_to": T(
+        "去{destination}，请问从哪里出发？", "去{destination}，从哪里出发？", "去{destination}，请问从哪里出发？"
+    ),
     "ask_destination": T("请问要去哪里？", "去哪里？", "请问要去哪里？"),
     "ask_time": T(
         "什么时候出发？比如“明天早上8点”。", "几点出发？如“明天8点”。", "请问什么时候出发？比如明天早上8点。"

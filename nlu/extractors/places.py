@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from nlu.extractors.base import Entity, EntityExtractor
+from nlu.extractors.village_details import standalone_villages, village_at
 from nlu.gazetteer import Gazetteer, SurfaceForm
 from nlu.pinyin_match import aligned_similarity, folded_readings, is_han
 
@@ -95,7 +96,28 @@ class PlaceExtractor(EntityExtractor):
             chosen.append(cand)
             taken[cand.start : cand.end] = [True] * (cand.end - cand.start)
         chosen.sort(key=lambda c: c.start)
-        return [self._entity(c) for c in self._bind_facilities(chosen)]
+        chosen = self._bind_within(self._bind_facilities(chosen))
+        entities = [self._entity(text, c, chosen) for c in chosen]
+        taken = [False] * len(text)
+        for ent in entities:
+            taken[ent.start : ent.end] = [True] * (ent.end - ent.start)
+        for start, end in standalone_villages(text, taken, self._is_word):
+            info = {"kind": "village", "method": "pattern", "unlisted": True}
+            entities.append(Entity("place", text[start:end], start, end, self.name, 0.8, info))
+        return sorted(entities, key=lambda e: e.start)
+
+    def _bind_within(self, chosen: list[_Candidate]) -> list[_Candidate]:
+        """嵩口镇|溪源村 -> one 溪源村 span: a township followed by one of its own places."""
+        out: list[_Candidate] = []
+        for cand in chosen:
+            prev = out[-1] if out else None
+            outer = self._gazetteer.entry(prev.form.canonical) if prev and prev.end == cand.start else None
+            inner = self._gazetteer.entry(cand.form.canonical)
+            if prev and outer and inner and outer.kind == "township" and inner.township == outer.canonical:
+                out[-1] = _Candidate(prev.start, cand.end, cand.form, cand.method, cand.confidence)
+            else:
+                out.append(cand)
+        return out
 
     def _bind_facilities(self, chosen: list[_Candidate]) -> list[_Candidate]:
         """嵩口|汽车站 -> one 嵩口镇 span; 县城|汽车站 -> one 清流县汽车站 span."""
@@ -127,17 +149,17 @@ class PlaceExtractor(EntityExtractor):
             and not form.text.startswith(self._county_prefixes)
         )
 
-    def _entity(self, cand: _Candidate) -> Entity:
+    def _entity(self, text: str, cand: _Candidate, chosen: list[_Candidate]) -> Entity:
         entry = self._gazetteer.entry(cand.form.canonical)
-        return Entity(
-            entity="place",
-            value=cand.form.canonical,
-            start=cand.start,
-            end=cand.end,
-            extractor=self.name,
-            confidence=cand.confidence,
-            additional_info={"kind": entry.kind if entry else "unknown", "method": cand.method},
-        )
+        info = {"kind": entry.kind if entry else "unknown", "method": cand.method}
+        value, end = cand.form.canonical, cand.end
+        if entry is not None and entry.kind in ("township", "village"):
+            detail_end = village_at(text, cand.end, group_only=entry.kind == "village")
+            if detail_end is not None and not any(cand.end <= c.start < detail_end for c in chosen):
+                detail = text[cand.end : detail_end]
+                value, end = value + detail, detail_end  # 嵩口镇上坪村: the village the town holds
+                info = {**info, "kind": "village", "within": cand.form.canonical, "detail": detail}
+        return Entity("place", value, cand.start, end, self.name, cand.confidence, info)
 
     def _exact_candidates(self, text: str) -> list[_Candidate]:
         out = []

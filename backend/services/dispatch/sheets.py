@@ -93,7 +93,7 @@ def _sheets(session: Session, runs: list[DispatchRun]) -> list[RunSheet]:
             count, kg = parcels.get(s.parcel_ref, (0, 0.0)) if s.parcel_ref else (0, 0.0)
             stops.append(
                 SheetStop(
-                    s.seq, to_local(s.planned_time), s.action, s.place, s.booking_id,
+                    s.seq, to_local(s.planned_time), s.action, _place_said(s.place, booking), s.booking_id,
                     booking.passengers if booking else 0,
                     booking.citizen.name if booking else None,
                     (booking.contact_phone or booking.citizen.mobile) if booking else None,
@@ -110,6 +110,15 @@ def _sheets(session: Session, runs: list[DispatchRun]) -> list[RunSheet]:
             )
         )  # fmt: skip
     return sheets
+
+
+def _place_said(place: str, booking: Booking | None) -> str:
+    """The stop as the rider named it: 嵩口镇上坪村 where the plan says 嵩口镇."""
+    if booking is not None and place == booking.origin:
+        return booking.origin_label
+    if booking is not None and place == booking.destination:
+        return booking.destination_label
+    return place
 
 
 def _runs(session: Session, day: date, driver_id: int | None = None) -> list[DispatchRun]:

@@ -117,9 +117,9 @@ def _request(booking: Booking, places: dict[str, Place]) -> Request | None:
     return Request(
         booking_id=booking.id,
         origin=origin,
-        origin_name=origin.name,
+        origin_name=booking.origin_label,
         destination=destination,
-        destination_name=destination.name,
+        destination_name=booking.destination_label,
         wished=to_local(booking.pickup_time),
         passengers=booking.passengers,
         charter=booking.kind == "charter",

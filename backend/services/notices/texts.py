@@ -43,7 +43,7 @@ def _when(moment: datetime) -> str:
 
 
 def booking_confirmed(session: Session, *, booking: Booking, now: datetime | None = None) -> OutboundMessage:
-    trip = f"{_when(booking.pickup_time)}从{booking.origin}到{booking.destination}，{booking.passengers}人"
+    trip = f"{_when(booking.pickup_time)}从{booking.origin_label}到{booking.destination_label}，{booking.passengers}人"
     short = f"{SIGN}预约成功：{trip}。要取消请回复“取消{booking.id}”。"  # the order number once: an SMS template variable is used once
     rich = f"预约成功\n行程：{trip}\n单号：{booking.id}"
     if booking.kind != "seat":
@@ -68,9 +68,9 @@ def vehicle_assigned(
     pickup = booking.planned_pickup or booking.pickup_time
     who = f"车牌{booking.vehicle.plate}，司机{booking.driver.name}，电话{booking.driver.phone}"
     done, title = ("派车有变动", "派车有变动") if changed else ("已派车", "已为您派车")
-    short = f"{SIGN}单号{booking.id}，{done}：{who}，约{_when(pickup)}到{booking.origin}接您。"
+    short = f"{SIGN}单号{booking.id}，{done}：{who}，约{_when(pickup)}到{booking.origin_label}接您。"
     rich = (
-        f"{title}\n单号：{booking.id}\n{who}\n预计{_when(pickup)}到{booking.origin}接您，请提前到路边等候。"
+        f"{title}\n单号：{booking.id}\n{who}\n预计{_when(pickup)}到{booking.origin_label}接您，请提前到路边等候。"
     )
     moment = f"{to_local(pickup):%Y%m%d%H%M}"
     return notify(
@@ -96,7 +96,7 @@ def pickup_moved(
     change = f"上车时间由{_when(was)}调整为{_when(new)}"
     short = f"{SIGN}单号{booking.id}{change}，{who}。不方便可回复“取消{booking.id}”，免费取消。"
     rich = (
-        f"行程时间调整\n单号：{booking.id}\n{change}（{booking.origin}上车）\n{who}\n"
+        f"行程时间调整\n单号：{booking.id}\n{change}（{booking.origin_label}上车）\n{who}\n"
         f"新时间不方便的话，回复“取消{booking.id}”即可免费取消。"
     )
     return notify(
@@ -114,7 +114,7 @@ def ride_dropped(
         f"不需要了可回复“取消{booking.id}”，免费取消。"
     )
     rich = (
-        f"派车调整\n单号：{booking.id}\n原定{_when(was)}到{booking.origin}接您的车因调度调整取消了，"
+        f"派车调整\n单号：{booking.id}\n原定{_when(was)}到{booking.origin_label}接您的车因调度调整取消了，"
         f"我们正在重新安排，派好车后马上通知您。\n不需要了可以回复“取消{booking.id}”，免费取消。"
     )
     return notify(
@@ -129,14 +129,14 @@ def vehicle_approaching(
     """车辆即将到达 for a booked ride, once per booking; `plate` when it is not the booking's own."""
     plate = plate or (booking.vehicle.plate if booking.vehicle else None)
     plate = f"（{plate}）" if plate else ""
-    short = f"{SIGN}您预约的车{plate}约{minutes}分钟后到{booking.origin}，请准备上车。"
+    short = f"{SIGN}您预约的车{plate}约{minutes}分钟后到{booking.origin_label}，请准备上车。"
     return notify(
         session,
         citizen_id=booking.citizen_id,
         event_key=f"vehicle_approaching:{booking.id}",
         kind="vehicle_approaching",
         text_short=short,
-        text_rich=f"车辆即将到达\n单号：{booking.id}\n您预约的车{plate}约{minutes}分钟后到{booking.origin}，请准备上车。",
+        text_rich=f"车辆即将到达\n单号：{booking.id}\n您预约的车{plate}约{minutes}分钟后到{booking.origin_label}，请准备上车。",
         now=now,
     )
 

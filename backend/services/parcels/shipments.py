@@ -30,7 +30,7 @@ from backend.services.citizens.identities import (
 )
 from backend.services.notices import texts as notice_texts
 from backend.services.parcels.tracking_numbers import validate_tracking_no
-from backend.services.places.gazetteer import resolve_place
+from backend.services.places.gazetteer import resolve_address
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ def request_send(
     """Record a request to collect goods at `origin` (a gazetteer place) for `destination`."""
     now = now or local_now()
     citizen = get_citizen(session, citizen_id)
-    place = resolve_place(session, origin)
+    place, detail = resolve_address(session, origin)  # 嵩口镇上坪村: the collector needs the village
     destination = (destination or "").strip()
     if not destination:
         raise InvalidInput("请告诉我寄到哪里（比如 福州市）", field="destination")
@@ -230,7 +230,7 @@ def request_send(
     phone = validate_mobile(contact_phone) if contact_phone else contact_number(citizen)
     request = SendRequest(
         citizen_id=citizen.id,
-        origin=place.name,
+        origin=place.name + detail,
         destination=destination,
         pickup_time=pickup_time,
         goods=goods,
@@ -241,7 +241,7 @@ def request_send(
     )
     session.add(request)
     session.flush()
-    logger.info("send request %s from %s to %s", request.id, place.name, destination)
+    logger.info("send request %s from %s to %s", request.id, request.origin, destination)
     return request
 
 

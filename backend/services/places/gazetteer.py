@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -37,6 +38,8 @@ SHARED_SHORT_FORM_WEIGHT = 0.85
 STRIPPED_QUERY_PENALTY = 0.05
 MEMO_SIZE = 1024
 EARTH_RADIUS_KM = 6371.0
+VILLAGE_DETAIL = re.compile(r"[\u4e00-\u9fff]{1,6}(村|组|队)([0-9]{1,3}(组|队))?|[0-9一二三四五六七八九十]{1,3}(组|队)")
+"""What may follow a township or village: a village or group it holds (上坪村, 上坪村3组, 3组)."""
 KIND_PRIORITY = {"county_seat": 0, "township": 1, "external": 2, "village": 3, "landmark": 4}
 _CACHE_KEY = "cuntong.gazetteer"
 _HELD_KEY = "cuntong.gazetteer.places"  # resolved places kept alive for the session
@@ -212,12 +215,36 @@ def _attached(session: Session, place_id: int) -> Place | None:
 
 
 def resolve_place(session: Session, name: str) -> Place:
-    """The gazetteer place meant by `name`; `UnknownPlace` (with guesses) when unsure."""
+    """The gazetteer place meant by `name`; `UnknownPlace` (with guesses) when unsure.
+    A township or village followed by a village the gazetteer lacks (嵩口镇上坪村) is that
+    township or village: see `resolve_address` for the part after it."""
+    return resolve_address(session, name)[0]
+
+
+def resolve_address(session: Session, name: str) -> tuple[Place, str]:
+    """The gazetteer place meant by `name`, and what `name` says beyond it: 嵩口镇上坪村 ->
+    (嵩口镇, "上坪村"); 溪源村3组 -> (溪源村, "3组"); 县医院 -> (清流县医院, "")."""
     query = _clean(name)
     gaz = gazetteer(session)
     for table in (gaz.names, gaz.aliases, gaz.short):
         if query in table:
-            return _place(session, table[query], name)
+            return _place(session, table[query], name), ""
+    for cut in range(len(query) - 1, 1, -1):
+        head, detail = query[:cut], query[cut:]
+        place_id = gaz.names.get(head) or gaz.aliases.get(head) or gaz.short.get(head)
+        if place_id is None or not VILLAGE_DETAIL.fullmatch(detail):
+            continue
+        place = _place(session, place_id, name)
+        if place.kind not in ("township", "village"):
+            continue
+        inner = gaz.names.get(detail) or gaz.aliases.get(detail)
+        if inner is not None and _place(session, inner, name).township == place.name:
+            return _place(session, inner, name), ""  # 嵩口镇溪源村: the listed village itself
+        return place, detail
+    return _fuzzy(session, gaz, query, name), ""
+
+
+def _fuzzy(session: Session, gaz: Gazetteer, query: str, name: str) -> Place:
     ranked = sorted(gaz.scores(query).items(), key=lambda item: (-item[1], item[0]))
     if ranked and ranked[0][1] >= ACCEPT_SCORE:
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0

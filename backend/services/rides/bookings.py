@@ -25,7 +25,7 @@ from backend.services.bus.departures import Departure
 from backend.services.citizens.identities import contact_number, validate_mobile
 from backend.services.dispatch.windows import release_booking
 from backend.services.journeys.bookings import cancel_siblings
-from backend.services.places.gazetteer import resolve_place
+from backend.services.places.gazetteer import resolve_address, resolve_place
 from backend.services.rides import checks
 from backend.services.rides.offers import find_departure
 from backend.services.rides.seats import apply_departure, check_seats, scheduled_departure
@@ -65,6 +65,17 @@ def trip_places(
     checks.check_places(start.name, end.name)
     checks.check_time(pickup_time, now)
     return start, end
+
+
+def place_details(session: Session, *, origin: str, destination: str) -> dict[str, str]:
+    """The villages said beyond the gazetteer's places (嵩口镇上坪村 -> origin_detail 上坪村), kept
+    on a door-to-door booking so that the driver is told where to go, not just the town."""
+    out = {}
+    for role, name in (("origin", origin), ("destination", destination)):
+        detail = resolve_address(session, name)[1]
+        if detail:
+            out[f"{role}_detail"] = detail
+    return out
 
 
 def book_ride(
@@ -135,6 +146,7 @@ def book_ride(
         limit = checks.demand_max_seats(session)
         checks.check_passengers(passengers, limit, hint="，人多请预约包车")
         booking.kind, booking.status, booking.pickup_time = "demand", "requested", pickup_time
+        booking.details = {**booking.details, **place_details(session, origin=origin, destination=destination)}
     booking.id = next_id(session, prefix="B", moment=now)
     session.add(booking)
     session.flush()

@@ -25,7 +25,7 @@ from backend.localtime import local_now
 from backend.models import Booking, Place, Vehicle
 from backend.services.places.travel import road_km, travel_time
 from backend.services.rides import checks
-from backend.services.rides.bookings import contact_for, start_booking, trip_places
+from backend.services.rides.bookings import contact_for, place_details, start_booking, trip_places
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ def book_charter(
         "vehicle_kind": kind,
         "quote": offer,
     }
+    details.update(place_details(session, origin=origin, destination=destination))
     if return_time is not None:
         details["return_time"] = return_time.isoformat()
     if request_key:

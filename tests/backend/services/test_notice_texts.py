@@ -50,6 +50,13 @@ def test_booking_confirmed_by_sms_is_short_and_local(session: Session) -> None:
     assert notice.event_key == "booking_confirmed:B202611200042"
 
 
+def test_a_village_the_gazetteer_lacks_is_named_in_the_notice(session: Session) -> None:
+    ride = booking(session, villager(session))
+    ride.details = {"origin_detail": "上坪村"}
+    notice = notice_texts.booking_confirmed(session, booking=ride, now=NOW)
+    assert "11月21日08:00从嵩口镇上坪村到清流县城，2人" in notice.body
+
+
 def test_wechat_gets_the_rich_text(session: Session) -> None:
     saved = notice_policy()
     configure_notices(NoticePolicy(wechat_enabled=True))

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from backend.errors import InvalidInput, UnknownPlace
 from backend.models import Place, PlaceAlias
-from backend.services.places.gazetteer import nearest_places, resolve_place, search_places
+from backend.services.places.gazetteer import nearest_places, resolve_address, resolve_place, search_places
 
 
 def count(session: Session, model: type) -> int:
@@ -147,3 +147,27 @@ def test_resolving_writes_nothing(session: Session) -> None:
         except UnknownPlace:
             pass
     assert (count(session, Place), count(session, PlaceAlias)) == before
+
+
+@pytest.mark.parametrize(
+    ("written", "place", "detail"),
+    [
+        ("嵩口镇上坪村", "嵩口镇", "上坪村"),
+        ("嵩口上坪村3组", "嵩口镇", "上坪村3组"),
+        ("溪源村3组", "溪源村", "3组"),
+        ("嵩口镇溪源村", "溪源村", ""),  # the listed village of that township
+        ("县医院", "清流县医院", ""),
+    ],
+)
+def test_an_address_is_a_listed_place_and_what_follows_it(
+    session: Session, written: str, place: str, detail: str
+) -> None:
+    found, rest = resolve_address(session, written)
+    assert (found.name, rest) == (place, detail)
+    assert resolve_place(session, written).name == place
+
+
+@pytest.mark.parametrize("written", ["县医院上坪村", "嵩口镇随便说点什么", "上坪村"])
+def test_only_a_village_may_follow_a_township_or_village(session: Session, written: str) -> None:
+    with pytest.raises(UnknownPlace):
+        resolve_address(session, written)

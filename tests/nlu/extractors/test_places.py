@@ -193,3 +193,34 @@ def test_station_right_after_a_township_is_that_townships(
     extractor: PlaceExtractor, text: str, expected: list[tuple[str, str, str]]
 ) -> None:
     assert _found(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a township and one of its listed villages: the village
+        ("从嵩口镇溪源村去县医院", [("溪源村", "嵩口镇溪源村", None), ("清流县医院", "县医院", None)]),
+        # a village the gazetteer lacks, after its township: kept as detail
+        ("嵩口镇上坪村3组到县城", [("嵩口镇上坪村3组", "嵩口镇上坪村3组", "上坪村3组"), ("清流县城", "县城", None)]),
+        ("寄到嵩口上坪村", [("嵩口镇上坪村", "嵩口上坪村", "上坪村")]),
+        ("溪源村3组", [("溪源村3组", "溪源村3组", "3组")]),
+        # alone, after a cue or as the whole answer: the text as written
+        ("我在上坪村，明天去县城", [("上坪村", "上坪村", None), ("清流县城", "县城", None)]),
+        ("上坪村", [("上坪村", "上坪村", None)]),
+        ("从上坪自然村出发", [("上坪自然村", "上坪自然村", None)]),
+        # words that only look like villages
+        ("我们村里的车", []),
+        ("农村的车几点", []),
+        ("去农村", []),
+        ("我在家等村里的车", []),
+        ("住在灵地乡村", [("灵地镇", "灵地", None)]),
+    ],
+)
+def test_villages_the_gazetteer_lacks_are_kept(
+    extractor: PlaceExtractor, text: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    found = extractor.extract(text, now=NOW)
+    assert [(e.value, text[e.start : e.end], e.additional_info.get("detail")) for e in found] == expected
+    for entity in found:
+        if entity.additional_info.get("method") == "pattern":
+            assert entity.additional_info["unlisted"] is True
