@@ -272,10 +272,7 @@ class DialogPolicy:
         elif purpose == "confirm":
             state = tracker.active
             if value == "deny" and FORMS[state.name].keeps_on_abandon(state):
-                ctx.log("form_abandoned", form=state.name)
-                ctx.prefix("kept")
-                tracker.finish()
-                ctx.flush_prefix()
+                filling.abandon(ctx)  # the booking stands; a task paused for this one is taken up again
             else:
                 filling.answer(ctx, Parse.plain(text, intent=value))
         elif value in ("", "continue"):
@@ -289,11 +286,6 @@ class DialogPolicy:
         state = ctx.tracker.active
         if state is None:
             ctx.say("nothing_to_abandon")
-        elif FORMS[state.name].keeps_on_abandon(state):
-            ctx.log("form_abandoned", form=state.name)
-            ctx.prefix("kept")
-            ctx.tracker.finish()
-            ctx.flush_prefix()
         else:
             filling.abandon(ctx)
 

@@ -36,3 +36,16 @@ def test_leaving_a_cancellation_keeps_the_booking(chat_at: ChatAt, session: Sess
     reply = chat.send("drop-cancel", "再见")
     assert "不取消" in reply and "取消取消" not in reply
     assert the_booking(session, "drop-cancel").status == "confirmed"
+
+
+def test_a_cancellation_declined_at_its_read_back_takes_up_the_task_it_paused(
+    chat_at: ChatAt, session: Session
+) -> None:
+    chat = chat_at(NOW)
+    booked_seat(chat, "drop-paused", "13905980213")
+    booking = the_booking(session, "drop-paused")
+    assert "从哪里出发" in chat.send("drop-paused", "我还要订个包车")
+    assert "确" in chat.send("drop-paused", f"取消{booking.id}")
+    reply = chat.send("drop-paused", "2")  # 不取消 at the read-back
+    assert "不取消" in reply and "接着办" in reply and "从哪里出发" in reply, reply
+    assert the_booking(session, "drop-paused").status == "confirmed"
