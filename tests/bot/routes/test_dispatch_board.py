@@ -89,3 +89,25 @@ def test_unknown_driver_and_missing_token(api: TestClient, auth: dict[str, str])
     assert missing.status_code == 404 and "D999" in missing.json()["detail"]
     assert api.get("/api/dispatch/plan").status_code == 401
     assert api.get("/api/drivers/D001/runsheet").status_code == 401
+
+
+def test_a_village_the_gazetteer_lacks_is_on_the_run_sheet(
+    api: TestClient, auth: dict[str, str], session: Session
+) -> None:
+    person = citizens.citizen_for_mobile(session, mobile="13905982002", name="黄金兰")
+    now = local_now()
+    booking = rides.book_ride(
+        session, citizen_id=person.id, origin="嵩口镇上坪村", destination="清流县医院", kind="demand",
+        pickup_time=now.replace(year=DAY.year, month=DAY.month, day=DAY.day, hour=9, minute=0), passengers=1, now=now,
+    )  # fmt: skip
+    assert (booking.origin, booking.details["origin_detail"]) == ("嵩口镇", "上坪村")
+    assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=now).placed
+    session.commit()
+    code = booking.driver.code
+    sheets = api.get(f"/api/drivers/{code}/runsheet", params={"date": DAY.isoformat()}, headers=auth).json()
+    stops = [s for sheet in sheets for s in sheet["stops"] if s["booking_id"] == booking.id]
+    assert [(s["action"], s["place"]) for s in stops] == [("pickup", "嵩口镇上坪村"), ("dropoff", "清流县医院")]
+    page = api.get(f"/api/drivers/{code}/runsheet", params={"date": DAY.isoformat(), "format": "html"}, headers=auth)
+    assert "嵩口镇上坪村" in page.text
+    shown = api.get(f"/api/bookings/{booking.id}", headers=auth).json()
+    assert shown["origin"] == "嵩口镇上坪村"
