@@ -156,10 +156,14 @@ def arrives_by(text: str, entity: Entity) -> bool:
     return bool(ARRIVE_AFTER.search(after)) or (bool(ARRIVE_BEFORE.search(before)) and "到" in after[:6])
 
 
-def check_place(session: Any, raw: Any, *, keep_detail: bool = False, village: str | None = None) -> Outcome:
+def check_place(
+    session: Any, raw: Any, *, keep_detail: bool = False, village: str | None = None, replacing: Any = None
+) -> Outcome:
     """The gazetteer's name for a place said. `keep_detail`: a village the gazetteer lacks,
     said after its township (嵩口镇上坪村), stays in the value, and `village` (a name the
-    gazetteer did not know, said before) is added to a township given for it."""
+    gazetteer did not know, said before) is added to a township given for it. An unlisted
+    village said instead of another one (`replacing` 嵩口镇上坪村, 不是上坪村，是下坪村) is in
+    the same township."""
     name = str(raw or "").strip()
     if not name:
         return Outcome.bad("place_unknown", name=name)
@@ -168,6 +172,9 @@ def check_place(session: Any, raw: Any, *, keep_detail: bool = False, village: s
     except UnknownPlace as exc:
         guesses = exc.guesses[:4]
         if places.VILLAGE_DETAIL.fullmatch(name) and not _close_guess(session, name):
+            township = _township_of(session, replacing) if keep_detail else None
+            if township:
+                return Outcome.good(township + name)
             return Outcome.bad("place_village_where", name=name)  # 上坪村: a village not listed
         if len(guesses) == 1:
             return Outcome.bad(
@@ -183,6 +190,17 @@ def check_place(session: Any, raw: Any, *, keep_detail: bool = False, village: s
     if not detail and village and place.kind == "township":
         detail = village  # 上坪村 first, then 嵩口镇 for "which township is it in"
     return Outcome.good(place.name + detail)
+
+
+def _township_of(session: Any, value: Any) -> str | None:
+    """The township of a kept value that names an unlisted village (嵩口镇上坪村 -> 嵩口镇)."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        place, detail = places.resolve_address(session, value)
+    except BackendError:
+        return None
+    return place.name if detail and place.kind == "township" else None
 
 
 def listed_place(session: Any, value: str) -> str:

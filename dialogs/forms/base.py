@@ -77,8 +77,9 @@ class Form(abc.ABC):
         if slot.kind == "place":
             unlisted = f"_village_{slot.name}"  # a village the gazetteer lacks, said before its township
             outcome = kinds.check_place(
-                ctx.session, raw, keep_detail=self.keeps_place_detail, village=state.slots.pop(unlisted, None)
-            )
+                ctx.session, raw, keep_detail=self.keeps_place_detail, village=state.slots.pop(unlisted, None),
+                replacing=state.slots.get(slot.name),
+            )  # fmt: skip
             if outcome.problem == "place_village_where" and outcome.values:
                 state.slots[unlisted] = outcome.values["name"]
             if outcome.ok:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from backend.models import Booking, SendRequest
 from backend.services.dispatch import sheets
 from tests.conftest import SHANGHAI
-from tests.utils.clocked_chat import ChatAt
+from tests.utils.clocked_chat import ChatAt, ClockedChat
 from tests.utils.conversation import citizen_of
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)
@@ -25,12 +25,12 @@ def only_booking(session: Session, sender: str) -> Booking:
     return session.scalars(select(Booking).where(Booking.citizen_id == citizen)).one()
 
 
-def confirm(chat: object, sender: str, first: str) -> tuple[str, str]:
-    read_back = chat.send(sender, first)  # type: ignore[attr-defined]
-    if "验证码" in read_back:
-        read_back = chat.send(sender, "不验证")  # type: ignore[attr-defined]
-    assert chat.buttons()[:2] == ["确认", "修改"], read_back  # type: ignore[attr-defined]
-    return read_back, chat.send(sender, "确认")  # type: ignore[attr-defined]
+def confirm(chat: ClockedChat, sender: str, first: str) -> tuple[str, str]:
+    """The read-back (after 不验证 for the typed phone) and the answer to 确认."""
+    assert "验证码" in chat.send(sender, first)
+    read_back = chat.send(sender, "不验证")
+    assert chat.buttons()[:2] == ["确认", "修改"], read_back
+    return read_back, chat.send(sender, "确认")
 
 
 @pytest.mark.parametrize("hour", [3, 9, 21])
@@ -137,3 +137,14 @@ def test_a_booking_with_only_a_phone_is_a_booking(chat_at: ChatAt) -> None:
     chat = chat_at(NOW)
     reply = chat.send("phone-first", "订车 手机13905981207")
     assert "办不了" not in reply and "从哪里出发" in reply
+
+
+def test_another_unlisted_village_said_instead_stays_in_the_township(chat_at: ChatAt, session: Session) -> None:
+    chat = chat_at(NOW)
+    sender = "village-instead"
+    assert "验证码" in chat.send(sender, "我要订车，11月23日下午3点从嵩口镇上坪村去县医院，1个人，手机13905981208")
+    assert "嵩口镇上坪村→" in chat.send(sender, "不验证")
+    reply = chat.send(sender, "不是上坪村，是下坪村")
+    assert "嵩口镇下坪村→清流县医院" in reply, reply
+    chat.send(sender, "确认")
+    assert only_booking(session, sender).origin_label == "嵩口镇下坪村"
