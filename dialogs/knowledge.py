@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 QUESTION = re.compile(r"[?？吗呢么]|多少|几|怎么|咋|哪|什么|啥|能不能|可不可以|可以|有没有|要不要|是不是|免不免|收不收")
 # "where is MY parcel / booking": a question about the citizen's own record is the task's
 PERSONAL = re.compile(r"我的|俺的|我家的|到哪了|到哪儿了|到了没|来了没")
+GENERIC_BUS_WORDS = re.compile(r"几点|什么时候|啥时候|有没有|还有|有|车|班车|公交|客车|大巴|吗|呢|啊|呀|请问|我想|想|问一下|问问|[?？。，,！!\s]")
 TASK_ENTITIES = frozenset({"time", "tracking_no", "booking_id", "ticket_id", "phone", "passengers", "plate"})
 KB_BEFORE = frozenset({
     "query_bus", "send_parcel", "track_parcel", "book_charter", "book_ride", "student_shuttle", "subscribe_alert",
@@ -44,6 +45,8 @@ def before_task(ctx: TurnContext, parse: Parse) -> bool:
         return False
     if parse.intent == "query_bus" and ctx.tracker.last_trip:
         return False  # 最后一班几点 right after a bus answer: about that trip
+    if parse.intent == "query_bus" and not GENERIC_BUS_WORDS.sub("", parse.bare):
+        return False  # 几点有车 / 有车吗 name no topic: which trip is asked, not the last-bus entry
     return _answer(ctx, parse.text)
 
 
