@@ -36,7 +36,7 @@ from nlu.gazetteer import Gazetteer
 from nlu.model_store import ModelStoreError, fingerprint, load_model, save_model
 from nlu.payloads import parse_payload
 from nlu.results import build_result, merge_retrieval, with_response_selector
-from nlu.slots import BOOKING_INTENTS, answer_to_slot, bare_count, right_now
+from nlu.slots import BOOKING_INTENTS, answer_to_slot, bare_clock, bare_count, right_now
 from nlu.text import MAX_PARSE_CHARS, clean_text, has_content
 from nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from nlu.training_data import (
@@ -58,6 +58,8 @@ OUT_OF_SCOPE = "out_of_scope"
 NLU_FALLBACK = "nlu_fallback"
 """Rasa's FallbackClassifier intent: the answer below the threshold when out_of_scope is not trained."""
 _ROLE_WORDS = re.compile(r"[从去到回往在]")
+DIGIT_INTENTS = frozenset({"affirm", "deny", "human_agent", "inform", OUT_OF_SCOPE})
+"""What a message of digits alone may be: 1 / 2 at a read-back, 0 for a person, a number."""
 _MENU_ANSWER = re.compile(r"\s*(?:回复|回|选|按)?\s*([12])\s*[。.!！]?\s*")
 """A bare 1 or 2 (full-width too, after clean-up) answers the read-back "回复1确认 2修改"."""
 SERVICE_WORDS = (
@@ -240,6 +242,10 @@ class NluPipeline:
                 entities = [replace(e, entity="place") if e.entity in ROLES else e for e in entities]
         if intent in BOOKING_INTENTS and not any(e.entity == "time" for e in entities):
             entities = [*entities, *filter(None, [right_now(cleaned, moment, bare=False)])]  # 现在从嵩口去县城
+        if cleaned.strip().isdigit() and intent not in DIGIT_INTENTS and "inform" in known:
+            intent, confidence = "inform", max(confidence, self.threshold)  # 8 is never 再见 or 你好
+        if expected_slot == "time" and not any(e.entity == "time" for e in entities):
+            entities = [*entities, *bare_clock(cleaned, lambda said: self._extractors.extract(said, now=moment))]
         if expected_slot:
             new_intent, entities = answer_to_slot(cleaned, intent, confident, entities, expected_slot, moment)
             if new_intent != intent:

@@ -10,6 +10,8 @@ its intent and its own roles.
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -25,6 +27,7 @@ _FILLERS = re.compile(
 )
 _COUNT = re.compile(r"(?P<n>[0-9]{1,2}|[一二两三四五六七八九十]{1,3}|俩|仨)\s*(?P<unit>个人|个|人|位)?")
 _BARE_COUNT = re.compile(r"^(?:[0-9]{1,2}|[一二两三四五六七八九十]{1,3}|俩|仨)(?:个人|个|人|位)?$")
+_BARE_HOUR = re.compile(r"\s*([0-9０-９]{1,2}|[一二两三四五六七八九十]{1,3})\s*[。.]?\s*")
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 \-]{2,30}[A-Za-z0-9]")
 _RIGHT_NOW = re.compile(
     r"(?<![到至了])(?:现在|马上|立刻|立马|立即|过?一会儿?|待会儿?|等会儿?)(?![不几是在再])"
@@ -87,6 +90,19 @@ def right_now(text: str, now: datetime, *, bare: bool) -> Entity | None:
     return Entity(
         "time", moment.isoformat(), match.start(), match.end(), "RightNow", 0.9, {"grain": "minute"}
     )
+
+
+def bare_clock(text: str, extract: Callable[[str], list[Entity]]) -> list[Entity]:
+    """A `time` entity for a number alone answering 几点 (8 / 十 / ８): what 8点 means then, as the
+    time extractor reads it (a bare 3 in a booking is 15:00); nothing for anything else."""
+    match = _BARE_HOUR.fullmatch(text)
+    if match is None:
+        return []
+    hour = unicodedata.normalize("NFKC", match.group(1))
+    found = [e for e in extract(hour + "点") if e.entity == "time"]
+    if not found:
+        return []
+    return [replace(found[0], start=match.start(1), end=match.end(1), extractor="BareClock")]
 
 
 def _as_slot(ent: Entity, slot: str) -> Entity:

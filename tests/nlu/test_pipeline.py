@@ -205,3 +205,16 @@ def test_known_extraction_slips_stay_fixed(
 ) -> None:
     result = nlu_pipeline.parse(text, now=NOW)
     assert (result["intent"]["name"], _ents(result)) == (intent, entities)
+
+
+@pytest.mark.parametrize(("text", "clock"), [("8", "08:00"), ("10", "10:00"), ("八", "08:00"), ("３", "15:00")])
+def test_a_number_alone_answering_what_time_is_that_hour(nlu_pipeline: NluPipeline, text: str, clock: str) -> None:
+    result = nlu_pipeline.parse(text, now=NOW.replace(hour=7), expected_slot="time")
+    assert result["intent"]["name"] == "inform"
+    (time,) = [e for e in result["entities"] if e["entity"] == "time"]
+    assert time["value"][11:16] == clock and (time["start"], time["end"]) == (0, len(text))
+
+
+@pytest.mark.parametrize("text", ["5", "12", "99", "2026"])
+def test_digits_alone_are_never_a_greeting_or_a_goodbye(nlu_pipeline: NluPipeline, text: str) -> None:
+    assert nlu_pipeline.parse(text, now=NOW)["intent"]["name"] in ("inform", "out_of_scope", "affirm", "deny")
