@@ -235,21 +235,28 @@ def merge_time(previous: dict[str, Any] | None, new: dict[str, Any]) -> dict[str
 
 
 _PERIOD_SAID = re.compile(r"凌晨|早|午|傍晚|晚|夜|后晌|上晌|擦黑")
+_AFTERNOON_SAID = re.compile(r"下午|傍晚|晚|夜|后晌|擦黑")
+_MORNING_SAID = re.compile(r"凌晨|早|上午|上晌")
 _TWELVE_HOUR = re.compile(r"(?<![0-9０-９])(?:[0-9０-９]|1[0-2]|１[０-２]|[一两二三四五六七八九十]|十[一二])(?![0-9０-９])")
 
 
 def _on_its_day(clock: dict[str, Any], day: dict[str, Any]) -> dict[str, Any]:
     """8点 said for 明天 is 明天08:00. The NLU read 8点 against the present moment: at 09:00 the
     next 8 o'clock is 20:00 today, which says nothing about another day. A 12-hour clock with no
-    part of the day is read as a daytime hour of the agreed day (1-6 afternoon, 7-12 morning to
-    noon, as 明天8点 / 明天3点 are)."""
+    part of the day is read in the part of the day said before (明天晚上, then 8点: 20:00), else
+    as a daytime hour (1-6 afternoon, 7-12 morning to noon, as 明天8点 / 明天3点 are)."""
     said = clock.get("said") or ""
     moment = to_local(datetime.fromisoformat(clock["value"]))
     agreed = to_local(datetime.fromisoformat(day["value"])).date()
     if moment.date() == agreed or _PERIOD_SAID.search(said) or not _TWELVE_HOUR.search(said):
         return clock
-    hour = moment.hour % 12
-    hour = hour + 12 if 1 <= hour <= 6 else hour or 12
+    hour, before = moment.hour % 12, day.get("said") or ""
+    if _AFTERNOON_SAID.search(before):  # 明天晚上, then 8点: 20:00
+        hour += 12
+    elif "中午" in before:
+        hour = hour + 12 if 1 <= hour <= 3 else hour or 12
+    elif not _MORNING_SAID.search(before):
+        hour = hour + 12 if 1 <= hour <= 6 else hour or 12
     return {**clock, "value": moment.replace(hour=hour).isoformat()}
 
 

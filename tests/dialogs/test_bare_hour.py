@@ -48,3 +48,14 @@ def test_a_clock_for_tomorrow_said_after_the_morning_is_tomorrows_daytime(
     chat.send(sender, "13905981502")
     read_back = chat.send(sender, "不验证")
     assert f"明天(11月21日){clock} 1路" in read_back, read_back
+
+
+@pytest.mark.parametrize(("first", "said", "clock"), [("明天晚上", "8点", "20:00"), ("明天早上", "6点", "06:00")])
+def test_a_clock_keeps_the_part_of_the_day_said_before(chat_at: ChatAt, first: str, said: str, clock: str) -> None:
+    chat = chat_at(NOW)
+    sender = f"period-then-{said}"
+    chat.send(sender, f"包车，{first}从嵩口去县城，6个人")
+    chat.send(sender, said)
+    chat.send(sender, "13905981503")
+    read_back = chat.send(sender, "不验证")
+    assert f"明天(11月21日){clock} 嵩口镇→清流县城" in read_back, read_back
