@@ -237,7 +237,10 @@ def merge_time(previous: dict[str, Any] | None, new: dict[str, Any]) -> dict[str
 _PERIOD_SAID = re.compile(r"凌晨|早|午|傍晚|晚|夜|后晌|上晌|擦黑")
 _AFTERNOON_SAID = re.compile(r"下午|傍晚|晚|夜|后晌|擦黑")
 _MORNING_SAID = re.compile(r"凌晨|早|上午|上晌")
-_TWELVE_HOUR = re.compile(r"(?<![0-9０-９])(?:[0-9０-９]|1[0-2]|１[０-２]|[一两二三四五六七八九十]|十[一二])(?![0-9０-９])")
+_TWELVE_HOUR = re.compile(
+    r"(?<![0-9０-９])(?:[0-9０-９]|1[0-2]|１[０-２])(?![0-9０-９])"
+    r"|(?<![一两二三四五六七八九十])(?:[一两二三四五六七八九]|十[一二]?)(?![一两二三四五六七八九十])"
+)  # 8点 / 十二点, not 20点 / 二十点
 
 
 def _on_its_day(clock: dict[str, Any], day: dict[str, Any]) -> dict[str, Any]:
