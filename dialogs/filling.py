@@ -359,7 +359,7 @@ def finish(ctx: TurnContext) -> None:
 
 def _close(ctx: TurnContext, *, resume: bool) -> None:
     resumed = ctx.tracker.finish() if resume else None
-    while resumed is not None and not FORMS[resumed.name].worth_resuming(resumed):
+    while resumed is not None and not FORMS[resumed.name].worth_resuming(ctx, resumed):
         ctx.log("form_abandoned", form=resumed.name)
         resumed = ctx.tracker.finish()
     if resumed is None:

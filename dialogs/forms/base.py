@@ -161,7 +161,7 @@ class Form(abc.ABC):
         """True when leaving this form means "keep things as they are" (a cancellation not made)."""
         return self.deny_abandons
 
-    def worth_resuming(self, state: FormState) -> bool:
+    def worth_resuming(self, ctx: TurnContext, state: FormState) -> bool:
         """Whether a paused form is taken up again when the task that interrupted it ends."""
         return True
 

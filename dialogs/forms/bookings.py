@@ -24,6 +24,7 @@ from backend.services.journeys import bookings as journey_bookings
 from backend.services.rides import bookings as rides
 from backend.services.rides import checks
 from backend.services.rides.offers import pickup_for_arrival
+from dialogs import small_hours
 from dialogs.context import TurnContext
 from dialogs.forms import ride_choice
 from dialogs.forms.base import Form
@@ -45,10 +46,13 @@ class BookingForm(Form):
     slots: ClassVar[tuple[Slot, ...]] = (BOOKING,)
     active_only: ClassVar[bool] = True
 
-    def worth_resuming(self, state: FormState) -> bool:
+    def worth_resuming(self, ctx: TurnContext, state: FormState) -> bool:
         """取消B…(not found), then a new charter: resuming "取消预约" would offer to cancel the
-        charter just made. Resumed only once a booking was chosen."""
-        return "booking" in state.slots
+        charter just made. Resumed only once a booking was chosen, and only while that booking
+        is still active (改时间, then 取消预约 of the same booking: no 改签 of a cancelled one)."""
+        if "booking" not in state.slots:
+            return False
+        return not self.active_only or self.booking(ctx, state).status in checks.ACTIVE_STATUSES
 
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
         if parse.first("booking_id") is not None:
@@ -144,7 +148,8 @@ class ChangeBooking(BookingForm):
         super().ask(ctx, state, slot)
 
     def check_time(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
-        if "time" not in state.slots and "booking" in state.slots:
+        asked = isinstance(state.slots.get(small_hours.ASKED), dict)  # 后天上午10点 at 03:00: its clock
+        if "time" not in state.slots and "booking" in state.slots and not asked:
             current = to_local(self.booking(ctx, state).pickup_time)
             state.slots["time"] = {"value": current.isoformat(), "grain": "minute", "said": ""}
             outcome = super().check_time(ctx, state, slot, raw)
