@@ -20,7 +20,7 @@ from dialogs import slots as kinds
 from dialogs import verify
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
-from dialogs.forms.base import Form
+from dialogs.forms.base import ASSENT, Form
 from dialogs.handoff import offer_person
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
@@ -75,6 +75,10 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         ask_current(ctx)
         return
     requested = form.slot(state.requested) if state.requested and state.awaiting is None else None
+    if requested is not None and requested.kind == "text" and ASSENT.fullmatch(parse.bare):
+        ctx.prefix("ok")  # 确认 when asked what to send: the question again, 确认 is not the goods
+        ask_current(ctx)
+        return
     parse, taken_back = parse.after_negation()  # 不去县城了，改去县医院: only what follows counts
     parse, replaced = _replacing_role(ctx, form, state, parse, taken_back)
     if (taken_back or replaced) and requested is not None and requested.kind == "text":
