@@ -92,8 +92,9 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     if problem is not None and not changed and _off_topic(parse) and not _place_named(problem[0], parse):
         fail(ctx, form, state, "out_of_scope")  # 查违章 while asked for a parcel number
         return
-    if problem is not None and not changed and _another_task(form, parse):
+    if problem is not None and not changed and _another_task(form, parse) and not _place_named(problem[0], parse):
         begin(ctx, parse.intent, parse)  # 快递箱子都压坏了 while asked for a parcel number: a complaint
+        # (not 改成下坪村 while booking: a village to place, read as 改签 by the NLU)
         return
     if problem is not None:
         _report(ctx, form, state, *problem)
