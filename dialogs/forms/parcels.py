@@ -156,7 +156,7 @@ SEND_TO = Slot("destination", "address", "ask_send_to", ("destination",), words=
 PICKUP_TIME = Slot(TIME.name, "time", "ask_pickup_time", TIME.entities, optional=True, words=TIME.words)
 GOODS = Slot("goods", "text", "ask_goods", words=("东西", "物品", "货"))
 WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*(公斤|千克|kg|斤)", re.I)
-GOODS_SAID = re.compile(r"寄(?P<goods>[^到去往给，,。！？!?\s]{1,20}?)(?:到|去|往|给)")
+GOODS_SAID = re.compile(r"寄(?P<goods>[^到去往给从，,。！？!?\s]{1,20}?)(?:到|去|往|给|从)")  # 寄一袋大米从上坪村到三明
 # 寄到福州，一箱笋干 / 笋干20斤: a clause of its own that is a quantity of something
 GOODS_CLAUSE = re.compile(
     r"[一二两三四五六七八九十几\d]+\s*(?:箱|袋|包|筐|桶|盒|瓶|篮|捆|担|麻袋|蛇皮袋)[\u4e00-\u9fff]{1,10}"

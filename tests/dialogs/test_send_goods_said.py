@@ -49,3 +49,14 @@ def test_a_yes_is_not_the_goods(chat_at: ChatAt, word: str) -> None:
     assert "寄什么东西" in chat.send("goods-4", "都行")
     again = chat.send("goods-4", word)
     assert "寄什么东西" in again and "请确认" not in again, again
+
+
+def test_the_pickup_place_after_the_goods_is_not_goods(chat_at: ChatAt) -> None:
+    """寄一袋大米从上坪村到三明: the goods were read back as 一袋大米从上坪村."""
+    chat = chat_at(NOW)
+    assert "哪个乡镇" in chat.send("goods-5", "寄一袋大米从上坪村到三明")
+    assert "什么时候" in chat.send("goods-5", "嵩口镇")
+    chat.send("goods-5", "都行")
+    chat.send("goods-5", "13905981261")
+    read_back = chat.send("goods-5", "不验证")
+    assert "一袋大米" in read_back and "大米从" not in read_back and "嵩口镇上坪村" in read_back, read_back
