@@ -17,7 +17,7 @@ from typing import Any
 
 from backend.errors import BackendError
 from dialogs import slots as kinds
-from dialogs import verify
+from dialogs import small_hours, verify
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
 from dialogs.forms.base import ASSENT, Form
@@ -105,6 +105,8 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         if state.awaiting in ("confirm", "correction") or any(n in before and n != asked for n in changed):
             ctx.prefix("changed")  # not for the clock that completes 明天 when 几点 was asked
         proceed(ctx, form, state)
+        return
+    if parse.corrects and _ask_role(ctx, form, state, parse):  # 说错了，是灵地: which of the two?
         return
     named = _named_slot(form, parse)
     if named is not None and (parse.corrects or state.awaiting is not None):
@@ -293,6 +295,21 @@ def _report(ctx: TurnContext, form: Form, state: FormState, slot: Slot, outcome:
     if state.failures >= MAX_FAILURES:
         state.failures = 0
         offer_person(ctx)
+
+
+def _ask_role(ctx: TurnContext, form: Form, state: FormState, parse: Parse) -> bool:
+    """One place said as a correction, with no role, when the trip's two ends are both
+    filled: asked whether it is where to start or where to go (each choice stands for the
+    words 从X出发 / 去X, understood as if typed); before, the last slot filled was dropped."""
+    said = [e for e in parse.all(*kinds.PLACE_ENTITIES) if not parse.negated(e)]
+    ends = {s.name for s in form.slots if s.kind == "place" and state.slots.get(s.name)}
+    if len(said) != 1 or said[0].entity != "place" or ends != {"origin", "destination"}:
+        return False
+    place = str(said[0].value)
+    options = [("出发地", f"{small_hours.SAID}从{place}出发"), ("目的地", f"{small_hours.SAID}去{place}")]
+    state.awaiting = None
+    ctx.choose(ctx.text("place_which_role", place=place), options, purpose="slot")
+    return True
 
 
 def _ask_again(ctx: TurnContext, form: Form, state: FormState, slot: Slot) -> None:

@@ -27,3 +27,48 @@ def test_a_corrected_village_is_asked_its_township_and_read_back(chat_at: ChatAt
     if "验证码" in said:
         said = chat.send(sender, "不验证")
     assert "嵩口镇下坪村→清流县医院" in said and "上坪村" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("correction", "pick", "trip"),
+    [
+        ("说错了，是灵地", "出发地", "灵地镇→清流县医院"),
+        ("不对，是灵地", "2", "嵩口镇→灵地镇"),
+    ],
+)
+def test_a_place_given_in_a_correction_is_asked_its_role(
+    chat_at: ChatAt, correction: str, pick: str, trip: str
+) -> None:
+    """说错了，是灵地 with both places filled: the time was dropped and asked again, 灵地 lost
+    (at the read-back: 没听明白). Now: 灵地镇是出发地还是目的地？ and the answer is taken."""
+    chat = chat_at(NOW)
+    sender = f"role-{pick}"
+    assert "几个人" in chat.send(sender, "明天下午3点从嵩口去县医院")
+    asked = chat.send(sender, correction)
+    assert "灵地镇" in asked and "出发地还是目的地" in asked and "什么时候" not in asked, asked
+    assert chat.buttons() == ["出发地", "目的地"]
+    assert "几个人" in chat.send(sender, pick)
+    said = chat.send(sender, "1个人，手机13905981242")
+    if "验证码" in said:
+        said = chat.send(sender, "不验证")
+    assert trip in said and "明天(11月21日)15:00" in said, said
+
+
+def test_a_village_given_at_the_read_back_is_asked_its_role_then_its_township(chat_at: ChatAt) -> None:
+    chat = chat_at(NOW)
+    sender = "role-read-back"
+    said = chat.send(sender, "明天下午3点从嵩口镇上坪村去县医院 1个人 手机13905981243")
+    if "验证码" in said:
+        said = chat.send(sender, "不验证")
+    assert "嵩口镇上坪村→清流县医院" in said, said
+    asked = chat.send(sender, "说错了，是下坪村")
+    assert "下坪村是出发地还是目的地" in asked, asked
+    assert "哪个乡镇" in chat.send(sender, "出发地")
+    said = chat.send(sender, "嵩口镇")
+    assert "嵩口镇下坪村→清流县医院" in said and "15:00" in said, said
+
+
+def test_a_place_taken_back_is_not_asked_its_role(chat_at: ChatAt) -> None:
+    chat = chat_at(NOW)
+    chat.send("role-not", "明天下午3点从嵩口去县医院")
+    assert "出发地还是目的地" not in chat.send("role-not", "不是灵地")
