@@ -144,7 +144,7 @@ CONVERSATION_TEXTS: dict[str, T] = {
         "地名库里还没有{name}。它属于哪个乡镇？请说乡镇的名字。",
     ),
     "place_which_role": T(
-        "{place}是出发地还是目的地？", "{place}是起点还是终点？", "{place}是出发的地方，还是要去的地方？"
+        "{place}是出发地还是目的地？", "{place}是出发地还是目的地？", "{place}是出发的地方，还是要去的地方？"
     ),
     "place_same": T("出发地和目的地不能是同一个地方，请重新说要去哪里。", "起点终点相同，请重说目的地。"),
     "time_which_day": T(
