@@ -108,6 +108,8 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         return
     if parse.corrects and _ask_role(ctx, form, state, parse):  # 说错了，是灵地: which of the two?
         return
+    if form.unheard(ctx, state, parse):  # 是下坪村 while changing a booking: how a place is changed
+        return
     named = _named_slot(form, parse)
     if named is not None and (parse.corrects or state.awaiting is not None):
         _ask_again(ctx, form, state, named)

@@ -164,6 +164,10 @@ class Form(abc.ABC):
         """True when leaving this form means "keep things as they are" (a cancellation not made)."""
         return self.deny_abandons
 
+    def unheard(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        """A message none of the slots could use: True when the form answered it itself."""
+        return False
+
     def worth_resuming(self, ctx: TurnContext, state: FormState) -> bool:
         """Whether a paused form is taken up again when the task that interrupted it ends."""
         return True

@@ -13,6 +13,7 @@ numbered options (1 11月21日08:00 嵩口镇→清流县城 2人 …), none end
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -29,7 +30,7 @@ from dialogs.context import TurnContext
 from dialogs.forms import ride_choice
 from dialogs.forms.base import Form
 from dialogs.forms.rides import PASSENGERS, TIME, booking_card, booking_line, say_dispatched
-from dialogs.slots import Outcome, Slot
+from dialogs.slots import PLACE_ENTITIES, Outcome, Slot
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
 from dialogs.wording import people_text, trip_text, when_text
@@ -38,6 +39,7 @@ BOOKING = Slot(
     "booking", "booking", "ask_which_booking", ("booking_id",), words=("订单", "哪个预约", "哪一个")
 )
 MAX_LISTED = 5
+PLACE_WORDS = re.compile("地点|地方|上车点|出发地|目的地|起点|终点")
 
 
 class BookingForm(Form):
@@ -156,6 +158,14 @@ class ChangeBooking(BookingForm):
             del state.slots["time"]
             return outcome
         return super().check_time(ctx, state, slot, raw)
+
+    def unheard(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        """A place said while changing: only the time and the head count change here."""
+        places = [e for e in parse.all(*PLACE_ENTITIES) if not parse.negated(e)]
+        if "booking" not in state.slots or state.awaiting is not None or not (places or PLACE_WORDS.search(parse.text)):
+            return False
+        ctx.say("change_place_not_here", id=state.slots["booking"])
+        return True
 
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
         if slot.name == "passengers" and int(raw) > checks.max_vehicle_seats(ctx.session):

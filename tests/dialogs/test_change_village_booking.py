@@ -59,3 +59,16 @@ def test_cancelling_a_booking_being_changed_does_not_resume_the_change(
     assert "改签" not in done and "要改成什么时间" not in done, done
     assert the_booking(session, "change-cancel").status == "cancelled"
     assert "没有待出行的预约" in chat.send("change-cancel", "查我的预约")
+
+
+def test_a_new_place_while_changing_is_told_how_to_change_it(chat_at: ChatAt, session: Session) -> None:
+    """改地点, then 不是上坪村，是下坪村: 抱歉，没听明白 and the time question again, with no word of
+    how a place is changed (a booking's place cannot be: cancel it and book again)."""
+    chat = chat_at(SMALL_HOURS.replace(hour=9))
+    booked(chat, "change-place")
+    assert "要改成什么时间" in chat.send("change-place", "改地点")
+    told = chat.send("change-place", "不是上坪村，是下坪村")
+    assert "只能改时间和人数" in told and "取消预约" in told and "没听明白" not in told, told
+    assert the_booking(session, "change-place").origin_label == "嵩口镇上坪村"
+    assert "确认取消" in chat.send("change-place", "取消预约")
+    assert "改签" not in chat.send("change-place", "确认")
