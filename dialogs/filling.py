@@ -17,10 +17,10 @@ from typing import Any
 
 from backend.errors import BackendError
 from dialogs import slots as kinds
-from dialogs import verify
+from dialogs import small_hours, verify
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
-from dialogs.forms.base import Form
+from dialogs.forms.base import ASSENT, Form
 from dialogs.handoff import offer_person
 from dialogs.slots import Outcome, Slot
 from dialogs.tracker import FormState
@@ -75,6 +75,10 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         ask_current(ctx)
         return
     requested = form.slot(state.requested) if state.requested and state.awaiting is None else None
+    if requested is not None and requested.kind == "text" and ASSENT.fullmatch(parse.bare):
+        ctx.prefix("ok")  # 确认 when asked what to send: the question again, 确认 is not the goods
+        ask_current(ctx)
+        return
     parse, taken_back = parse.after_negation()  # 不去县城了，改去县医院: only what follows counts
     parse, replaced = _replacing_role(ctx, form, state, parse, taken_back)
     if (taken_back or replaced) and requested is not None and requested.kind == "text":
@@ -88,8 +92,9 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     if problem is not None and not changed and _off_topic(parse) and not _place_named(problem[0], parse):
         fail(ctx, form, state, "out_of_scope")  # 查违章 while asked for a parcel number
         return
-    if problem is not None and not changed and _another_task(form, parse):
+    if problem is not None and not changed and _another_task(form, parse) and not _place_named(problem[0], parse):
         begin(ctx, parse.intent, parse)  # 快递箱子都压坏了 while asked for a parcel number: a complaint
+        # (not 改成下坪村 while booking: a village to place, read as 改签 by the NLU)
         return
     if problem is not None:
         _report(ctx, form, state, *problem)
@@ -100,6 +105,10 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         if state.awaiting in ("confirm", "correction") or any(n in before and n != asked for n in changed):
             ctx.prefix("changed")  # not for the clock that completes 明天 when 几点 was asked
         proceed(ctx, form, state)
+        return
+    if parse.corrects and _ask_role(ctx, form, state, parse):  # 说错了，是灵地: which of the two?
+        return
+    if form.unheard(ctx, state, parse):  # 是下坪村 while changing a booking: how a place is changed
         return
     named = _named_slot(form, parse)
     if named is not None and (parse.corrects or state.awaiting is not None):
@@ -290,6 +299,21 @@ def _report(ctx: TurnContext, form: Form, state: FormState, slot: Slot, outcome:
         offer_person(ctx)
 
 
+def _ask_role(ctx: TurnContext, form: Form, state: FormState, parse: Parse) -> bool:
+    """One place said as a correction, with no role, when the trip's two ends are both
+    filled: asked whether it is where to start or where to go (each choice stands for the
+    words 从X出发 / 去X, understood as if typed); before, the last slot filled was dropped."""
+    said = [e for e in parse.all(*kinds.PLACE_ENTITIES) if not parse.negated(e)]
+    ends = {s.name for s in form.slots if s.kind == "place" and state.slots.get(s.name)}
+    if len(said) != 1 or said[0].entity != "place" or ends != {"origin", "destination"}:
+        return False
+    place = str(said[0].value)
+    options = [("出发地", f"{small_hours.SAID}从{place}出发"), ("目的地", f"{small_hours.SAID}去{place}")]
+    state.awaiting = None
+    ctx.choose(ctx.text("place_which_role", place=place), options, purpose="slot")
+    return True
+
+
 def _ask_again(ctx: TurnContext, form: Form, state: FormState, slot: Slot) -> None:
     state.slots.pop(slot.name, None)
     state.requested, state.awaiting = slot.name, None
@@ -359,7 +383,7 @@ def finish(ctx: TurnContext) -> None:
 
 def _close(ctx: TurnContext, *, resume: bool) -> None:
     resumed = ctx.tracker.finish() if resume else None
-    while resumed is not None and not FORMS[resumed.name].worth_resuming(resumed):
+    while resumed is not None and not FORMS[resumed.name].worth_resuming(ctx, resumed):
         ctx.log("form_abandoned", form=resumed.name)
         resumed = ctx.tracker.finish()
     if resumed is None:

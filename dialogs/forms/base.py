@@ -11,6 +11,7 @@ only matters sometimes), `incomplete`, `check` (validation beyond the slot kind)
 from __future__ import annotations
 
 import abc
+import re
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -25,6 +26,8 @@ from dialogs.understanding import Parse
 from dialogs.wording import when_text
 
 PAST_SLACK = timedelta(minutes=5)
+# a bare yes (确认 / 好的 / 是的) answers no question that wants words: not goods, not a complaint
+ASSENT = re.compile(r"(确认|确定|是|是的|对|对的|好|好的|行|可以|嗯+|ok|OK)[了啊吧呀哦的嘛。.!！]*")
 
 
 class Form(abc.ABC):
@@ -104,7 +107,7 @@ class Form(abc.ABC):
             return kinds.check_plate(raw)
         if slot.kind == "text":
             text = str(raw).strip()
-            return Outcome.good(text) if len(text) >= 2 else Outcome.bad("text_short")
+            return Outcome.good(text) if len(text) >= 2 and not ASSENT.fullmatch(text) else Outcome.bad("text_short")
         if slot.kind == "choice":
             return self.check_choice(ctx, state, slot, raw)
         if slot.kind == "code":
@@ -162,7 +165,11 @@ class Form(abc.ABC):
         """True when leaving this form means "keep things as they are" (a cancellation not made)."""
         return self.deny_abandons
 
-    def worth_resuming(self, state: FormState) -> bool:
+    def unheard(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        """A message none of the slots could use: True when the form answered it itself."""
+        return False
+
+    def worth_resuming(self, ctx: TurnContext, state: FormState) -> bool:
         """Whether a paused form is taken up again when the task that interrupted it ends."""
         return True
 

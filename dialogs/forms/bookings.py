@@ -13,6 +13,7 @@ numbered options (1 11月21日08:00 嵩口镇→清流县城 2人 …), none end
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -24,11 +25,12 @@ from backend.services.journeys import bookings as journey_bookings
 from backend.services.rides import bookings as rides
 from backend.services.rides import checks
 from backend.services.rides.offers import pickup_for_arrival
+from dialogs import small_hours
 from dialogs.context import TurnContext
 from dialogs.forms import ride_choice
 from dialogs.forms.base import Form
 from dialogs.forms.rides import PASSENGERS, TIME, booking_card, booking_line, say_dispatched
-from dialogs.slots import Outcome, Slot
+from dialogs.slots import PLACE_ENTITIES, Outcome, Slot
 from dialogs.tracker import FormState
 from dialogs.understanding import Parse
 from dialogs.wording import people_text, trip_text, when_text
@@ -37,6 +39,7 @@ BOOKING = Slot(
     "booking", "booking", "ask_which_booking", ("booking_id",), words=("订单", "哪个预约", "哪一个")
 )
 MAX_LISTED = 5
+PLACE_WORDS = re.compile("地点|地方|上车点|出发地|目的地|起点|终点")
 
 
 class BookingForm(Form):
@@ -45,10 +48,13 @@ class BookingForm(Form):
     slots: ClassVar[tuple[Slot, ...]] = (BOOKING,)
     active_only: ClassVar[bool] = True
 
-    def worth_resuming(self, state: FormState) -> bool:
+    def worth_resuming(self, ctx: TurnContext, state: FormState) -> bool:
         """取消B…(not found), then a new charter: resuming "取消预约" would offer to cancel the
-        charter just made. Resumed only once a booking was chosen."""
-        return "booking" in state.slots
+        charter just made. Resumed only once a booking was chosen, and only while that booking
+        is still active (改时间, then 取消预约 of the same booking: no 改签 of a cancelled one)."""
+        if "booking" not in state.slots:
+            return False
+        return not self.active_only or self.booking(ctx, state).status in checks.ACTIVE_STATUSES
 
     def start(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
         if parse.first("booking_id") is not None:
@@ -144,13 +150,22 @@ class ChangeBooking(BookingForm):
         super().ask(ctx, state, slot)
 
     def check_time(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
-        if "time" not in state.slots and "booking" in state.slots:
+        asked = isinstance(state.slots.get(small_hours.ASKED), dict)  # 后天上午10点 at 03:00: its clock
+        if "time" not in state.slots and "booking" in state.slots and not asked:
             current = to_local(self.booking(ctx, state).pickup_time)
             state.slots["time"] = {"value": current.isoformat(), "grain": "minute", "said": ""}
             outcome = super().check_time(ctx, state, slot, raw)
             del state.slots["time"]
             return outcome
         return super().check_time(ctx, state, slot, raw)
+
+    def unheard(self, ctx: TurnContext, state: FormState, parse: Parse) -> bool:
+        """A place said while changing: only the time and the head count change here."""
+        places = [e for e in parse.all(*PLACE_ENTITIES) if not parse.negated(e)]
+        if "booking" not in state.slots or state.awaiting is not None or not (places or PLACE_WORDS.search(parse.text)):
+            return False
+        ctx.say("change_place_not_here", id=state.slots["booking"])
+        return True
 
     def check(self, ctx: TurnContext, state: FormState, slot: Slot, raw: Any) -> Outcome:
         if slot.name == "passengers" and int(raw) > checks.max_vehicle_seats(ctx.session):

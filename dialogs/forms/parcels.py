@@ -156,7 +156,13 @@ SEND_TO = Slot("destination", "address", "ask_send_to", ("destination",), words=
 PICKUP_TIME = Slot(TIME.name, "time", "ask_pickup_time", TIME.entities, optional=True, words=TIME.words)
 GOODS = Slot("goods", "text", "ask_goods", words=("东西", "物品", "货"))
 WEIGHT = re.compile(r"(\d+(?:\.\d+)?)\s*(公斤|千克|kg|斤)", re.I)
-GOODS_SAID = re.compile(r"寄(?P<goods>[^到去往给，,。！？!?\s]{1,20}?)(?:到|去|往|给)")
+GOODS_SAID = re.compile(r"寄(?P<goods>[^到去往给从，,。！？!?\s]{1,20}?)(?:到|去|往|给|从)")  # 寄一袋大米从上坪村到三明
+# 寄到福州，一箱笋干 / 笋干20斤: a clause of its own that is a quantity of something
+GOODS_CLAUSE = re.compile(
+    r"[一二两三四五六七八九十几\d]+\s*(?:箱|袋|包|筐|桶|盒|瓶|篮|捆|担|麻袋|蛇皮袋)[\u4e00-\u9fff]{1,10}"
+    r"|[\u4e00-\u9fff]{1,10}\d+(?:\.\d+)?\s*(?:公斤|千克|斤|kg)"
+)
+CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
 NOT_GOODS = re.compile(r"^(?:[一个两点]*(?:个|份|件)?(?:快递|包裹|东西|件)?)$")
 
 
@@ -169,11 +175,15 @@ class SendParcel(Form):
     keeps_place_detail = True
 
     def take_volunteered(self, ctx: TurnContext, state: FormState, parse: Parse) -> list[str]:
-        """寄一箱茶叶到福州: the goods between 寄 and 到, unless only 快递 / 东西 was said."""
+        """寄一箱茶叶到福州: the goods between 寄 and 到, unless only 快递 / 东西 was said; or a
+        clause that is only a quantity of goods (寄到福州，一箱笋干)."""
         said = GOODS_SAID.search(parse.text)
-        if state.slots.get("goods") or said is None or NOT_GOODS.match(said.group("goods")):
+        goods = said.group("goods") if said is not None and not NOT_GOODS.match(said.group("goods")) else None
+        if goods is None and state.requested != GOODS.name:
+            goods = next((c for c in CLAUSES.split(parse.text) if GOODS_CLAUSE.fullmatch(c)), None)
+        if state.slots.get("goods") or goods is None:
             return []
-        outcome = self.check(ctx, state, GOODS, said.group("goods"))
+        outcome = self.check(ctx, state, GOODS, goods)
         if not outcome.ok:
             return []
         state.slots["goods"] = outcome.value

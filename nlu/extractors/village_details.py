@@ -23,11 +23,11 @@ VILLAGE = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{1,4}}?)(?:自然村|村)(?:{_G
 """上坪村 / 上坪自然村 / 上坪村3组 / 3组: the shape of a village or a group of one."""
 
 # characters a village's own name does not hold: function words and verbs of a request
-_NOT_IN_NAME = frozenset("的了我你他她它在从去到回是和与跟等要想把给就也都还吗呢吧啊呀个人车点")
+_NOT_IN_NAME = frozenset("的了我你他她它在从去到回是和与跟等要想把给就也都还吗呢吧啊呀个人车点改")
 _GENERIC = frozenset(
     {"农村", "乡村", "山村", "本村", "我村", "邻村", "全村", "各村", "村村", "新农村", "城中村", "渔村", "小山村", "老村"}
 )
-_CUES = frozenset("去到从在往回至住由寄送发是")
+_CUES = frozenset("去到从在往回至住由寄送发是成")  # 是 / 改成: a correction names the village
 _NEXT_CUES = ("到", "去", "出发", "上车", "的", "有", "坐", "寄", "发", "至", "往", "接")
 _TRAILING = frozenset("啊吧呢呀哦嘛了哈噢呗的，,。.!！?？ ")
 

@@ -208,6 +208,10 @@ def test_station_right_after_a_township_is_that_townships(
         ("我在上坪村，明天去县城", [("上坪村", "上坪村", None), ("清流县城", "县城", None)]),
         ("上坪村", [("上坪村", "上坪村", None)]),
         ("从上坪自然村出发", [("上坪自然村", "上坪自然村", None)]),
+        # a correction: 是 / 改成 name the village (it was lost, or "改成下坪村" was the village)
+        ("不是上坪村，是下坪村", [("上坪村", "上坪村", None), ("下坪村", "下坪村", None)]),
+        ("改成下坪村", [("下坪村", "下坪村", None)]),
+        ("就是这个村", []),
         # words that only look like villages
         ("我们村里的车", []),
         ("农村的车几点", []),
