@@ -87,8 +87,13 @@ class Form(abc.ABC):
                 state.slots[unlisted] = outcome.values["name"]
             if outcome.ok:
                 other = {"origin": "destination", "destination": "origin"}.get(slot.name)
-                if other and state.slots.get(other) == outcome.value:
+                held = state.slots.get(other) if other else None
+                if held == outcome.value:
                     return Outcome.bad("place_same")
+                if held and (town := kinds.listed_place(ctx.session, held)) == kinds.listed_place(
+                    ctx.session, outcome.value
+                ):  # 嵩口镇上坪村 -> 嵩口镇: refused before the read-back, not after 确认
+                    return Outcome.bad("place_same_town", town=town)
             return outcome
         if slot.kind == "time":
             return self.check_time(ctx, state, slot, raw)

@@ -148,3 +148,13 @@ def test_another_unlisted_village_said_instead_stays_in_the_township(chat_at: Ch
     assert "嵩口镇下坪村→清流县医院" in reply, reply
     chat.send(sender, "确认")
     assert only_booking(session, sender).origin_label == "嵩口镇下坪村"
+
+
+def test_a_village_to_its_own_town_is_refused_before_the_read_back(chat_at: ChatAt, session: Session) -> None:
+    chat = chat_at(NOW)
+    sender = "village-own-town"
+    reply = chat.send(sender, "我要订车，11月23日下午3点从嵩口镇上坪村去嵩口镇，1个人")
+    assert "都在嵩口镇" in reply and "请确认" not in reply, reply
+    assert "手机号" in chat.send(sender, "去县城")
+    assert "验证码" in chat.send(sender, "13905981209")
+    assert "嵩口镇→清流县城 1人，嵩口镇上车" in chat.send(sender, "不验证")  # the 15:24 bus
