@@ -16,6 +16,7 @@ place, 嵩口镇 (not 嵩口镇 plus the county's 汽车站), while 县城汽车
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,9 @@ logger = logging.getLogger(__name__)
 MIN_FUZZY = 0.8
 MIN_FUZZY_WITHOUT_CUE = 0.9
 FUZZY_CONFIDENCE = 0.9
+MIN_SPELLED = 0.95
+SPELLED_MARGIN = 0.099
+_LATIN_RUN = re.compile(r"(?<![A-Za-z])[A-Za-z]{4,30}(?![A-Za-z])")
 _METHOD_RANK = {"exact": 0, "alias": 1, "short": 2, "pinyin": 3}
 _PRE_CUES = frozenset("去到从在往回至来离住经过由自达抵是发寄送上")
 _POST_CUES = (
@@ -85,7 +89,7 @@ class PlaceExtractor(EntityExtractor):
     def extract(self, text: str, *, now: datetime | None = None) -> list[Entity]:
         if not isinstance(text, str) or not text:
             return []
-        candidates = self._exact_candidates(text) + self._sound_candidates(text)
+        candidates = self._exact_candidates(text) + self._sound_candidates(text) + self._spelled_candidates(text)
         chosen: list[_Candidate] = []
         taken = [False] * len(text)
         for cand in sorted(candidates, key=_Candidate.key):
@@ -192,6 +196,20 @@ class PlaceExtractor(EntityExtractor):
                         continue
                     if self._sound_alike_allowed(text, i, end, score, window[-1] == form.text[-1]):
                         out.append(_Candidate(i, end, form, "pinyin", round(FUZZY_CONFIDENCE * score, 3)))
+        return out
+
+    def _spelled_candidates(self, text: str) -> list[_Candidate]:
+        """明天从songkou去县城: a place typed in pinyin letters, when one place is clearly meant
+        (its own village of the same name may come second: songkou -> 嵩口镇 before 嵩口村)."""
+        out = []
+        for run in _LATIN_RUN.finditer(text):
+            ranked = self._gazetteer.resolve(run.group().lower(), limit=2)
+            if not ranked or ranked[0][1] < MIN_SPELLED:
+                continue
+            if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < SPELLED_MARGIN:
+                continue
+            form = SurfaceForm(run.group(), ranked[0][0], "pinyin")
+            out.append(_Candidate(run.start(), run.end(), form, "pinyin", round(FUZZY_CONFIDENCE * ranked[0][1], 3)))
         return out
 
     def _holds_exact(self, window: str, canonical: str) -> bool:

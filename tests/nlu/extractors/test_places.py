@@ -228,3 +228,18 @@ def test_villages_the_gazetteer_lacks_are_kept(
     for entity in found:
         if entity.additional_info.get("method") == "pattern":
             assert entity.additional_info["unlisted"] is True
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("明天从songkou去县城", [("嵩口镇", "songkou"), ("清流县城", "县城")]),
+        ("从Lingdi到县医院", [("灵地镇", "Lingdi"), ("清流县医院", "县医院")]),
+        ("去xiancheng", [("清流县城", "xiancheng")]),
+        ("hello", []),  # no place is clearly meant
+        ("lidi", []),  # 灵地 or 李家: too unsure
+        ("wechat联系", []),
+    ],
+)
+def test_places_typed_in_pinyin_letters(extractor: PlaceExtractor, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(e.value, text[e.start : e.end]) for e in extractor.extract(text, now=NOW)] == expected
