@@ -34,6 +34,9 @@ MODES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 ROUTE = re.compile(r"(\d{1,2})\s*路|\b(L\d{2})\b", re.I)
 SHOWN = 3
+PERIOD_FROM = {5: 4, 8: 5, 9: 6, 12: 11, 15: 13, 18: 17, 19: 17, 21: 20, 23: 22}
+"""A part of the day (its default hour, as the NLU gives it) -> the hour its buses are listed from:
+今天早上的车 asked at 05:16 lists the 06:39 and the 07:39, not only the buses after 08:00."""
 CLOCK_AFTER_MINUTES = 60  # a bus further away than this is told by its clock
 STOP = Slot("origin", "place", "ask_stop", ("place", "origin"), words=("站",))
 
@@ -109,6 +112,8 @@ class QueryBus(Form):
     def _departures(self, ctx: TurnContext, state: FormState) -> None:
         s = state.slots
         after = self.moment(state, "time")
+        if after is not None and (s.get("time") or {}).get("grain") == "hour":
+            after = after.replace(hour=PERIOD_FROM.get(after.hour, after.hour), minute=0)  # 早上: from 05:00
         if after is None or after < ctx.now:
             after = ctx.now
         try:
