@@ -257,6 +257,7 @@ class QueryBooking(BookingForm):
                 plate=booking.vehicle.plate,
                 driver=f"{driver.name} {driver.phone}" if driver else "待定",
                 eta=when_text(booking.planned_pickup or booking.pickup_time, ctx.now, ctx.style),
+                origin=booking.origin_label,
                 card=card,
             )
             return

@@ -117,7 +117,7 @@ RIDES_TEXTS: dict[str, T] = {
     ),
     "booking_assigned": T(
         "订单{id}：{line}。车牌{plate}，司机{driver}，预计{eta}到上车点。",
-        "订单{id}：车牌{plate}，司机{driver}，预计{eta}到。",
+        "订单{id}：预计{eta}到{origin}接您，车牌{plate}，司机{driver}。",
     ),
     "booking_cancelled": T("订单{id}（{line}）已取消。", "订单{id}已取消。"),
     "booking_completed": T("订单{id}（{line}）的行程已结束。", "订单{id}已完成。"),

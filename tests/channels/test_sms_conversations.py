@@ -118,3 +118,14 @@ def test_corrections_and_cancelling_words_by_sms(client: TestClient) -> None:
     changed = person.sends("不去县城了，改去县医院")
     assert "已改" in changed and "清流县医院" in changed
     assert "已取消订车" in person.sends("算了")
+
+
+def test_a_village_booking_by_sms_is_told_back_with_its_village(client: TestClient) -> None:
+    """The assigned booking's SMS answer names where the car comes (it said only 预计…到)."""
+    person = Texter(client, "13905987005")
+    read_back = person.sends("订车，11月23日下午3点从嵩口镇上坪村去县医院，1个人")
+    assert "嵩口镇上坪村" in read_back, read_back
+    booked = person.sends("1")
+    assert "嵩口镇上坪村" in booked, booked
+    mine = person.sends("查我的预约")
+    assert "嵩口镇上坪村接您" in mine and "车牌" in mine, mine
