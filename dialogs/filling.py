@@ -23,6 +23,7 @@ from dialogs.forms import FORMS
 from dialogs.forms.base import ASSENT, Form
 from dialogs.handoff import offer_person
 from dialogs.slots import Outcome, Slot
+from dialogs.texts import TEXTS
 from dialogs.tracker import FormState
 from dialogs.understanding import REFUSED_ANSWER_SWITCH, SWITCH_CONFIDENCE, Entity, Parse
 
@@ -64,7 +65,7 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         return
     if state.awaiting == "confirm" and parse.intent == "deny" and not parse.entities:
         state.awaiting = "correction"
-        ctx.say("ask_change")
+        ctx.say(change_question(form))
         return
     if state.requested != "code" and verify.DECLINE.fullmatch(parse.bare.rstrip("了啊吧呢哦")):
         ctx.prefix("ok")  # 不验证 before any code was sent: nothing to decline, nothing taken back
@@ -235,7 +236,7 @@ def submit(ctx: TurnContext, form: Form, state: FormState) -> None:
             proceed(ctx, form, state)
         else:
             state.awaiting = "correction"
-            ctx.say("ask_change")
+            ctx.say(change_question(form))
         return
     ctx.log("form_done", form=form.name)
     _close(ctx, resume=True)
@@ -256,13 +257,18 @@ def abandon(ctx: TurnContext) -> None:
     _close(ctx, resume=True)
 
 
+def change_question(form: Form) -> str:
+    """The text key asking what to change: the form's own examples where it has some."""
+    return f"ask_change_{form.name}" if f"ask_change_{form.name}" in TEXTS else "ask_change"
+
+
 def ask_current(ctx: TurnContext) -> None:
     """Say again what the active form is waiting for."""
     state = ctx.tracker.active
     assert state is not None
     form = FORMS[state.name]
     if state.awaiting == "correction":
-        ctx.say("ask_change")
+        ctx.say(change_question(form))
     elif state.awaiting == "confirm":
         read_back(ctx, form, state)
     elif state.requested:
