@@ -100,7 +100,8 @@ class VoiceOutput:
 
     def dial(self, spoken: list[str]) -> str:
         response = VoiceResponse()
-        for text in [*spoken, CONNECTING if self._agent else ""]:
+        announced = any("转接" in text for text in spoken)  # the dialog's 正在为您转接… is said once
+        for text in [*spoken, CONNECTING if self._agent and not announced else ""]:
             if text.strip():
                 response.say(speakable(text), language=LANGUAGE)
         if not self._agent:
