@@ -32,3 +32,13 @@ def test_booking_change_question_keeps_the_bookings_examples(chat_at: ChatAt) ->
     chat.send(sender, "13905981234")
     assert "请确认" in chat.send(sender, "不验证")
     assert "改成后天" in chat.send(sender, "修改")
+
+
+def test_read_back_leaves_out_the_words_asking_to_complain(chat_at: ChatAt) -> None:
+    """我要投诉，昨天… was read back 请确认投诉：司机服务。我要投诉，昨天… (on the hotline
+    您要投诉司机服务：我要投诉，昨天…); the story is read back without them."""
+    chat = chat_at(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
+    for sender, said in (("lead-1", "我要投诉，昨天下午1路司机不停车，把我们甩在站上"), ("lead-2", "投诉 昨天下午1路司机不停车，把我们甩在站上")):
+        chat.send(sender, said)
+        reply = chat.send(sender, "不留")
+        assert "请确认投诉：司机服务。昨天下午1路司机不停车" in reply, reply
