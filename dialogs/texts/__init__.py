@@ -32,6 +32,9 @@ TEXTS: dict[str, T] = {
 }
 
 
+SPOKEN_REFUSALS = (("请核对后再发", "请核对后再说一遍"),)
+
+
 def sentence(text: str) -> str:
     """`text` ending its sentence (。 added unless it ends in punctuation)."""
     text = text.strip()
@@ -42,5 +45,9 @@ def render(key: str, style: Style, **values: Any) -> str:
     if key == "backend_refused" and plain_refusal(str(values.get("message", ""))) is None:
         key = "refused_plainly"  # a refusal worded for programmers: say what to do instead
     elif key == "backend_refused":  # a next sentence may follow in the same reply
-        values = {**values, "message": sentence(str(values["message"]))}
+        message = sentence(str(values["message"]))
+        if style == "voice":  # the backend words its refusals for text: a caller says, not sends
+            for written, said in SPOKEN_REFUSALS:
+                message = message.replace(written, said)
+        values = {**values, "message": message}
     return TEXTS[key].pick(style).format(**values)
