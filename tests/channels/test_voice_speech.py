@@ -61,10 +61,19 @@ def test_clock_words(hour: int, minute: int, words: str) -> None:
         ("明天早上8点半", "明天早上八点半"),
         ("嵩口镇→清流县城", "嵩口镇到清流县城"),
         ("请按1确认😀", "请按一确认"),
+        # ranges: the dash was left in (县内公交末班多在下午五点-晚上六点)
+        ("末班多在17:00-18:00", "末班多在下午五点到晚上六点"),
+        ("营业时间 7:30-18:30", "营业时间 早上七点半到晚上六点半"),
+        ("最远约12-14元", "最远约十二到十四元"),
+        ("1.2-1.5米半价", "一点二到一点五米半价"),
     ],
 )
 def test_speakable(text: str, spoken: str) -> None:
     assert speakable(text) == spoken
+
+
+def test_a_dash_in_a_landline_is_no_range() -> None:
+    assert "到" not in speakable("电话0598-5322328")
 
 
 def test_digit_by_digit_groups() -> None:
