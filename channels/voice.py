@@ -155,7 +155,9 @@ class VoiceOutput:
         if any((reply.card or {}).get("closing") is True for reply in replies):
             return self.gather(spoken, stage="bye", fails=fails)
         if replies and replies[-1].buttons:
-            return self.gather([*spoken, AGENT_HINT], stage="turn", fails=fails)
+            buttons = replies[-1].buttons
+            read_out = any(option_number(i, b) == "0" for i, b in enumerate(buttons, start=1))
+            return self.gather([*spoken, "" if read_out else AGENT_HINT], stage="turn", fails=fails)
         return self.gather([*spoken, NUMBER_HINT, AGENT_HINT], stage="turn", fails=fails, keys="number")
 
 
