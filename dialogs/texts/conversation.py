@@ -26,7 +26,7 @@ CONVERSATION_TEXTS: dict[str, T] = {
     ),
     "kb_answer": T(
         "{answer}\n还有问题可以接着问；没说清楚的，可以转人工客服：",
-        "{answer} 回复0转人工。",
+        "{answer} 还有问题可接着问。",  # the option 回复0 人工客服 follows
         "{answer}",  # the hotline reads the 人工客服 option out itself
     ),
     "kb_unsure": T(
