@@ -20,7 +20,7 @@ from dialogs.texts.promises import PROMISE_TEXTS, plain_refusal
 from dialogs.texts.rides import RIDES_TEXTS
 from dialogs.wording import Style
 
-__all__ = ["TEXTS", "T", "render"]
+__all__ = ["TEXTS", "T", "change_question", "render"]
 
 TEXTS: dict[str, T] = {
     **CONVERSATION_TEXTS,
@@ -39,6 +39,11 @@ def sentence(text: str) -> str:
     """`text` ending its sentence (。 added unless it ends in punctuation)."""
     text = text.strip()
     return text if not text or text[-1] in "。！？!?.…）)" else text + "。"
+
+
+def change_question(form: str) -> str:
+    """The key asking what to change: the form's own examples where it has some."""
+    return f"ask_change_{form}" if f"ask_change_{form}" in TEXTS else "ask_change"
 
 
 def render(key: str, style: Style, **values: Any) -> str:

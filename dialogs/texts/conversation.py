@@ -29,6 +29,7 @@ CONVERSATION_TEXTS: dict[str, T] = {
         "{answer} 还有问题可接着问。",  # the option 回复0 人工客服 follows
         "{answer}",  # the hotline reads the 人工客服 option out itself
     ),
+    "kb_in_form": T("{text}", "答：{text}", "{text}"),  # a question while a task waits
     "kb_unsure": T(
         "这个问题我没有把握答准，怕说错耽误您。可以换个说法再问，或者转人工客服：",
         "这个问题没把握答准。可换个说法，或回复0转人工：",
