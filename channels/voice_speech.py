@@ -169,12 +169,17 @@ _RULES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (r"(\d+)", lambda m: _plain_number(m[1])),
 ]
 _PATTERN = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_RULES)))
+_BRACKET = re.compile(r"\s*[（(）)]\s*")
+_PAUSES = re.compile(r"，{2,}")
+_STRAY_PAUSE = re.compile(r"，(?=[。？！；：、,.?!;:])|(?<=[。？！；：、,.?!;:])，")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f]")
 
 
 def speakable(text: str) -> str:
     """The text rewritten for `<Say language="zh-CN">`."""
     text = _EMOJI.sub("", text)
+    text = _BRACKET.sub("，", text)  # （12月5日 01:59）: a pause, not 括号
+    text = _STRAY_PAUSE.sub("", _PAUSES.sub("，", text)).strip().strip("，")
     return _PATTERN.sub(_rewrite, text).strip()
 
 
