@@ -64,6 +64,11 @@ def fallback(ctx: TurnContext, parse: Parse) -> bool:
     return False
 
 
+def answer_question(ctx: TurnContext, text: str) -> bool:
+    """`text` answered from the knowledge base, with the offer of a person; True when answered."""
+    return _answer(ctx, text)
+
+
 def _answer(ctx: TurnContext, text: str) -> bool:
     match = knowledge_search.answer(ctx.session, text, day=ctx.now.date())
     if match is None:

@@ -27,3 +27,17 @@ def test_noise_inside_a_task_is_still_not_understood(chat_at: ChatAt) -> None:
     sender = "noise-in-form"
     chat.send(sender, "明天从灵地镇去三明怎么坐车")
     assert "没听明白" in chat.send(sender, "啊啊啊")
+
+
+def test_a_question_the_nlu_takes_for_help_is_answered(chat_at: ChatAt) -> None:
+    """哪些东西不能带上车 (a knowledge entry's own question) got the menu, alone and at a
+    booking's read-back; 帮助 still gets the menu."""
+    chat = chat_at(datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI))
+    assert "鞭炮" in chat.send("help-q-1", "哪些东西不能带上车")
+    sender = "help-q-2"
+    chat.send(sender, "明天上午9点从嵩口镇去县城，两个人")
+    chat.send(sender, "13905981234")
+    assert "请确认" in chat.send(sender, "不验证")
+    reply = chat.send(sender, "哪些东西不能带上车")
+    assert "鞭炮" in reply and "请确认" in reply.split("鞭炮", 1)[1], reply
+    assert "或选择" in chat.send("help-q-3", "帮助") and "预约乘车" in chat.buttons()
