@@ -100,7 +100,8 @@ class VoiceOutput:
 
     def dial(self, spoken: list[str]) -> str:
         response = VoiceResponse()
-        for text in [*spoken, CONNECTING if self._agent else ""]:
+        announced = any("转接" in text for text in spoken)  # the dialog's 正在为您转接… is said once
+        for text in [*spoken, CONNECTING if self._agent and not announced else ""]:
             if text.strip():
                 response.say(speakable(text), language=LANGUAGE)
         if not self._agent:
@@ -154,7 +155,9 @@ class VoiceOutput:
         if any((reply.card or {}).get("closing") is True for reply in replies):
             return self.gather(spoken, stage="bye", fails=fails)
         if replies and replies[-1].buttons:
-            return self.gather([*spoken, AGENT_HINT], stage="turn", fails=fails)
+            buttons = replies[-1].buttons
+            read_out = any(option_number(i, b) == "0" for i, b in enumerate(buttons, start=1))
+            return self.gather([*spoken, "" if read_out else AGENT_HINT], stage="turn", fails=fails)
         return self.gather([*spoken, NUMBER_HINT, AGENT_HINT], stage="turn", fails=fails, keys="number")
 
 

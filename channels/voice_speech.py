@@ -140,6 +140,11 @@ _RULES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (r"(?<!\d)(\d{1,2})月(\d{1,2})[日号]", lambda m: _date_words(None, m[1], m[2])),
     (r"(?<!\d)(\d{4})年", lambda m: "".join(DIGITS[int(d)] for d in m[1]) + "年"),
     (r"(?<!\d)(\d{1,2})月", lambda m: number_words(int(m[1])) + "月"),
+    # a range of clock times: 17:00-18:00
+    (
+        r"(?<![\d:])([01]?\d|2[0-3])[:：]([0-5]\d)\s*[-–—]\s*([01]?\d|2[0-3])[:：]([0-5]\d)(?![\d:])",
+        lambda m: clock_words(int(m[1]), int(m[2])) + "到" + clock_words(int(m[3]), int(m[4])),
+    ),
     # clock times: 08:00, 8:30, 14:05 (the period word is added: 早上, 下午 ...)
     (
         r"(?<![\d:])([01]?\d|2[0-3])[:：]([0-5]\d)(?![\d:])",
@@ -152,6 +157,11 @@ _RULES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     ),
     # ranges and symbols between times or places
     (r"\s*(?:→|->|~|～)\s*", lambda m: "到"),
+    # a dash in a range of amounts: 12-14元, 1.2-1.5米 (not in a landline 0598-5322328)
+    (
+        rf"(?<![\d.])(\d{{1,2}}(?:\.\d+)?)\s*[-–—]\s*(\d{{1,2}}(?:\.\d+)?)(?![\d.])\s*({_UNITS_RE})?",
+        lambda m: _amount_words(m[1], "") + "到" + _amount_words(m[2], m[3] or ""),
+    ),
     (r"(\d+(?:\.\d+)?)%", lambda m: "百分之" + _amount_words(m[1], "")),
     # amounts and counts with a unit: 2人 -> 两人, 12.5元 -> 十二点五元
     (rf"(\d+(?:\.\d+)?)\s*({_UNITS_RE})", lambda m: _amount_words(m[1], m[2])),
@@ -159,12 +169,17 @@ _RULES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
     (r"(\d+)", lambda m: _plain_number(m[1])),
 ]
 _PATTERN = re.compile("|".join(f"(?P<r{i}>{pattern})" for i, (pattern, _) in enumerate(_RULES)))
+_BRACKET = re.compile(r"\s*[（(）)]\s*")
+_PAUSES = re.compile(r"，{2,}")
+_STRAY_PAUSE = re.compile(r"，(?=[。？！；：、,.?!;:])|(?<=[。？！；：、,.?!;:])，")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f]")
 
 
 def speakable(text: str) -> str:
     """The text rewritten for `<Say language="zh-CN">`."""
     text = _EMOJI.sub("", text)
+    text = _BRACKET.sub("，", text)  # （12月5日 01:59）: a pause, not 括号
+    text = _STRAY_PAUSE.sub("", _PAUSES.sub("，", text)).strip().strip("，")
     return _PATTERN.sub(_rewrite, text).strip()
 
 

@@ -16,13 +16,14 @@ import re
 from typing import Any
 
 from backend.errors import BackendError
+from dialogs import knowledge, small_hours, verify
 from dialogs import slots as kinds
-from dialogs import small_hours, verify
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
 from dialogs.forms.base import ASSENT, Form
 from dialogs.handoff import offer_person
 from dialogs.slots import Outcome, Slot
+from dialogs.texts import change_question
 from dialogs.tracker import FormState
 from dialogs.understanding import REFUSED_ANSWER_SWITCH, SWITCH_CONFIDENCE, Entity, Parse
 
@@ -64,7 +65,7 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         return
     if state.awaiting == "confirm" and parse.intent == "deny" and not parse.entities:
         state.awaiting = "correction"
-        ctx.say("ask_change")
+        ctx.say(change_question(form.name))
         return
     if state.requested != "code" and verify.DECLINE.fullmatch(parse.bare.rstrip("了啊吧呢哦")):
         ctx.prefix("ok")  # 不验证 before any code was sent: nothing to decline, nothing taken back
@@ -120,6 +121,10 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         return
     if parse.corrects and state.awaiting is None and state.last_filled:
         _ask_again(ctx, form, state, form.slot(state.last_filled[-1]))
+        return
+    if knowledge.during_form(ctx, parse.text):  # 快递站在哪 while 几点出发 is asked
+        ctx.prefix("resume", form=form.title)
+        ask_current(ctx)
         return
     fail(ctx, form, state, "out_of_scope" if _off_topic(parse) else "not_understood")
 
@@ -235,7 +240,7 @@ def submit(ctx: TurnContext, form: Form, state: FormState) -> None:
             proceed(ctx, form, state)
         else:
             state.awaiting = "correction"
-            ctx.say("ask_change")
+            ctx.say(change_question(form.name))
         return
     ctx.log("form_done", form=form.name)
     _close(ctx, resume=True)
@@ -262,7 +267,7 @@ def ask_current(ctx: TurnContext) -> None:
     assert state is not None
     form = FORMS[state.name]
     if state.awaiting == "correction":
-        ctx.say("ask_change")
+        ctx.say(change_question(form.name))
     elif state.awaiting == "confirm":
         read_back(ctx, form, state)
     elif state.requested:

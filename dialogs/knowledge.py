@@ -64,6 +64,11 @@ def fallback(ctx: TurnContext, parse: Parse) -> bool:
     return False
 
 
+def answer_question(ctx: TurnContext, text: str) -> bool:
+    """`text` answered from the knowledge base, with the offer of a person; True when answered."""
+    return _answer(ctx, text)
+
+
 def _answer(ctx: TurnContext, text: str) -> bool:
     match = knowledge_search.answer(ctx.session, text, day=ctx.now.date())
     if match is None:
@@ -75,4 +80,19 @@ def _answer(ctx: TurnContext, text: str) -> bool:
     logger.info("knowledge entry %s answered %r (%.2f)", entry.id, text, match.confidence)
     ctx.choose(ctx.text("kb_answer", answer=body), [], purpose="handoff")
     ctx.add_option("人工客服", "handoff", key="0")
+    return True
+
+
+def during_form(ctx: TurnContext, text: str) -> bool:
+    """A plain question asked while a task waits (嵩口镇的快递站在哪 while 几点出发 is asked):
+    answered when retrieval is confident, without the offer of a person; the caller asks
+    the task's question again. True when answered."""
+    if not is_question(text):
+        return False
+    match = knowledge_search.answer(ctx.session, text, day=ctx.now.date())
+    if match is None:
+        return False
+    entry = match.entry
+    ctx.log("kb_answer", entry_id=entry.id, confidence=match.confidence)
+    ctx.say("kb_in_form", text=entry.answer if ctx.style == "rich" else entry.short_answer)
     return True

@@ -165,7 +165,9 @@ class DialogPolicy:
         if parse.intent == "human_agent" and parse.wants_person:
             hand_off(ctx, reason="市民要求转人工")
             return
-        if parse.intent == "help":
+        if parse.intent == "help":  # 哪些东西不能带上车 is a question, not 帮助
+            if not parse.wants_help and self._question_answered(ctx, parse):
+                return
             events.show_help(ctx)
             return
         state = tracker.active
@@ -201,6 +203,18 @@ class DialogPolicy:
             filling.ask_current(ctx)
             return
         filling.answer(ctx, parse)
+
+    @staticmethod
+    def _question_answered(ctx: TurnContext, parse: Parse) -> bool:
+        """A question the knowledge base answers; inside a task, the task's question follows."""
+        state = ctx.tracker.active
+        if state is None:
+            return knowledge.is_question(parse.text) and knowledge.answer_question(ctx, parse.text)
+        if not knowledge.during_form(ctx, parse.text):
+            return False
+        ctx.prefix("resume", form=FORMS[state.name].title)
+        filling.ask_current(ctx)
+        return True
 
     @staticmethod
     def _is_correction(form: str, parse: Parse) -> bool:

@@ -46,6 +46,8 @@ CATEGORY_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 INTENT_WORDS = re.compile(r"我要|我想|想要|要|投诉|举报|反映|一下|建议|意见|提个|提|说|[，。,.!！?？\s]")
 ROUTE = re.compile(r"(\d{1,2})\s*路")
 MIN_STORY_CHARS = 6
+# 我要投诉， / 投诉 before the story: kept on the ticket as said, left out of the read-back
+ASKING = re.compile(r"^(?:我(?:要|想)|想要|要)?(?:投诉|举报|反映)(?:一下)?[，,：:。\s]*")
 SUMMARY_CHARS = 30
 
 
@@ -127,7 +129,7 @@ class Complaint(Form):
 
     def summary(self, ctx: TurnContext, state: FormState) -> str:
         s = state.slots
-        story = s["description"]
+        story = ASKING.sub("", s["description"]) or s["description"]
         story = story if len(story) <= SUMMARY_CHARS else story[:SUMMARY_CHARS] + "…"
         extra = []
         if s.get("time"):  # 昨天下午 read back as said, not as the 15:00 it stands for

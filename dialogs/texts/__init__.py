@@ -20,7 +20,7 @@ from dialogs.texts.promises import PROMISE_TEXTS, plain_refusal
 from dialogs.texts.rides import RIDES_TEXTS
 from dialogs.wording import Style
 
-__all__ = ["TEXTS", "T", "render"]
+__all__ = ["TEXTS", "T", "change_question", "render"]
 
 TEXTS: dict[str, T] = {
     **CONVERSATION_TEXTS,
@@ -32,15 +32,27 @@ TEXTS: dict[str, T] = {
 }
 
 
+SPOKEN_REFUSALS = (("请核对后再发", "请核对后再说一遍"),)
+
+
 def sentence(text: str) -> str:
     """`text` ending its sentence (。 added unless it ends in punctuation)."""
     text = text.strip()
     return text if not text or text[-1] in "。！？!?.…）)" else text + "。"
 
 
+def change_question(form: str) -> str:
+    """The key asking what to change: the form's own examples where it has some."""
+    return f"ask_change_{form}" if f"ask_change_{form}" in TEXTS else "ask_change"
+
+
 def render(key: str, style: Style, **values: Any) -> str:
     if key == "backend_refused" and plain_refusal(str(values.get("message", ""))) is None:
         key = "refused_plainly"  # a refusal worded for programmers: say what to do instead
     elif key == "backend_refused":  # a next sentence may follow in the same reply
-        values = {**values, "message": sentence(str(values["message"]))}
+        message = sentence(str(values["message"]))
+        if style == "voice":  # the backend words its refusals for text: a caller says, not sends
+            for written, said in SPOKEN_REFUSALS:
+                message = message.replace(written, said)
+        values = {**values, "message": message}
     return TEXTS[key].pick(style).format(**values)

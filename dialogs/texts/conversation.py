@@ -26,13 +26,14 @@ CONVERSATION_TEXTS: dict[str, T] = {
     ),
     "kb_answer": T(
         "{answer}\n还有问题可以接着问；没说清楚的，可以转人工客服：",
-        "{answer} 回复0转人工。",
-        "{answer} 需要人工请按0。",
+        "{answer} 还有问题可接着问。",  # the option 回复0 人工客服 follows
+        "{answer}",  # the hotline reads the 人工客服 option out itself
     ),
+    "kb_in_form": T("{text}", "答：{text}", "{text}"),  # a question while a task waits
     "kb_unsure": T(
         "这个问题我没有把握答准，怕说错耽误您。可以换个说法再问，或者转人工客服：",
         "这个问题没把握答准。可换个说法，或回复0转人工：",
-        "这个问题我没有把握答准。可以换个说法再问，或者按0转人工客服。",
+        "这个问题我没有把握答准。可以换个说法再问。",  # its options are read out after it
     ),
     "abandoned": T("好的，已取消{form}，没有保存任何信息。", "已取消{form}，未保存信息。"),
     "kept": T("好的，不取消，一切保持不变。", "好的，不取消，保持不变。"),

@@ -50,3 +50,21 @@ async def test_new_answers_are_templates(runtime: Runtime, texts: list[str], hou
     assert any(says in block for block in blocks), blocks
     for block in blocks:
         assert REGISTRY.compose(block) is not None, block
+
+
+@pytest.mark.anyio
+async def test_a_knowledge_answer_offers_a_person_once(runtime: Runtime) -> None:
+    """学生票多少钱 by SMS ended …回复0转人工。 and then the option 回复0 人工客服."""
+    blocks = await conversation(runtime, ["学生票多少钱"], datetime(2026, 11, 20, 9, 10, tzinfo=SHANGHAI))
+    [block] = blocks
+    assert "半价" in block and block.count("回复0") == 1, block
+    assert REGISTRY.compose(block) is not None, block
+
+
+@pytest.mark.anyio
+async def test_a_question_inside_a_task_is_answered_in_templates(runtime: Runtime) -> None:
+    texts = ["明天从灵地镇去三明怎么坐车", "嵩口镇的快递站在哪"]
+    blocks = await conversation(runtime, texts, datetime(2026, 11, 20, 9, 10, tzinfo=SHANGHAI))
+    assert any("新街15号" in block for block in blocks) and "几点" in blocks[-1], blocks
+    for block in blocks:
+        assert REGISTRY.compose(block) is not None, block

@@ -76,3 +76,17 @@ def test_nobody_answered_apologises_and_the_next_call_is_still_the_bots(
     assert [h.status for h in handoffs(session)] == ["returned"]
     answer = caller.speaks("明天早上8点从嵩口去县城，两个人")
     assert "嵩口镇" in heard(answer)
+
+
+def test_the_transfer_is_announced_once(caller: Person) -> None:
+    """我要转人工 was answered 好的，正在为您转接人工客服，请稍候。 and then 正在为您转接人工服务，
+    请稍候。: the dialog's sentence and the channel's, one after the other."""
+    caller.calls()
+    spoken = heard(caller.speaks("我要转人工"))
+    assert spoken.count("转接") == 1, spoken
+
+
+def test_zero_pressed_at_the_menu_still_hears_the_transfer(caller: Person) -> None:
+    caller.calls()
+    pressed = caller.presses("0", stage="menu")
+    assert pressed.find("Dial") is not None and heard(pressed).count("转接") == 1, heard(pressed)
