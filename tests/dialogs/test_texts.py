@@ -29,7 +29,7 @@ SAMPLE = {
     "km": 450, "start": "06:00", "end": "19:05", "bus": "明天(11月21日)06:39的1路", "word": "明天",
     "resolution": "已批评教育司机", "what": "上学", "days": "周一至周五上学日", "departure": "07:35",
     "carrier": "极兔", "number": "JT4678203589049", "point": "嵩溪镇客货邮综合服务站", "hours": "07:30-18:30", "desk_hours": "08:00-18:00",
-    "pickup": "，取件码733750", "pickup_code": "733750", "town": "嵩口镇", "location": "三明转运中心", "dest": "，将送到嵩溪镇客货邮综合服务站",
+    "pickup": "，取件码733750", "pickup_code": "733750", "location": "三明转运中心", "dest": "，将送到嵩溪镇客货邮综合服务站",
 }  # fmt: skip
 FIELDS = {name for text in TEXTS.values() for v in (text.rich, text.short, text.voice) if v
           for _, name, _, _ in string.Formatter().parse(v) if name}  # fmt: skip
