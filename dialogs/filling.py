@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from backend.errors import BackendError
-from dialogs import knowledge, small_hours, verify
+from dialogs import knowledge, place_roles, verify
 from dialogs import slots as kinds
 from dialogs.context import TurnContext
 from dialogs.forms import FORMS
@@ -25,7 +25,7 @@ from dialogs.handoff import offer_person
 from dialogs.slots import Outcome, Slot
 from dialogs.texts import change_question
 from dialogs.tracker import FormState
-from dialogs.understanding import REFUSED_ANSWER_SWITCH, SWITCH_CONFIDENCE, Entity, Parse
+from dialogs.understanding import REFUSED_ANSWER_SWITCH, SWITCH_CONFIDENCE, Parse
 
 logger = logging.getLogger(__name__)
 
@@ -81,19 +81,19 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
         ask_current(ctx)
         return
     parse, taken_back = parse.after_negation()  # 不去县城了，改去县医院: only what follows counts
-    parse, replaced = _replacing_role(ctx, form, state, parse, taken_back)
+    parse, replaced = place_roles.replacing_role(ctx, form, state, parse, taken_back)
     if (taken_back or replaced) and requested is not None and requested.kind == "text":
         requested = None  # a correction of another slot, not the answer asked for
     requested = replaced or requested
-    parse = _roles_named(form, parse)
+    parse = place_roles.roles_named(form, parse)
     before = {name: value for name, value in state.slots.items() if value is not None}
     volunteered = form.take_volunteered(ctx, state, parse)
     changed, problem = absorb(ctx, form, state, parse, requested=requested)
     changed = [*volunteered, *(name for name in changed if name not in volunteered)]
-    if problem is not None and not changed and _off_topic(parse) and not _place_named(problem[0], parse):
+    if problem is not None and not changed and _off_topic(parse) and not place_roles.place_named(problem[0], parse):
         fail(ctx, form, state, "out_of_scope")  # 查违章 while asked for a parcel number
         return
-    if problem is not None and not changed and _another_task(form, parse) and not _place_named(problem[0], parse):
+    if problem is not None and not changed and _another_task(form, parse) and not place_roles.place_named(problem[0], parse):
         begin(ctx, parse.intent, parse)  # 快递箱子都压坏了 while asked for a parcel number: a complaint
         # (not 改成下坪村 while booking: a village to place, read as 改签 by the NLU)
         return
@@ -107,11 +107,11 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
             ctx.prefix("changed")  # not for the clock that completes 明天 when 几点 was asked
         proceed(ctx, form, state)
         return
-    if parse.corrects and _ask_role(ctx, form, state, parse):  # 说错了，是灵地: which of the two?
+    if parse.corrects and place_roles.ask_role(ctx, form, state, parse):  # 说错了，是灵地: which of the two?
         return
     if form.unheard(ctx, state, parse):  # 是下坪村 while changing a booking: how a place is changed
         return
-    named = _named_slot(form, parse)
+    named = place_roles.named_slot(form, parse)
     if named is not None and (parse.corrects or state.awaiting is not None):
         _ask_again(ctx, form, state, named)
         return
@@ -122,9 +122,7 @@ def answer(ctx: TurnContext, parse: Parse) -> None:
     if parse.corrects and state.awaiting is None and state.last_filled:
         _ask_again(ctx, form, state, form.slot(state.last_filled[-1]))
         return
-    if knowledge.during_form(ctx, parse.text):  # 快递站在哪 while 几点出发 is asked
-        ctx.prefix("resume", form=form.title)
-        ask_current(ctx)
+    if answered_in_passing(ctx, parse.text):  # 快递站在哪 while 几点出发 is asked
         return
     fail(ctx, form, state, "out_of_scope" if _off_topic(parse) else "not_understood")
 
@@ -137,12 +135,6 @@ def _off_topic(parse: Parse) -> bool:
         return False
     text = parse.bare
     return not any(ch.isdigit() for ch in text) and len(set(_HAN.findall(text))) >= 2
-
-
-def _place_named(slot: Slot, parse: Parse) -> bool:
-    """下洋村 / 大丰镇 answering a place question names a place, even one the gazetteer lacks:
-    "没找到这个地方", not "这件事办不了"."""
-    return slot.kind in kinds.PLACE_KINDS and parse.bare.endswith(PLACE_SUFFIXES)
 
 
 def _another_task(form: Form, parse: Parse) -> bool:
@@ -304,21 +296,6 @@ def _report(ctx: TurnContext, form: Form, state: FormState, slot: Slot, outcome:
         offer_person(ctx)
 
 
-def _ask_role(ctx: TurnContext, form: Form, state: FormState, parse: Parse) -> bool:
-    """One place said as a correction, with no role, when the trip's two ends are both
-    filled: asked whether it is where to start or where to go (each choice stands for the
-    words 从X出发 / 去X, understood as if typed); before, the last slot filled was dropped."""
-    said = [e for e in parse.all(*kinds.PLACE_ENTITIES) if not parse.negated(e)]
-    ends = {s.name for s in form.slots if s.kind == "place" and state.slots.get(s.name)}
-    if len(said) != 1 or said[0].entity != "place" or ends != {"origin", "destination"}:
-        return False
-    place = str(said[0].value)
-    options = [("出发地", f"{small_hours.SAID}从{place}出发"), ("目的地", f"{small_hours.SAID}去{place}")]
-    state.awaiting = None
-    ctx.choose(ctx.text("place_which_role", place=place), options, purpose="slot")
-    return True
-
-
 def _ask_again(ctx: TurnContext, form: Form, state: FormState, slot: Slot) -> None:
     state.slots.pop(slot.name, None)
     state.requested, state.awaiting = slot.name, None
@@ -326,59 +303,15 @@ def _ask_again(ctx: TurnContext, form: Form, state: FormState, slot: Slot) -> No
     form.ask(ctx, state, slot)
 
 
-def _roles_named(form: Form, parse: Parse) -> Parse:
-    """A single place in a message that names its slot (终点改成县医院) takes that slot's role."""
-    named = _named_slot(form, parse)
-    said = parse.all(*kinds.PLACE_ENTITIES)
-    if named is None or named.kind not in kinds.PLACE_KINDS or not named.entities or len(said) != 1:
-        return parse
-    return parse.relabel(said[0], named.entities[0])
-
-
-def _replacing_role(
-    ctx: TurnContext, form: Form, state: FormState, parse: Parse, taken_back: list[Entity]
-) -> tuple[Parse, Slot | None]:
-    """不是嵩口，是灵地: the one place given instead of a taken-back place takes over its slot
-    (the slot holding the taken-back value, else the slot of its role). A slot no entity
-    names (a school) is returned, to take the rest of the message as its answer."""
-    gone = [e for e in taken_back if e.entity in kinds.PLACE_ENTITIES]
-    given = parse.all(*kinds.PLACE_ENTITIES)
-    places = [s for s in form.slots if s.kind in kinds.PLACE_KINDS]
-    if not gone and parse.replaces:  # the NLU left the taken-back value out: find it in the words
-        said = TAKEN_BACK.search(parse.text)
-        held = [s for s in places if said and _holds(ctx, state.slots.get(s.name), said.group(2))]
-        gone = [Entity(held[0].entities[0] if held[0].entities else "place", state.slots[held[0].name])] if held else []
-    if len(gone) != 1 or len(given) > 1:
-        return parse, None
-    slot = next((s for s in places if state.slots.get(s.name) == gone[0].value), None)
-    slot = slot or next((s for s in places if gone[0].entity in s.entities), None)
-    if slot is None:
-        return parse, None
-    if not slot.entities or not given:
-        return parse, slot
-    if given[0].entity == slot.entities[0]:
-        return parse, None
-    return parse.relabel(given[0], slot.entities[0]), None
-
-
-PLACE_SUFFIXES = ("村", "镇", "乡", "组", "屯", "寨", "街", "路", "站", "社区")
-TAKEN_BACK = re.compile(r"(不是|不去|不到|不寄|不在|不从|不坐|不要|别去)([^，,。；;了吧\s]{1,10})")
-
-
-def _holds(ctx: TurnContext, value: Any, said: str) -> bool:
-    """True when the slot's value is the place the words name (县一中 -> 清流县第一中学)."""
-    if not isinstance(value, str) or len(said) < 2:
+def answered_in_passing(ctx: TurnContext, text: str) -> bool:
+    """A plain question asked while a task waits, answered from the knowledge base; the
+    task's question follows. True when answered."""
+    state = ctx.tracker.active
+    if state is None or not knowledge.during_form(ctx, text):
         return False
-    return said in value or value in said or kinds.check_place(ctx.session, said).value == value
-
-
-def _named_slot(form: Form, parse: Parse) -> Slot | None:
-    for slot in form.slots:
-        if slot.kind == "code":  # 验证码 is asked when a code was sent, never reopened by name
-            continue
-        if any(word in parse.text for word in slot.words):
-            return slot
-    return None
+    ctx.prefix("resume", form=FORMS[state.name].title)
+    ask_current(ctx)
+    return True
 
 
 def finish(ctx: TurnContext) -> None:

@@ -47,13 +47,13 @@ def before_task(ctx: TurnContext, parse: Parse) -> bool:
         return False  # 最后一班几点 right after a bus answer: about that trip
     if parse.intent == "query_bus" and not GENERIC_BUS_WORDS.sub("", parse.bare):
         return False  # 几点有车 / 有车吗 name no topic: which trip is asked, not the last-bus entry
-    return _answer(ctx, parse.text)
+    return answer(ctx, parse.text)
 
 
 def fallback(ctx: TurnContext, parse: Parse) -> bool:
     """When nothing else applies: answer from the knowledge base, or say we are not sure
     and offer a person; True when something was said."""
-    if _answer(ctx, parse.text):
+    if answer(ctx, parse.text):
         return True
     best = knowledge_search.search(ctx.session, parse.text, day=ctx.now.date(), limit=1)
     if best and best[0].confidence >= knowledge_search.SUGGEST_FLOOR and is_question(parse.text):
@@ -64,20 +64,12 @@ def fallback(ctx: TurnContext, parse: Parse) -> bool:
     return False
 
 
-def answer_question(ctx: TurnContext, text: str) -> bool:
+def answer(ctx: TurnContext, text: str) -> bool:
     """`text` answered from the knowledge base, with the offer of a person; True when answered."""
-    return _answer(ctx, text)
-
-
-def _answer(ctx: TurnContext, text: str) -> bool:
-    match = knowledge_search.answer(ctx.session, text, day=ctx.now.date())
-    if match is None:
+    body = _found(ctx, text)
+    if body is None:
         return False
-    entry = match.entry
-    body = entry.answer if ctx.style == "rich" else entry.short_answer
     ctx.tracker.failures = 0
-    ctx.log("kb_answer", entry_id=entry.id, confidence=match.confidence)
-    logger.info("knowledge entry %s answered %r (%.2f)", entry.id, text, match.confidence)
     ctx.choose(ctx.text("kb_answer", answer=body), [], purpose="handoff")
     ctx.add_option("人工客服", "handoff", key="0")
     return True
@@ -87,12 +79,19 @@ def during_form(ctx: TurnContext, text: str) -> bool:
     """A plain question asked while a task waits (嵩口镇的快递站在哪 while 几点出发 is asked):
     answered when retrieval is confident, without the offer of a person; the caller asks
     the task's question again. True when answered."""
-    if not is_question(text):
+    body = _found(ctx, text) if is_question(text) else None
+    if body is None:
         return False
+    ctx.say("kb_in_form", text=body)
+    return True
+
+
+def _found(ctx: TurnContext, text: str) -> str | None:
+    """The answer of the entry retrieval is confident about, in the channel's wording, logged."""
     match = knowledge_search.answer(ctx.session, text, day=ctx.now.date())
     if match is None:
-        return False
+        return None
     entry = match.entry
     ctx.log("kb_answer", entry_id=entry.id, confidence=match.confidence)
-    ctx.say("kb_in_form", text=entry.answer if ctx.style == "rich" else entry.short_answer)
-    return True
+    logger.info("knowledge entry %s answered %r (%.2f)", entry.id, text, match.confidence)
+    return entry.answer if ctx.style == "rich" else entry.short_answer

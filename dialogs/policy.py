@@ -207,14 +207,9 @@ class DialogPolicy:
     @staticmethod
     def _question_answered(ctx: TurnContext, parse: Parse) -> bool:
         """A question the knowledge base answers; inside a task, the task's question follows."""
-        state = ctx.tracker.active
-        if state is None:
-            return knowledge.is_question(parse.text) and knowledge.answer_question(ctx, parse.text)
-        if not knowledge.during_form(ctx, parse.text):
-            return False
-        ctx.prefix("resume", form=FORMS[state.name].title)
-        filling.ask_current(ctx)
-        return True
+        if ctx.tracker.active is None:
+            return knowledge.is_question(parse.text) and knowledge.answer(ctx, parse.text)
+        return filling.answered_in_passing(ctx, parse.text)
 
     @staticmethod
     def _is_correction(form: str, parse: Parse) -> bool:
