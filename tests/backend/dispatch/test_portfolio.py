@@ -18,7 +18,7 @@ from backend.dispatch.insertion import greedy_plan
 from backend.dispatch.metrics import figures
 from backend.dispatch.model import Plan, Problem
 from backend.dispatch.pilot_day import pilot_day
-from backend.dispatch.planner import plan
+from backend.dispatch.planner import PlannerResult, plan
 from backend.dispatch.travel import GreatCircleTravel
 from backend.dispatch.validator import validate
 
@@ -41,14 +41,20 @@ def helpers() -> list[multiprocessing.process.BaseProcess]:
     return multiprocessing.active_children()
 
 
+def planned_with_a_helper(travel: GreatCircleTravel, config: DispatchConfig, *, seed: int) -> tuple[Problem, PlannerResult]:
+    """A pilot day of 50 jobs planned in SECONDS, checked valid, with the helper process used."""
+    problem = pilot_day(50, seed=seed, config=config)
+    result = plan(problem, travel, config, time_limit_s=SECONDS)
+    assert helpers(), "a full day of 50 jobs in 2 s is searched with a helper process"
+    assert validate(problem, result.plan, travel, config, ignore_unplanned=False) == []
+    return problem, result
+
+
 @pytest.mark.usefixtures("helper_on")
 def test_two_processes_plan_a_valid_day_and_the_helper_is_idle_after(
     travel: GreatCircleTravel, config: DispatchConfig
 ) -> None:
-    problem = pilot_day(50, seed=3, config=config)
-    result = plan(problem, travel, config, time_limit_s=SECONDS)
-    assert helpers(), "a full day of 50 jobs in 2 s is searched with a helper process"
-    assert validate(problem, result.plan, travel, config, ignore_unplanned=False) == []
+    problem, result = planned_with_a_helper(travel, config, seed=3)
     assert result.plan.unserved == []
     assert result.seconds < SECONDS + 1.0
     began = time.perf_counter()  # the helper's search stopped with the planner's
@@ -65,10 +71,7 @@ def test_with_a_helper_the_plan_is_no_dearer_than_its_start(
 ) -> None:
     # Not "no dearer than one search": on a loaded machine the helper takes CPU from the
     # planner, which is why `portfolio.enabled` switches it off there.
-    problem = pilot_day(50, seed=5, config=config)
-    result = plan(problem, travel, config, time_limit_s=SECONDS)
-    assert helpers()
-    assert validate(problem, result.plan, travel, config, ignore_unplanned=False) == []
+    problem, result = planned_with_a_helper(travel, config, seed=5)
     start = greedy_plan(problem, travel, config)
     assert cost(problem, result.plan, travel, config) < cost(problem, start, travel, config)
 

@@ -30,17 +30,23 @@ def api(runtime: Runtime) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture
-def placed(session: Session) -> Booking:
-    person = citizens.citizen_for_mobile(session, mobile="13905982001", name="罗秀兰")
+def ride_on_a_run(session: Session, *, mobile: str, name: str, origin: str, hour: int, passengers: int) -> Booking:
+    """A demand ride to 清流县医院 on DAY, booked and put on a run, committed."""
+    person = citizens.citizen_for_mobile(session, mobile=mobile, name=name)
     now = local_now()
     booking = rides.book_ride(
-        session, citizen_id=person.id, origin="溪源村", destination="清流县医院", kind="demand",
-        pickup_time=now.replace(year=DAY.year, month=DAY.month, day=DAY.day, hour=8, minute=0), passengers=2, now=now,
+        session, citizen_id=person.id, origin=origin, destination="清流县医院", kind="demand",
+        pickup_time=now.replace(year=DAY.year, month=DAY.month, day=DAY.day, hour=hour, minute=0),
+        passengers=passengers, now=now,
     )  # fmt: skip
     assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=now).placed
     session.commit()
     return booking
+
+
+@pytest.fixture
+def placed(session: Session) -> Booking:
+    return ride_on_a_run(session, mobile="13905982001", name="罗秀兰", origin="溪源村", hour=8, passengers=2)
 
 
 def test_the_day_plan_lists_runs_with_riders(api: TestClient, auth: dict[str, str], placed: Booking) -> None:
@@ -94,15 +100,8 @@ def test_unknown_driver_and_missing_token(api: TestClient, auth: dict[str, str])
 def test_a_village_the_gazetteer_lacks_is_on_the_run_sheet(
     api: TestClient, auth: dict[str, str], session: Session
 ) -> None:
-    person = citizens.citizen_for_mobile(session, mobile="13905982002", name="黄金兰")
-    now = local_now()
-    booking = rides.book_ride(
-        session, citizen_id=person.id, origin="嵩口镇上坪村", destination="清流县医院", kind="demand",
-        pickup_time=now.replace(year=DAY.year, month=DAY.month, day=DAY.day, hour=9, minute=0), passengers=1, now=now,
-    )  # fmt: skip
+    booking = ride_on_a_run(session, mobile="13905982002", name="黄金兰", origin="嵩口镇上坪村", hour=9, passengers=1)
     assert (booking.origin, booking.details["origin_detail"]) == ("嵩口镇", "上坪村")
-    assert dispatch_plans.dispatch_booking(session, booking_id=booking.id, now=now).placed
-    session.commit()
     code = booking.driver.code
     sheets = api.get(f"/api/drivers/{code}/runsheet", params={"date": DAY.isoformat()}, headers=auth).json()
     stops = [s for sheet in sheets for s in sheet["stops"] if s["booking_id"] == booking.id]
